@@ -1,0 +1,225 @@
+//! The plugin endpoint's configuration and the checks made before a body is
+//! read.
+
+use serde::de::DeserializeOwned;
+
+use crate::{decode, Error, ErrorKind, PluginRequest, Secrets};
+
+/// The default body limit: 64 KiB.
+pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
+
+/// The methods a plugin is called with, for an `Allow` header.
+pub const ALLOWED_METHODS: &str = "GET, POST, PUT, DELETE";
+
+/// Where a plugin request's fields travel, by HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// `GET`: in the query string, axios style.
+    Query,
+    /// `POST`, `PUT`, `DELETE`: in a JSON body.
+    Body,
+}
+
+/// How a plugin endpoint checks and decodes its requests: the accepted
+/// secrets and the body limit.
+///
+/// Cloning is cheap. Framework adapters take it from the router state
+/// (axum) or `app_data` (actix-web).
+///
+/// ```
+/// use claimkit::{PluginConfig, Secret, Secrets, Source};
+///
+/// let config = PluginConfig::new(Secret::new("s3cret")?).with_body_limit(16 * 1024);
+/// assert_eq!(config.body_limit(), 16 * 1024);
+///
+/// // What an adapter does before reading a body:
+/// assert_eq!(config.check_head("GET", None, None)?, Source::Query);
+/// assert_eq!(config.check_head("POST", Some(b"application/json"), Some(b"120"))?, Source::Body);
+/// assert_eq!(config.check_head("PATCH", None, None).unwrap_err().status(), 405);
+/// assert_eq!(config.check_head("POST", Some(b"text/plain"), None).unwrap_err().status(), 415);
+/// assert_eq!(config.check_head("POST", None, Some(b"999999")).unwrap_err().status(), 413);
+/// # Ok::<(), claimkit::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct PluginConfig {
+    secrets: Secrets,
+    body_limit: usize,
+}
+
+impl PluginConfig {
+    /// A configuration accepting `secrets`, with the default body limit.
+    pub fn new(secrets: impl Into<Secrets>) -> Self {
+        Self {
+            secrets: secrets.into(),
+            body_limit: DEFAULT_BODY_LIMIT,
+        }
+    }
+
+    /// Sets the largest body (or query string) accepted, in bytes.
+    pub fn with_body_limit(mut self, limit: usize) -> Self {
+        self.body_limit = limit;
+        self
+    }
+
+    /// The largest body (or query string) accepted, in bytes.
+    pub fn body_limit(&self) -> usize {
+        self.body_limit
+    }
+
+    /// The accepted secrets.
+    pub fn secrets(&self) -> &Secrets {
+        &self.secrets
+    }
+
+    /// Checks a request's method and headers before its body is read, and
+    /// says where its fields are.
+    ///
+    /// `content_type` and `content_length` are the raw header values, if
+    /// present. For a `GET` they are not looked at.
+    ///
+    /// # Errors
+    /// - [`ErrorKind::MethodNotAllowed`] for any method but `GET`, `POST`,
+    ///   `PUT` and `DELETE`;
+    /// - [`ErrorKind::UnsupportedMediaType`] when a body's content type is
+    ///   present and not JSON (`application/json`, `application/*+json`);
+    /// - [`ErrorKind::BodyTooLarge`] when `Content-Length` exceeds the limit;
+    /// - [`ErrorKind::MalformedBody`] when `Content-Length` is not a number.
+    pub fn check_head(
+        &self,
+        method: &str,
+        content_type: Option<&[u8]>,
+        content_length: Option<&[u8]>,
+    ) -> Result<Source, Error> {
+        let source = match method {
+            "GET" => return Ok(Source::Query),
+            "POST" | "PUT" | "DELETE" => Source::Body,
+            _ => return Err(Error::new(ErrorKind::MethodNotAllowed)),
+        };
+        if let Some(content_type) = content_type {
+            if !is_json(content_type) {
+                return Err(Error::new(ErrorKind::UnsupportedMediaType));
+            }
+        }
+        if let Some(length) = content_length {
+            let length = std::str::from_utf8(length)
+                .ok()
+                .and_then(|text| text.trim().parse::<u64>().ok())
+                .ok_or_else(|| {
+                    Error::with_message(ErrorKind::MalformedBody, "invalid Content-Length header")
+                })?;
+            if length > self.body_limit as u64 {
+                return Err(Error::body_too_large(self.body_limit));
+            }
+        }
+        Ok(source)
+    }
+
+    /// Decodes a JSON body into a request whose inputs are `I`.
+    ///
+    /// The secret is checked first, in constant time; `I` is deserialized
+    /// only for a request with an accepted secret.
+    ///
+    /// # Errors
+    /// [`ErrorKind::BodyTooLarge`], [`ErrorKind::MalformedBody`],
+    /// [`ErrorKind::MissingSecret`], [`ErrorKind::InvalidSecret`] or
+    /// [`ErrorKind::InvalidField`], with a message naming the field.
+    pub fn decode_json<I: DeserializeOwned>(&self, body: &[u8]) -> Result<PluginRequest<I>, Error> {
+        if body.len() > self.body_limit {
+            return Err(Error::body_too_large(self.body_limit));
+        }
+        decode::json(body, &self.secrets)
+    }
+
+    /// Decodes a `GET` query string (without the leading `?`), encoded the
+    /// way axios encodes `params`. Text becomes a number or a boolean only
+    /// where `I` (or the context field) asks for one.
+    ///
+    /// # Errors
+    /// As [`decode_json`](Self::decode_json).
+    pub fn decode_query<I: DeserializeOwned>(
+        &self,
+        query: &str,
+    ) -> Result<PluginRequest<I>, Error> {
+        if query.len() > self.body_limit {
+            return Err(Error::body_too_large(self.body_limit));
+        }
+        decode::query(query, &self.secrets)
+    }
+}
+
+/// `application/json`, `application/<anything>+json`, with any parameters.
+fn is_json(content_type: &[u8]) -> bool {
+    let Ok(content_type) = std::str::from_utf8(content_type) else {
+        return false;
+    };
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    let Some((kind, subtype)) = essence.split_once('/') else {
+        return false;
+    };
+    kind.eq_ignore_ascii_case("application")
+        && (subtype.eq_ignore_ascii_case("json")
+            || subtype.len() > 5 && subtype[subtype.len() - 5..].eq_ignore_ascii_case("+json"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_content_types() {
+        for ok in [
+            &b"application/json"[..],
+            b"application/json; charset=utf-8",
+            b"Application/JSON",
+            b"application/vnd.api+json",
+        ] {
+            assert!(is_json(ok), "{}", String::from_utf8_lossy(ok));
+        }
+        for bad in [
+            &b"text/plain"[..],
+            b"application/x-www-form-urlencoded",
+            b"application/jsonp",
+            b"application/+json",
+            b"json",
+            b"\xff",
+            b"",
+        ] {
+            assert!(!is_json(bad), "{}", String::from_utf8_lossy(bad));
+        }
+    }
+
+    #[test]
+    fn head_checks() {
+        let config = PluginConfig::new(crate::Secret::new("s").unwrap()).with_body_limit(10);
+        assert_eq!(config.check_head("DELETE", None, None), Ok(Source::Body));
+        assert_eq!(
+            config.check_head("PUT", None, Some(b"10")),
+            Ok(Source::Body)
+        );
+        assert_eq!(
+            config
+                .check_head("PUT", None, Some(b"11"))
+                .unwrap_err()
+                .kind(),
+            ErrorKind::BodyTooLarge
+        );
+        assert_eq!(
+            config
+                .check_head("POST", None, Some(b"ten"))
+                .unwrap_err()
+                .kind(),
+            ErrorKind::MalformedBody
+        );
+        // A GET's headers are not looked at.
+        assert_eq!(
+            config.check_head("GET", Some(b"text/plain"), Some(b"99")),
+            Ok(Source::Query)
+        );
+        for method in ["HEAD", "PATCH", "OPTIONS", "get", ""] {
+            assert_eq!(
+                config.check_head(method, None, None).unwrap_err().kind(),
+                ErrorKind::MethodNotAllowed
+            );
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! Hands a plugin author's type every key that is not a context field,
+//! capturing the context fields on the way, in one pass over the input.
+
+use std::fmt;
+
+use serde::de::value::StringDeserializer;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::forward_to_deserialize_any;
+use serde_json::Value;
+
+use super::Key;
+use crate::Context;
+
+/// What the pass collects beside the inputs.
+#[derive(Default)]
+pub(crate) struct Sink {
+    pub(crate) context: Context,
+    /// The context key whose value failed to decode, for the error message.
+    pub(crate) failed_key: Option<String>,
+}
+
+/// A deserializer for the plugin's inputs over a whole flat request object.
+pub(crate) struct InputsDeserializer<'s, D> {
+    inner: D,
+    sink: &'s mut Sink,
+}
+
+impl<'s, D> InputsDeserializer<'s, D> {
+    pub(crate) fn new(inner: D, sink: &'s mut Sink) -> Self {
+        Self { inner, sink }
+    }
+}
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for InputsDeserializer<'_, D> {
+    type Error = D::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        self.inner.deserialize_map(InputsVisitor {
+            visitor,
+            sink: self.sink,
+        })
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        // Inputs of `()`: still walk the object, for the context fields.
+        self.deserialize_any(IgnoredAny)?;
+        visitor.visit_unit()
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.deserialize_unit(visitor)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf seq tuple tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+struct InputsVisitor<'s, V> {
+    visitor: V,
+    sink: &'s mut Sink,
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for InputsVisitor<'_, V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+        self.visitor.visit_map(FilteredMap {
+            map,
+            sink: self.sink,
+            pending: None,
+            pending_value: None,
+        })
+    }
+}
+
+/// The request object seen without its context keys. Legacy hardcoded
+/// inputs (`"0": {"key": value}`) are flattened into the top level.
+struct FilteredMap<'s, A> {
+    map: A,
+    sink: &'s mut Sink,
+    pending: Option<serde_json::map::IntoIter>,
+    pending_value: Option<Value>,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for FilteredMap<'_, A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        loop {
+            if let Some(entries) = &mut self.pending {
+                if let Some((key, value)) = entries.next() {
+                    self.pending_value = Some(value);
+                    return seed.deserialize(StringDeserializer::new(key)).map(Some);
+                }
+                self.pending = None;
+            }
+            let Some(key) = self.map.next_key::<Key<'de>>()? else {
+                return Ok(None);
+            };
+            match self.sink.context.read_field(&key, &mut self.map) {
+                Ok(true) => continue,
+                Ok(false) => {}
+                Err(err) => {
+                    self.sink.failed_key = Some(key.to_string());
+                    return Err(err);
+                }
+            }
+            if key.is_index() {
+                match self.map.next_value::<Value>()? {
+                    Value::Object(entries) => {
+                        self.pending = Some(entries.into_iter());
+                        continue;
+                    }
+                    other => self.pending_value = Some(other),
+                }
+            }
+            return key.seed(seed).map(Some);
+        }
+    }
+
+    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
+        match self.pending_value.take() {
+            Some(value) => seed.deserialize(value).map_err(de::Error::custom),
+            None => self.map.next_value_seed(seed),
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! Decoding a plugin request from a JSON body.
+
+use std::fmt;
+
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor,
+};
+use serde_json::error::Category;
+use zeroize::Zeroizing;
+
+use super::inputs::{InputsDeserializer, Sink};
+use super::message::json_message;
+use super::Key;
+use crate::plugin::SECRET_KEY;
+use crate::{Error, ErrorKind, PluginRequest, SecretMatch, Secrets};
+
+/// Checks the secret, then reads the context and the author's inputs in one
+/// pass. The inputs are never read for a request with a bad secret.
+pub(crate) fn decode<I: DeserializeOwned>(
+    body: &[u8],
+    secrets: &Secrets,
+) -> Result<PluginRequest<I>, Error> {
+    let matched = check_secret(body, secrets)?;
+    let mut sink = Sink::default();
+    match typed::<I>(body, &mut sink) {
+        Ok(inputs) => Ok(PluginRequest::verified(sink.context, inputs, matched)),
+        Err(err) => Err(typed_error::<I>(body, &err, &sink)),
+    }
+}
+
+fn typed<I: DeserializeOwned>(body: &[u8], sink: &mut Sink) -> Result<I, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let inputs = I::deserialize(InputsDeserializer::new(&mut de, sink))?;
+    de.end()?;
+    Ok(inputs)
+}
+
+/// The first pass: find `pluginSecret`, skipping everything else.
+fn check_secret(body: &[u8], secrets: &Secrets) -> Result<SecretMatch, Error> {
+    let mut in_secret = false;
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let presented = de
+        .deserialize_map(SecretScan {
+            in_secret: &mut in_secret,
+        })
+        .and_then(|presented| de.end().map(|()| presented))
+        .map_err(|err| scan_error(&err, in_secret))?;
+    super::verify(presented.as_ref().map(Presented::as_bytes), secrets)
+}
+
+fn scan_error(err: &serde_json::Error, in_secret: bool) -> Error {
+    match err.classify() {
+        Category::Data if in_secret => Error::invalid_field(SECRET_KEY, &json_message(err)),
+        Category::Data => Error::with_message(
+            ErrorKind::MalformedBody,
+            format!("malformed JSON body: {}", json_message(err)),
+        ),
+        Category::Io | Category::Syntax | Category::Eof => malformed(err),
+    }
+}
+
+fn malformed(err: &serde_json::Error) -> Error {
+    Error::with_message(
+        ErrorKind::MalformedBody,
+        format!("malformed JSON body: {err}"),
+    )
+}
+
+/// Names the field that failed: a context key, or the author's path, found
+/// by decoding once more with path tracking (only ever on the error path).
+fn typed_error<I: DeserializeOwned>(body: &[u8], err: &serde_json::Error, sink: &Sink) -> Error {
+    if err.classify() != Category::Data {
+        return malformed(err);
+    }
+    if let Some(key) = &sink.failed_key {
+        return Error::invalid_field(key, &json_message(err));
+    }
+    let mut rerun = Sink::default();
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let path = match serde_path_to_error::deserialize::<_, I>(InputsDeserializer::new(
+        &mut de, &mut rerun,
+    )) {
+        Err(err) => err.path().to_string(),
+        Ok(_) => String::new(),
+    };
+    let path = if path == "." { "" } else { path.as_str() };
+    Error::invalid_field(path, &json_message(err))
+}
+
+/// The presented secret, borrowed from the body when it has no escapes; a
+/// copy is zeroized on drop.
+enum Presented<'de> {
+    Borrowed(&'de str),
+    Owned(Zeroizing<String>),
+}
+
+impl Presented<'_> {
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            Presented::Borrowed(text) => text.as_bytes(),
+            Presented::Owned(text) => text.as_bytes(),
+        }
+    }
+}
+
+struct SecretScan<'a> {
+    in_secret: &'a mut bool,
+}
+
+impl<'de> Visitor<'de> for SecretScan<'_> {
+    type Value = Option<Presented<'de>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut presented = None;
+        let mut seen = false;
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            if &*key == SECRET_KEY {
+                *self.in_secret = true;
+                if seen {
+                    return Err(de::Error::duplicate_field(SECRET_KEY));
+                }
+                seen = true;
+                presented = map.next_value_seed(PresentedSeed)?;
+                *self.in_secret = false;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(presented)
+    }
+}
+
+struct PresentedSeed;
+
+impl<'de> DeserializeSeed<'de> for PresentedSeed {
+    type Value = Option<Presented<'de>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PresentedSeed {
+    type Value = Option<Presented<'de>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Some(Presented::Borrowed(v)))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Some(Presented::Owned(Zeroizing::new(v.to_owned()))))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Some(Presented::Owned(Zeroizing::new(v))))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}

@@ -1,0 +1,250 @@
+//! The one error type of claimkit and its kinds.
+
+use std::borrow::Cow;
+use std::fmt;
+
+/// What went wrong, as a value a program can match on.
+///
+/// Each kind knows its HTTP status ([`ErrorKind::status`]). New kinds may be
+/// added in minor releases, so matches need a `_` arm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The request carried no `pluginSecret` (or an empty one). `401`.
+    MissingSecret,
+    /// The request's `pluginSecret` matched none of the accepted secrets. `401`.
+    InvalidSecret,
+    /// The body or query string could not be read as a request at all:
+    /// invalid JSON, not a JSON object, a malformed query. `400`.
+    MalformedBody,
+    /// A field had the wrong type, a value out of range, or was missing. `400`.
+    InvalidField,
+    /// The body was larger than the configured limit. `413`.
+    BodyTooLarge,
+    /// The request's `Content-Type` was neither absent nor JSON. `415`.
+    UnsupportedMediaType,
+    /// The HTTP method is not one a plugin is called with. `405`.
+    MethodNotAllowed,
+    /// A signature header was absent. `400`.
+    MissingSignature,
+    /// A signature or timestamp header could not be parsed. `400`.
+    MalformedSignature,
+    /// No signature matched any accepted secret. `401`.
+    InvalidSignature,
+    /// The signed timestamp is outside the accepted tolerance. `401`.
+    StaleTimestamp,
+    /// The handler did not answer before the deadline. `503`.
+    Timeout,
+    /// The plugin's own response broke the protocol, for example a key
+    /// containing `.` or a success with an empty claim token. `500`.
+    InvalidResponse,
+    /// The server is misconfigured: an empty secret, a missing
+    /// configuration. `500`.
+    InvalidConfig,
+}
+
+impl ErrorKind {
+    /// The HTTP status code this kind of error answers with.
+    ///
+    /// ```
+    /// use claimkit::ErrorKind;
+    /// assert_eq!(ErrorKind::InvalidSecret.status(), 401);
+    /// assert_eq!(ErrorKind::BodyTooLarge.status(), 413);
+    /// ```
+    pub const fn status(self) -> u16 {
+        match self {
+            Self::MissingSecret | Self::InvalidSecret => 401,
+            Self::InvalidSignature | Self::StaleTimestamp => 401,
+            Self::MalformedBody | Self::InvalidField => 400,
+            Self::MissingSignature | Self::MalformedSignature => 400,
+            Self::BodyTooLarge => 413,
+            Self::UnsupportedMediaType => 415,
+            Self::MethodNotAllowed => 405,
+            Self::Timeout => 503,
+            Self::InvalidResponse | Self::InvalidConfig => 500,
+        }
+    }
+
+    /// The default public message for this kind.
+    pub const fn default_message(self) -> &'static str {
+        match self {
+            Self::MissingSecret => "missing plugin secret",
+            Self::InvalidSecret => "invalid plugin secret",
+            Self::MalformedBody => "malformed request",
+            Self::InvalidField => "invalid field",
+            Self::BodyTooLarge => "request body too large",
+            Self::UnsupportedMediaType => "unsupported content type: expected application/json",
+            Self::MethodNotAllowed => "method not allowed: expected GET, POST, PUT or DELETE",
+            Self::MissingSignature => "missing signature",
+            Self::MalformedSignature => "malformed signature header",
+            Self::InvalidSignature => "invalid signature",
+            Self::StaleTimestamp => "timestamp outside the accepted tolerance",
+            Self::Timeout => "the plugin did not answer in time",
+            Self::InvalidResponse => "internal error",
+            Self::InvalidConfig => "internal error",
+        }
+    }
+}
+
+/// The error type of claimkit.
+///
+/// Opaque by design: inspect it with [`kind`](Error::kind),
+/// [`status`](Error::status), [`message`](Error::message) and
+/// [`field`](Error::field). The message is safe to show a claiming user: it
+/// never contains a secret, a signature or the raw request.
+///
+/// ```
+/// use claimkit::{Error, ErrorKind};
+///
+/// let err = Error::new(ErrorKind::BodyTooLarge);
+/// assert_eq!(err.status(), 413);
+/// assert_eq!(err.to_string(), "request body too large");
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Error {
+    kind: ErrorKind,
+    message: Cow<'static, str>,
+    field: Option<Box<str>>,
+}
+
+impl Error {
+    /// An error of `kind` with the kind's default message.
+    pub fn new(kind: ErrorKind) -> Self {
+        Self {
+            kind,
+            message: Cow::Borrowed(kind.default_message()),
+            field: None,
+        }
+    }
+
+    /// An error of `kind` with a public message of your own.
+    ///
+    /// The message is sent to the caller: never put a secret, a signature or
+    /// raw input in it.
+    pub fn with_message(kind: ErrorKind, message: impl Into<Cow<'static, str>>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+            field: None,
+        }
+    }
+
+    /// An [`ErrorKind::InvalidField`] error naming `field` (a path such as
+    /// `discord.id` or `items[2]`) and what was wrong with it.
+    pub(crate) fn invalid_field(field: &str, problem: &str) -> Self {
+        let message = if field.is_empty() {
+            format!("invalid request: {problem}")
+        } else {
+            format!("invalid field `{field}`: {problem}")
+        };
+        Self {
+            kind: ErrorKind::InvalidField,
+            message: Cow::Owned(message),
+            field: (!field.is_empty()).then(|| field.into()),
+        }
+    }
+
+    /// The body-too-large error for a given limit in bytes.
+    pub fn body_too_large(limit: usize) -> Self {
+        Self::with_message(
+            ErrorKind::BodyTooLarge,
+            format!("request body too large: the limit is {limit} bytes"),
+        )
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The HTTP status code to answer with.
+    pub fn status(&self) -> u16 {
+        self.kind.status()
+    }
+
+    /// The public message, safe to send to the caller.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The field the error is about, as a path (`claimId`, `discord.id`,
+    /// `items[2]`), when there is one.
+    pub fn field(&self) -> Option<&str> {
+        self.field.as_deref()
+    }
+}
+
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Self {
+        Self::new(kind)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Error");
+        d.field("kind", &self.kind).field("message", &self.message);
+        if let Some(field) = &self.field {
+            d.field("field", field);
+        }
+        d.finish()
+    }
+}
+
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_a_client_or_server_status_and_a_message() {
+        use ErrorKind::*;
+        let kinds = [
+            MissingSecret,
+            InvalidSecret,
+            MalformedBody,
+            InvalidField,
+            BodyTooLarge,
+            UnsupportedMediaType,
+            MethodNotAllowed,
+            MissingSignature,
+            MalformedSignature,
+            InvalidSignature,
+            StaleTimestamp,
+            Timeout,
+            InvalidResponse,
+            InvalidConfig,
+        ];
+        for kind in kinds {
+            let status = kind.status();
+            assert!((400..600).contains(&status), "{kind:?} -> {status}");
+            assert!(!kind.default_message().is_empty());
+            assert_eq!(Error::new(kind).message(), kind.default_message());
+        }
+        assert_eq!(MissingSecret.status(), 401);
+        assert_eq!(InvalidField.status(), 400);
+        assert_eq!(UnsupportedMediaType.status(), 415);
+        assert_eq!(MethodNotAllowed.status(), 405);
+    }
+
+    #[test]
+    fn invalid_field_names_the_field() {
+        let err = Error::invalid_field("discord.id", "expected a string, found integer");
+        assert_eq!(err.kind(), ErrorKind::InvalidField);
+        assert_eq!(err.field(), Some("discord.id"));
+        assert_eq!(
+            err.message(),
+            "invalid field `discord.id`: expected a string, found integer"
+        );
+        let whole = Error::invalid_field("", "expected a JSON object");
+        assert_eq!(whole.field(), None);
+        assert_eq!(whole.message(), "invalid request: expected a JSON object");
+    }
+}

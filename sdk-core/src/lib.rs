@@ -1,0 +1,106 @@
+//! claimkit is a toolkit for the servers that claim platforms call out to:
+//! typed [BitBadges] custom-plugin requests, the protocol's response presets,
+//! and constant-time secret checks, independent of any web framework.
+//!
+//! [BitBadges]: https://bitbadges.io
+//!
+//! # Design
+//!
+//! For every claim attempt, BitBadges calls a plugin's URL with one flat JSON
+//! object (or an axios-encoded query string for `GET`): context fields, the
+//! plugin's own inputs merged beside them, and a shared `pluginSecret`. The
+//! plugin answers exactly `200` with a preset body, or an error
+//! `{"message": ...}`.
+//!
+//! A request takes one road through this crate:
+//!
+//! 1. [`PluginConfig::check_head`] checks the method, content type and
+//!    `Content-Length` before a body is read.
+//! 2. [`PluginConfig::decode_json`] (or [`decode_query`](PluginConfig::decode_query))
+//!    finds `pluginSecret` and compares it in constant time with every
+//!    accepted secret ([`Secrets`]); only then does it read the [`Context`]
+//!    fields and deserialize the plugin author's inputs type, straight from
+//!    the bytes, in one pass, with no intermediate JSON tree.
+//! 3. The handler answers with a [`Respond`] type: [`Stateless`],
+//!    [`ClaimToken`], [`ClaimNumber`], [`Custom`], [`Reject`] or an
+//!    [`Error`]. [`render`] turns it into a status and JSON bytes, refusing
+//!    any key that contains `.`.
+//!
+//! Every failure is one [`Error`] whose [`kind`](Error::kind) says what went
+//! wrong, whose [`status`](Error::status) is the HTTP status to answer with,
+//! and whose [`message`](Error::message) is safe to show a claiming user:
+//! no message ever contains a secret or the raw request.
+//!
+//! What this crate does **not** do: it runs no server, spawns no task and has
+//! no HTTP types in its API. The `claimkit-axum` and `claimkit-actix` crates
+//! adapt it to axum 0.8 and actix-web 4, with extractors, responses and
+//! middleware of the same names.
+//!
+//! # Getting started
+//!
+//! ```
+//! use claimkit::{render, ClaimToken, PluginConfig, Reject, Respond, Secret};
+//! use serde::Deserialize;
+//!
+//! /// The plugin's own inputs: every key that is not a context field.
+//! #[derive(Deserialize)]
+//! struct Inputs {
+//!     code: String,
+//! }
+//!
+//! let config = PluginConfig::new(Secret::new("0123abcd")?);
+//!
+//! let body = br#"{
+//!     "pluginSecret": "0123abcd",
+//!     "claimId": "c1", "claimAttemptId": "a1", "_isSimulation": false,
+//!     "_attemptStatus": "executing", "bitbadgesAddress": "bb1qqq",
+//!     "code": "WELCOME"
+//! }"#;
+//! let request = config.decode_json::<Inputs>(body)?;
+//! assert_eq!(request.attempt_id(), Some("a1"));
+//!
+//! let answer: Result<ClaimToken, Reject> = if request.inputs().code == "WELCOME" {
+//!     Ok(ClaimToken::new("tok_5f2c"))
+//! } else {
+//!     Err(Reject::forbidden("unknown code"))
+//! };
+//! let rendered = render(&answer);
+//! assert_eq!(rendered.status(), 200);
+//! assert_eq!(rendered.body(), br#"{"claimToken":"tok_5f2c"}"#);
+//!
+//! // A wrong secret never reaches the inputs.
+//! let forged = br#"{"pluginSecret": "guess", "code": "WELCOME"}"#;
+//! let err = config.decode_json::<Inputs>(forged).err().unwrap();
+//! assert_eq!(err.status(), 401);
+//! # Ok::<(), claimkit::Error>(())
+//! ```
+//!
+//! The example servers in the repository's `examples/` folder show complete
+//! plugins for axum and actix-web.
+//!
+//! # Crate features
+//!
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | `testing` | no | [`testing`]: build requests the way the platform sends them |
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod config;
+mod decode;
+mod error;
+mod plugin;
+mod respond;
+mod secret;
+#[cfg(any(test, feature = "testing"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+pub mod testing;
+
+pub use config::{PluginConfig, Source, ALLOWED_METHODS, DEFAULT_BODY_LIMIT};
+pub use error::{Error, ErrorKind};
+pub use plugin::{AttemptStatus, Context, Email, PluginRequest, RawInputs, Social};
+pub use respond::{
+    escape_dots, escape_keys, find_dotted_key, render, unescape_dots, ClaimNumber, ClaimToken,
+    Custom, Preset, Reject, Rendered, Respond, Stateless, CONTENT_TYPE,
+};
+pub use secret::{Secret, SecretMatch, Secrets};
