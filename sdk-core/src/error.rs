@@ -35,6 +35,8 @@ pub enum ErrorKind {
     StaleTimestamp,
     /// The handler did not answer before the deadline. `503`.
     Timeout,
+    /// A store the plugin depends on is full or cannot be reached. `503`.
+    Unavailable,
     /// The plugin's own response broke the protocol, for example a key
     /// containing `.` or a success with an empty claim token. `500`.
     InvalidResponse,
@@ -60,7 +62,7 @@ impl ErrorKind {
             Self::BodyTooLarge => 413,
             Self::UnsupportedMediaType => 415,
             Self::MethodNotAllowed => 405,
-            Self::Timeout => 503,
+            Self::Timeout | Self::Unavailable => 503,
             Self::InvalidResponse | Self::InvalidConfig => 500,
         }
     }
@@ -80,6 +82,7 @@ impl ErrorKind {
             Self::InvalidSignature => "invalid signature",
             Self::StaleTimestamp => "timestamp outside the accepted tolerance",
             Self::Timeout => "the plugin did not answer in time",
+            Self::Unavailable => "the plugin is unavailable; try again later",
             Self::InvalidResponse => "internal error",
             Self::InvalidConfig => "internal error",
         }
@@ -219,6 +222,7 @@ mod tests {
             InvalidSignature,
             StaleTimestamp,
             Timeout,
+            Unavailable,
             InvalidResponse,
             InvalidConfig,
         ];

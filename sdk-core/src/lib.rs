@@ -92,6 +92,7 @@ mod error;
 mod plugin;
 mod respond;
 mod secret;
+pub mod store;
 #[cfg(any(test, feature = "testing"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;

@@ -239,6 +239,28 @@ impl Context {
         self.status().is_final()
     }
 
+    /// The key that identifies this status webhook among its retries:
+    /// `"{attempt id}:{status}"`. `None` unless this is a status webhook with
+    /// an attempt id, outside a simulation; use it with a
+    /// [`Dedupe`](crate::store::Dedupe) store so that a post-claim action runs
+    /// once.
+    ///
+    /// ```
+    /// use claimkit::{AttemptStatus, Context};
+    /// let mut context = Context::default();
+    /// context.claim_attempt_id = Some("a1".into());
+    /// assert_eq!(context.status_webhook_key(), None);
+    /// context.attempt_status = Some(AttemptStatus::Success);
+    /// assert_eq!(context.status_webhook_key().as_deref(), Some("a1:success"));
+    /// ```
+    pub fn status_webhook_key(&self) -> Option<String> {
+        if self.is_simulation() || !self.is_status_webhook() {
+            return None;
+        }
+        self.attempt_id()
+            .map(|attempt| format!("{attempt}:{}", self.status()))
+    }
+
     /// The claiming address: `bitbadgesAddress`, or the legacy
     /// `cosmosAddress`.
     pub fn address(&self) -> Option<&str> {
