@@ -288,11 +288,12 @@ mod tests {
     use std::sync::Arc;
 
     fn context(attempt: &str, status: AttemptStatus, simulation: bool) -> Context {
-        let mut context = Context::default();
-        context.claim_attempt_id = Some(attempt.into());
-        context.attempt_status = Some(status);
-        context.simulation = Some(simulation);
-        context
+        Context {
+            claim_attempt_id: Some(attempt.into()),
+            attempt_status: Some(status),
+            simulation: Some(simulation),
+            ..Context::default()
+        }
     }
 
     #[test]

@@ -197,8 +197,10 @@ mod tests {
     fn the_protocol_flow() {
         block_on(async {
             let issuer = MemoryClaimTokens::default();
-            let mut attempt = Context::default();
-            attempt.claim_attempt_id = Some("a".into());
+            let attempt = Context {
+                claim_attempt_id: Some("a".into()),
+                ..Context::default()
+            };
             let first = token(claim_token(&issuer, &attempt).await.unwrap());
             assert_eq!(token(claim_token(&issuer, &attempt).await.unwrap()), first);
 
@@ -208,8 +210,10 @@ mod tests {
             assert_ne!(simulated, first);
             assert_eq!(issuer.len(), 1, "simulations store nothing");
 
-            let mut legacy = Context::default();
-            legacy.claim_attempt_id = Some(String::new());
+            let legacy = Context {
+                claim_attempt_id: Some(String::new()),
+                ..Context::default()
+            };
             let a = token(claim_token(&issuer, &legacy).await.unwrap());
             let b = token(claim_token(&issuer, &legacy).await.unwrap());
             assert_ne!(a, b);
