@@ -83,19 +83,23 @@
 //! | feature | default | what it adds |
 //! |---|---|---|
 //! | `testing` | no | [`testing`]: build requests the way the platform sends them |
+//! | `axum` | no | `axum::response::IntoResponse` for every response type (enabled by `claimkit-axum`) |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod config;
 mod decode;
 mod error;
+mod integration;
 mod plugin;
 mod respond;
 mod secret;
 pub mod store;
+pub mod task;
 #[cfg(any(test, feature = "testing"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
+pub mod trace;
 
 pub use config::{PluginConfig, Source, ALLOWED_METHODS, DEFAULT_BODY_LIMIT};
 pub use error::{Error, ErrorKind};

@@ -1,0 +1,111 @@
+//! BitBadges plugins for each response preset, served with axum: the router
+//! and its state. `main.rs` reads the environment and serves it.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use axum::Router;
+use claimkit::store::{MemoryClaimNumbers, MemoryClaimTokens, MemoryDedupe};
+use claimkit::{PluginConfig, Secret, Secrets};
+use claimkit_axum::plugin;
+
+mod claim_number;
+mod claim_token;
+mod stateless;
+mod status_hook;
+
+pub use claim_number::claim_number;
+pub use claim_token::claim_token;
+pub use stateless::stateless;
+pub use status_hook::status_hook;
+
+/// What the handlers share.
+#[derive(Debug, Clone, FromRef)]
+pub struct AppState {
+    /// The accepted secrets and body limit.
+    pub plugin: PluginConfig,
+    /// Tokens issued per claim attempt.
+    pub tokens: Arc<MemoryClaimTokens>,
+    /// Claim numbers reserved per claim attempt.
+    pub numbers: Arc<MemoryClaimNumbers>,
+    /// Status webhooks already acted on.
+    pub seen: Arc<MemoryDedupe>,
+}
+
+/// The router: one route per preset, each for `GET`, `POST`, `PUT` and
+/// `DELETE`.
+pub fn app(plugin_config: PluginConfig) -> Router {
+    let state = AppState {
+        plugin: plugin_config,
+        tokens: Arc::default(),
+        numbers: Arc::default(),
+        seen: Arc::default(),
+    };
+    Router::new()
+        .route("/plugins/stateless", plugin(stateless))
+        .route("/plugins/claim-token", plugin(claim_token))
+        .route("/plugins/claim-number", plugin(claim_number))
+        .route("/plugins/status-hook", plugin(status_hook))
+        .with_state(state)
+}
+
+/// The secret used when `PLUGIN_SECRET` is unset. Never use it in
+/// production.
+pub const DEVELOPMENT_SECRET: &str = "development-secret-change-me";
+
+/// Settings read from the environment.
+#[derive(Debug)]
+pub struct Settings {
+    /// Where to listen.
+    pub bind: String,
+    /// The accepted plugin secrets.
+    pub secrets: Secrets,
+    /// Whether the development secret is in use.
+    pub development_secret: bool,
+}
+
+impl Settings {
+    /// Reads `BIND`, `PLUGIN_SECRET` and `PLUGIN_SECRET_PREVIOUS`.
+    ///
+    /// # Errors
+    /// When a secret is set but empty.
+    pub fn from_env(default_bind: &str) -> Result<Self, claimkit::Error> {
+        let bind = std::env::var("BIND").unwrap_or_else(|_| default_bind.to_owned());
+        let (current, development_secret) = match std::env::var("PLUGIN_SECRET") {
+            Ok(secret) => (secret, false),
+            Err(_) => {
+                tracing::warn!("PLUGIN_SECRET is not set: using the development secret; never do this in production");
+                (DEVELOPMENT_SECRET.to_owned(), true)
+            }
+        };
+        let mut secrets = Secrets::new(Secret::new(current)?);
+        if let Ok(previous) = std::env::var("PLUGIN_SECRET_PREVIOUS") {
+            secrets = secrets.with_previous(Secret::new(previous)?);
+        }
+        Ok(Self {
+            bind,
+            secrets,
+            development_secret,
+        })
+    }
+
+    /// The plugin configuration for these settings.
+    pub fn plugin_config(&self) -> PluginConfig {
+        PluginConfig::new(self.secrets.clone())
+    }
+
+    /// A `curl` command that succeeds against a server at `address`. It
+    /// never prints a real secret: it reads `$PLUGIN_SECRET` from the shell.
+    pub fn curl_example(&self, address: SocketAddr) -> String {
+        let secret = if self.development_secret {
+            DEVELOPMENT_SECRET
+        } else {
+            "'\"$PLUGIN_SECRET\"'"
+        };
+        format!(
+            "curl -sS -X POST http://{address}/plugins/stateless -H 'content-type: application/json' \
+             -d '{{\"pluginSecret\":\"{secret}\",\"claimId\":\"demo\",\"claimAttemptId\":\"attempt-1\",\"_attemptStatus\":\"executing\"}}'"
+        )
+    }
+}

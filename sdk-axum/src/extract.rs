@@ -1,0 +1,149 @@
+//! The plugin request extractor.
+
+use std::marker::PhantomData;
+use std::ops::{Deref, DerefMut};
+
+use axum::body::Body;
+use axum::extract::{FromRef, FromRequest, Request};
+use axum::response::IntoResponse;
+use claimkit::{Error, ErrorKind, PluginConfig, PluginRequest, RawInputs, Source};
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use serde::de::DeserializeOwned;
+
+/// The default rejection of [`Plugin`]: claimkit's one error type, answered
+/// as `{"message": ...}` with its status.
+pub type PluginRejection = Error;
+
+/// Extracts a typed BitBadges plugin call: the query string for `GET`, the
+/// JSON body otherwise, checked against the accepted secrets of the
+/// [`PluginConfig`] in the router state (through [`FromRef`]).
+///
+/// Before reading a body it checks the method (`GET`, `POST`, `PUT`,
+/// `DELETE`; else `405`), the content type (absent or JSON; else `415`) and
+/// `Content-Length` against the limit (`413`); the limit is enforced again
+/// while the body is read, for chunked bodies. A missing or wrong secret is
+/// `401`; a malformed or ill-typed request `400`. Every rejection answers
+/// `{"message": ...}`.
+///
+/// `I` is the plugin's inputs type (default: a JSON map). `R` is the
+/// rejection; swap it for your own type implementing
+/// `From<claimkit::Error> + IntoResponse`.
+///
+/// ```
+/// use axum::Router;
+/// use claimkit::{ClaimToken, PluginConfig, Reject, Secret};
+/// use claimkit_axum::{plugin, Plugin};
+/// use serde::Deserialize;
+///
+/// #[derive(Deserialize)]
+/// struct Inputs {
+///     code: String,
+/// }
+///
+/// async fn redeem(request: Plugin<Inputs>) -> Result<ClaimToken, Reject> {
+///     if request.inputs().code != "WELCOME" {
+///         return Err(Reject::forbidden("unknown code"));
+///     }
+///     Ok(ClaimToken::new("tok_1"))
+/// }
+///
+/// let config = PluginConfig::new(Secret::new("s3cret")?);
+/// let app: Router = Router::new().route("/redeem", plugin(redeem)).with_state(config);
+/// # Ok::<(), claimkit::Error>(())
+/// ```
+pub struct Plugin<I = RawInputs, R = PluginRejection>(pub PluginRequest<I>, PhantomData<fn() -> R>);
+
+impl<I, R> Plugin<I, R> {
+    /// Wraps a request, for tests of handlers.
+    pub fn new(request: PluginRequest<I>) -> Self {
+        Self(request, PhantomData)
+    }
+
+    /// The request.
+    pub fn into_inner(self) -> PluginRequest<I> {
+        self.0
+    }
+}
+
+impl<I, R> Deref for Plugin<I, R> {
+    type Target = PluginRequest<I>;
+    fn deref(&self) -> &PluginRequest<I> {
+        &self.0
+    }
+}
+
+impl<I, R> DerefMut for Plugin<I, R> {
+    fn deref_mut(&mut self) -> &mut PluginRequest<I> {
+        &mut self.0
+    }
+}
+
+impl<I: std::fmt::Debug, R> std::fmt::Debug for Plugin<I, R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Plugin").field(&self.0).finish()
+    }
+}
+
+impl<I: Clone, R> Clone for Plugin<I, R> {
+    fn clone(&self) -> Self {
+        Self::new(self.0.clone())
+    }
+}
+
+impl<S, I, R> FromRequest<S> for Plugin<I, R>
+where
+    S: Send + Sync,
+    PluginConfig: FromRef<S>,
+    I: DeserializeOwned,
+    R: From<Error> + IntoResponse,
+{
+    type Rejection = R;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, R> {
+        let config = PluginConfig::from_ref(state);
+        match extract(&config, request).await {
+            Ok(request) => {
+                claimkit::trace::record(&request);
+                Ok(Self::new(request))
+            }
+            Err(err) => {
+                claimkit::trace::rejected(&err);
+                Err(R::from(err))
+            }
+        }
+    }
+}
+
+async fn extract<I: DeserializeOwned>(
+    config: &PluginConfig,
+    request: Request,
+) -> Result<PluginRequest<I>, Error> {
+    let (parts, body) = request.into_parts();
+    let header = |name| parts.headers.get(name).map(|value| value.as_bytes());
+    let source = config.check_head(
+        parts.method.as_str(),
+        header(axum::http::header::CONTENT_TYPE),
+        header(axum::http::header::CONTENT_LENGTH),
+    )?;
+    match source {
+        Source::Query => config.decode_query(parts.uri.query().unwrap_or_default()),
+        Source::Body => {
+            let body = read_body(body, config.body_limit()).await?;
+            config.decode_json(&body)
+        }
+    }
+}
+
+/// Reads a body, stopping as soon as it passes `limit` bytes.
+pub(crate) async fn read_body(body: Body, limit: usize) -> Result<axum::body::Bytes, Error> {
+    match Limited::new(body, limit).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(err) if err.downcast_ref::<LengthLimitError>().is_some() => {
+            Err(Error::body_too_large(limit))
+        }
+        Err(_) => Err(Error::with_message(
+            ErrorKind::MalformedBody,
+            "the request body could not be read",
+        )),
+    }
+}

@@ -1,0 +1,65 @@
+//! claimkit-axum adapts [claimkit] to [axum] 0.8: an extractor for typed
+//! BitBadges plugin calls, responses for the protocol's presets, a router
+//! helper for the plugin methods, and "answer now, act later".
+//!
+//! # Design
+//!
+//! The adapter only moves bytes, headers and statuses between axum and the
+//! framework-free core: every protocol rule (which method carries the fields
+//! where, content types, limits, the secret check, decoding, rendering) is
+//! claimkit's. `claimkit-actix` offers the same names for actix-web, so a
+//! handler moves between the two by changing imports.
+//!
+//! The response types ([`claimkit::Stateless`], [`claimkit::ClaimToken`],
+//! [`claimkit::ClaimNumber`], [`claimkit::Custom`], [`claimkit::Preset`],
+//! [`claimkit::Reject`], [`claimkit::Error`]) implement axum's
+//! `IntoResponse` directly, so handlers return them, or `Result`s of them.
+//!
+//! This crate does not start a server, and adds no global middleware.
+//!
+//! # Getting started
+//!
+//! ```no_run
+//! use axum::Router;
+//! use claimkit::{ClaimToken, PluginConfig, Reject, Secret};
+//! use claimkit_axum::{plugin, Plugin};
+//! use serde::Deserialize;
+//!
+//! #[derive(Deserialize)]
+//! struct Inputs {
+//!     code: String,
+//! }
+//!
+//! async fn redeem(request: Plugin<Inputs>) -> Result<ClaimToken, Reject> {
+//!     if request.is_simulation() {
+//!         // Dry run: validate, change nothing.
+//!     }
+//!     match request.inputs().code.as_str() {
+//!         "WELCOME" => Ok(ClaimToken::new(claimkit::store::random_token())),
+//!         _ => Err(Reject::forbidden("unknown code")),
+//!     }
+//! }
+//!
+//! #[tokio::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let config = PluginConfig::new(Secret::new(std::env::var("PLUGIN_SECRET")?)?);
+//!     let app = Router::new()
+//!         .route("/plugins/redeem", plugin(redeem))
+//!         .with_state(config);
+//!     let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
+//!     axum::serve(listener, app).await?;
+//!     Ok(())
+//! }
+//! ```
+//!
+//! The `examples/axum-plugins` crate in the repository is a complete server
+//! with one handler per preset.
+
+mod after;
+mod extract;
+mod route;
+
+pub use after::after_response;
+pub use claimkit;
+pub use extract::{Plugin, PluginRejection};
+pub use route::{plugin, PluginTrace, PluginTraceLayer};

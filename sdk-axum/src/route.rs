@@ -1,0 +1,101 @@
+//! Mounting a plugin handler on exactly the methods the platform uses.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Instant;
+
+use axum::extract::Request;
+use axum::handler::Handler;
+use axum::response::Response;
+use axum::routing::{on, MethodFilter, MethodRouter};
+use claimkit::{Error, ErrorKind};
+use tower::{Layer, Service};
+use tracing::Instrument;
+
+/// Routes `handler` for `GET`, `POST`, `PUT` and `DELETE`, the methods a
+/// BitBadges plugin can be configured with; any other method is answered
+/// `405` with `{"message": ...}` and an `Allow` header.
+///
+/// Each call runs in a `plugin` tracing span carrying the method, the path
+/// (never the query, which holds a `GET` call's secret), and, once the
+/// [`Plugin`](crate::Plugin) extractor has decoded it, the claim id, attempt
+/// id, status and simulation flag; the answer's status and latency are
+/// logged when it completes.
+///
+/// ```
+/// use axum::Router;
+/// use claimkit::{PluginConfig, Secret, Stateless};
+/// use claimkit_axum::{plugin, Plugin};
+///
+/// async fn allow(_: Plugin) -> Stateless {
+///     Stateless
+/// }
+///
+/// let app: Router = Router::new()
+///     .route("/plugins/allow", plugin(allow))
+///     .with_state(PluginConfig::new(Secret::new("s3cret")?));
+/// # Ok::<(), claimkit::Error>(())
+/// ```
+pub fn plugin<H, T, S>(handler: H) -> MethodRouter<S>
+where
+    H: Handler<T, S>,
+    T: 'static,
+    S: Clone + Send + Sync + 'static,
+{
+    let methods = MethodFilter::GET
+        .or(MethodFilter::POST)
+        .or(MethodFilter::PUT)
+        .or(MethodFilter::DELETE);
+    on(methods, handler)
+        .fallback(|| async { Error::new(ErrorKind::MethodNotAllowed) })
+        .layer(PluginTraceLayer)
+}
+
+/// Wraps a service in the `plugin` span (see [`plugin`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PluginTraceLayer;
+
+impl<S> Layer<S> for PluginTraceLayer {
+    type Service = PluginTrace<S>;
+
+    fn layer(&self, inner: S) -> PluginTrace<S> {
+        PluginTrace { inner }
+    }
+}
+
+/// The service made by [`PluginTraceLayer`].
+#[derive(Debug, Clone)]
+pub struct PluginTrace<S> {
+    inner: S,
+}
+
+impl<S> Service<Request> for PluginTrace<S>
+where
+    S: Service<Request, Response = Response>,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = S::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, S::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let span = claimkit::trace::plugin_span(request.method().as_str(), request.uri().path());
+        let started = Instant::now();
+        let future = span.in_scope(|| self.inner.call(request));
+        Box::pin(
+            async move {
+                let result = future.await;
+                if let Ok(response) = &result {
+                    claimkit::trace::answered(response.status().as_u16(), started.elapsed());
+                }
+                result
+            }
+            .instrument(span),
+        )
+    }
+}

@@ -1,0 +1,55 @@
+//! `IntoResponse` for the response types (feature `axum`).
+
+use axum_core::response::{IntoResponse, Response};
+use http::{header, HeaderValue, StatusCode};
+use serde::Serialize;
+
+use crate::{
+    render, ClaimNumber, ClaimToken, Custom, Error, ErrorKind, Preset, Reject, Rendered, Stateless,
+    ALLOWED_METHODS, CONTENT_TYPE,
+};
+
+impl IntoResponse for Rendered {
+    fn into_response(self) -> Response {
+        let status =
+            StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = Response::new(self.into_body().into());
+        *response.status_mut() = status;
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
+        response
+    }
+}
+
+macro_rules! into_response {
+    ($($ty:ty),*) => {
+        $(
+            impl IntoResponse for $ty {
+                fn into_response(self) -> Response {
+                    render(&self).into_response()
+                }
+            }
+        )*
+    };
+}
+
+into_response!(Stateless, ClaimToken, ClaimNumber, Preset, Reject);
+
+impl<T: Serialize> IntoResponse for Custom<T> {
+    fn into_response(self) -> Response {
+        render(&self).into_response()
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let mut response = render(&self).into_response();
+        if self.kind() == ErrorKind::MethodNotAllowed {
+            response
+                .headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static(ALLOWED_METHODS));
+        }
+        response
+    }
+}
