@@ -1,0 +1,355 @@
+//! `claimkit check`: a battery of plugin calls, the way the platform makes
+//! them, each answer checked against the protocol.
+
+mod report;
+
+use std::time::Duration;
+
+use claimkit::testing::PluginCall;
+use serde_json::Value;
+
+pub use report::{Outcome, Report, Verdict};
+
+use crate::client::{send_call, Exchange};
+
+/// The platform's deadline for an answer.
+pub const PLATFORM_DEADLINE: Duration = Duration::from_secs(10);
+/// Answers slower than this are flagged.
+pub const SLOW: Duration = Duration::from_secs(2);
+
+/// The response preset the plugin was built for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Preset {
+    /// `200` with any body.
+    Stateless,
+    /// `200 {"claimToken": ...}`.
+    ClaimToken,
+    /// `200 {"claimNumber": n}`.
+    ClaimNumber,
+}
+
+/// What to check, and how.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// The plugin's URL.
+    pub url: String,
+    /// The plugin secret.
+    pub secret: String,
+    /// The preset it answers with.
+    pub preset: Preset,
+    /// The method the plugin is configured with.
+    pub method: String,
+    /// Whether to send status webhooks too.
+    pub status_hooks: bool,
+    /// The plugin's own inputs to send with every call.
+    pub inputs: Vec<(String, Value)>,
+    /// How long to wait for an answer.
+    pub deadline: Duration,
+    /// Answers slower than this get a warning.
+    pub slow: Duration,
+    /// A prefix for the attempt ids, unique per run.
+    pub run_id: String,
+}
+
+impl Target {
+    /// A target with the platform's deadline and a fresh run id.
+    pub fn new(url: impl Into<String>, secret: impl Into<String>, preset: Preset) -> Self {
+        Self {
+            url: url.into(),
+            secret: secret.into(),
+            preset,
+            method: "POST".to_owned(),
+            status_hooks: false,
+            inputs: Vec::new(),
+            deadline: PLATFORM_DEADLINE,
+            slow: SLOW,
+            run_id: claimkit::store::random_token()[..12].to_owned(),
+        }
+    }
+
+    fn call(&self, call: PluginCall) -> PluginCall {
+        self.inputs
+            .iter()
+            .fold(call.with_secret(&self.secret), |call, (key, value)| {
+                call.with_input(key, value)
+            })
+    }
+
+    fn attempt(&self, name: &str) -> String {
+        format!("check-{}-{name}", self.run_id)
+    }
+}
+
+/// What a successful answer carried, to compare across checks.
+#[derive(Debug, Clone, PartialEq)]
+enum Issued {
+    Nothing,
+    Token(String),
+    Number(u64),
+}
+
+/// Runs the battery against `target`, calling `progress` as each check ends.
+pub async fn run(
+    client: &reqwest::Client,
+    target: &Target,
+    mut progress: impl FnMut(&Outcome),
+) -> Report {
+    let mut report = Report::default();
+    let mut record = |outcome: Outcome, report: &mut Report| {
+        progress(&outcome);
+        report.outcomes.push(outcome);
+    };
+
+    let first = target.attempt("a");
+    let second = target.attempt("b");
+
+    let (outcome, _) = success_check(client, target, "simulation", PluginCall::simulation()).await;
+    record(outcome, &mut report);
+
+    let (outcome, value_a) = success_check(
+        client,
+        target,
+        "executing attempt",
+        PluginCall::executing(&first),
+    )
+    .await;
+    record(outcome, &mut report);
+
+    let (mut outcome, retried) = success_check(
+        client,
+        target,
+        "retried attempt",
+        PluginCall::executing(&first),
+    )
+    .await;
+    if let (Some(a), Some(again)) = (&value_a, &retried) {
+        if outcome.verdict == Verdict::Pass && a != again {
+            outcome.verdict = Verdict::Fail(match target.preset {
+                Preset::ClaimToken => "a retried attempt got a different token".to_owned(),
+                _ => "a retried attempt got a different claim number".to_owned(),
+            });
+        }
+    }
+    record(outcome, &mut report);
+
+    let (mut outcome, value_b) = success_check(
+        client,
+        target,
+        "second attempt",
+        PluginCall::executing(&second),
+    )
+    .await;
+    if let (Some(a), Some(b)) = (&value_a, &value_b) {
+        if outcome.verdict == Verdict::Pass && a == b && *a != Issued::Nothing {
+            outcome.verdict = Verdict::Fail(match target.preset {
+                Preset::ClaimToken => "two attempts got the same token".to_owned(),
+                _ => "two attempts got the same claim number".to_owned(),
+            });
+        }
+    }
+    record(outcome, &mut report);
+
+    if target.status_hooks {
+        for (name, call) in [
+            ("success webhook", PluginCall::success(&first)),
+            ("retried success webhook", PluginCall::success(&first)),
+            ("failure webhook", PluginCall::failure(&second)),
+        ] {
+            let (outcome, _) = webhook_check(client, target, name, call).await;
+            record(outcome, &mut report);
+        }
+    }
+
+    for (name, call) in [
+        (
+            "wrong secret is refused",
+            PluginCall::executing(&target.attempt("w")).with_secret("claimkit-check-wrong-secret"),
+        ),
+        (
+            "missing secret is refused",
+            PluginCall::executing(&target.attempt("m")),
+        ),
+    ] {
+        let call = target
+            .inputs
+            .iter()
+            .fold(call, |call, (key, value)| call.with_input(key, value));
+        let outcome = refusal_check(client, target, name, call).await;
+        record(outcome, &mut report);
+    }
+    report
+}
+
+async fn exchange(
+    client: &reqwest::Client,
+    target: &Target,
+    name: &str,
+    call: &PluginCall,
+) -> Result<Exchange, Outcome> {
+    send_call(client, &target.url, &target.method, call, target.deadline)
+        .await
+        .map_err(|failure| Outcome {
+            name: name.to_owned(),
+            verdict: Verdict::Fail(failure.to_string()),
+            status: None,
+            latency: None,
+        })
+}
+
+/// The checks every answer must pass: no secret echoed, no dotted key,
+/// and a warning when slow.
+fn common(target: &Target, exchange: &Exchange) -> Verdict {
+    if !target.secret.is_empty() && contains(&exchange.body, target.secret.as_bytes()) {
+        return Verdict::Fail("the answer echoes the plugin secret".to_owned());
+    }
+    if let Ok(Some(key)) = claimkit::find_dotted_key(&exchange.body) {
+        return Verdict::Fail(format!("the key {key:?} contains `.`; escape it (`[dot]`)"));
+    }
+    if exchange.latency > target.slow {
+        return Verdict::Warn(format!(
+            "slow: {:.1} s (the platform gives up at {} s)",
+            exchange.latency.as_secs_f64(),
+            PLATFORM_DEADLINE.as_secs()
+        ));
+    }
+    Verdict::Pass
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
+}
+
+fn outcome(name: &str, exchange: &Exchange, verdict: Verdict) -> Outcome {
+    Outcome {
+        name: name.to_owned(),
+        verdict,
+        status: Some(exchange.status),
+        latency: Some(exchange.latency),
+    }
+}
+
+/// A call that must succeed with the preset's body.
+async fn success_check(
+    client: &reqwest::Client,
+    target: &Target,
+    name: &str,
+    call: PluginCall,
+) -> (Outcome, Option<Issued>) {
+    let exchange = match exchange(client, target, name, &target.call(call)).await {
+        Ok(exchange) => exchange,
+        Err(outcome) => return (outcome, None),
+    };
+    let common = common(target, &exchange);
+    if matches!(common, Verdict::Fail(_)) {
+        return (outcome(name, &exchange, common), None);
+    }
+    if exchange.status != 200 {
+        let reason = if (200..300).contains(&exchange.status) {
+            format!("success must be exactly 200, not {}", exchange.status)
+        } else {
+            format!(
+                "expected 200, got {}{}",
+                exchange.status,
+                message_of(&exchange.body)
+            )
+        };
+        return (outcome(name, &exchange, Verdict::Fail(reason)), None);
+    }
+    match preset_value(target.preset, &exchange.body) {
+        Ok(value) => (outcome(name, &exchange, common), Some(value)),
+        Err(reason) => (outcome(name, &exchange, Verdict::Fail(reason)), None),
+    }
+}
+
+/// A status webhook: `200` within the deadline, any body.
+async fn webhook_check(
+    client: &reqwest::Client,
+    target: &Target,
+    name: &str,
+    call: PluginCall,
+) -> (Outcome, ()) {
+    let exchange = match exchange(client, target, name, &target.call(call)).await {
+        Ok(exchange) => exchange,
+        Err(outcome) => return (outcome, ()),
+    };
+    let verdict = match common(target, &exchange) {
+        Verdict::Fail(reason) => Verdict::Fail(reason),
+        _ if exchange.status != 200 => Verdict::Fail(format!(
+            "status webhooks need exactly 200 (else the platform retries), got {}{}",
+            exchange.status,
+            message_of(&exchange.body)
+        )),
+        other => other,
+    };
+    (outcome(name, &exchange, verdict), ())
+}
+
+/// A call without the right secret: anything but `200`, with `{"message"}`.
+async fn refusal_check(
+    client: &reqwest::Client,
+    target: &Target,
+    name: &str,
+    call: PluginCall,
+) -> Outcome {
+    let exchange = match exchange(client, target, name, &call).await {
+        Ok(exchange) => exchange,
+        Err(outcome) => return outcome,
+    };
+    let verdict = match common(target, &exchange) {
+        Verdict::Fail(reason) => Verdict::Fail(reason),
+        _ if exchange.status == 200 => {
+            Verdict::Fail("answered 200: the plugin does not check its secret".to_owned())
+        }
+        _ if (200..300).contains(&exchange.status) => Verdict::Fail(format!(
+            "answered {}: a refusal must not be a success",
+            exchange.status
+        )),
+        other => match serde_json::from_slice::<Value>(&exchange.body) {
+            Ok(body) if body.get("message").is_some_and(Value::is_string) => other,
+            _ => Verdict::Fail("a refusal must carry a JSON body {\"message\": ...}".to_owned()),
+        },
+    };
+    outcome(name, &exchange, verdict)
+}
+
+/// ` ("the message")` when the body is `{"message": ...}`.
+fn message_of(body: &[u8]) -> String {
+    serde_json::from_slice::<Value>(body)
+        .ok()
+        .and_then(|body| {
+            body.get("message")
+                .and_then(Value::as_str)
+                .map(|m| format!(" ({m:?})"))
+        })
+        .unwrap_or_default()
+}
+
+fn preset_value(preset: Preset, body: &[u8]) -> Result<Issued, String> {
+    if preset == Preset::Stateless {
+        return Ok(Issued::Nothing);
+    }
+    let body: Value =
+        serde_json::from_slice(body).map_err(|_| "the body is not JSON".to_owned())?;
+    match preset {
+        Preset::Stateless => Ok(Issued::Nothing),
+        Preset::ClaimToken => match body.get("claimToken") {
+            Some(Value::String(token)) if token.is_empty() => Err("claimToken is empty".to_owned()),
+            Some(Value::String(token)) if token.contains('.') => {
+                Err("claimToken contains `.`".to_owned())
+            }
+            Some(Value::String(token)) => Ok(Issued::Token(token.clone())),
+            Some(_) => Err("claimToken is not a string".to_owned()),
+            None => Err("no claimToken in the answer".to_owned()),
+        },
+        Preset::ClaimNumber => match body.get("claimNumber") {
+            Some(Value::Number(n)) => n
+                .as_u64()
+                .map(Issued::Number)
+                .ok_or_else(|| format!("claimNumber must be a non-negative integer, got {n}")),
+            Some(_) => Err("claimNumber is not a number".to_owned()),
+            None => Err("no claimNumber in the answer".to_owned()),
+        },
+    }
+}

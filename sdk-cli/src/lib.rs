@@ -1,0 +1,17 @@
+//! The library behind the `claimkit` command: check a running plugin against
+//! the whole BitBadges plugin protocol, the way the platform will call it.
+//!
+//! ```text
+//! claimkit check https://plugins.example.org/redeem --secret "$PLUGIN_SECRET" --preset claim-token
+//! ```
+//!
+//! [`check::run`] sends a simulation, an executing attempt, a retry of it, a
+//! second attempt, optionally the status webhooks, and calls with a wrong and
+//! a missing secret, and checks every answer: exactly `200` within the
+//! platform's 10 s (a warning above 2 s), the preset's body shape (a
+//! non-empty dot-free token, the same on a retry and distinct across
+//! attempts; a non-negative claim number, likewise), no `.` in any key, the
+//! secret never echoed, refusals carrying `{"message": ...}`.
+
+pub mod check;
+pub mod client;

@@ -1,0 +1,345 @@
+//! `claimkit check` against the example servers, which must pass, and
+//! against plugins broken on purpose, which must fail for the right reason.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::any;
+use axum::{Json, Router};
+use claimkit::{PluginConfig, Secret};
+use claimkit_cli::check::{self, Preset, Report, Target, Verdict};
+use serde_json::{json, Value};
+
+const SECRET: &str = "check-secret-0c9b8a7d6e5f";
+
+async fn serve(app: Router) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    address
+}
+
+async fn example() -> SocketAddr {
+    serve(example_axum_plugins::app(PluginConfig::new(
+        Secret::new(SECRET).unwrap(),
+    )))
+    .await
+}
+
+async fn check(target: &Target) -> Report {
+    let client = claimkit_cli::client::client().unwrap();
+    check::run(&client, target, |_| {}).await
+}
+
+fn failure_reasons(report: &Report) -> Vec<String> {
+    report
+        .failures()
+        .map(|o| match &o.verdict {
+            Verdict::Fail(reason) => format!("{}: {reason}", o.name),
+            _ => unreachable!(),
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_example_server_passes_every_check() {
+    let address = example().await;
+    for (route, preset) in [
+        ("stateless", Preset::Stateless),
+        ("claim-token", Preset::ClaimToken),
+        ("claim-number", Preset::ClaimNumber),
+        ("status-hook", Preset::Stateless),
+    ] {
+        for method in ["GET", "POST", "PUT", "DELETE"] {
+            let mut target =
+                Target::new(format!("http://{address}/plugins/{route}"), SECRET, preset);
+            target.method = method.to_owned();
+            target.status_hooks = true;
+            let report = check(&target).await;
+            assert!(
+                report.passed(),
+                "{route} {method}: {:?}",
+                failure_reasons(&report)
+            );
+            assert_eq!(report.outcomes.len(), 9);
+        }
+    }
+}
+
+/// A plugin that answers every call with `answer`, whatever it is sent.
+fn broken(answer: fn(Value) -> (StatusCode, Value)) -> Router {
+    Router::new().route(
+        "/",
+        any(move |body: axum::body::Bytes| async move {
+            let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+            let (status, json) = answer(body);
+            (status, Json(json)).into_response()
+        }),
+    )
+}
+
+fn secret_ok(body: &Value) -> bool {
+    body["pluginSecret"] == SECRET
+}
+
+async fn run_broken(answer: fn(Value) -> (StatusCode, Value), preset: Preset) -> Vec<String> {
+    let address = serve(broken(answer)).await;
+    let mut target = Target::new(format!("http://{address}/"), SECRET, preset);
+    target.status_hooks = true;
+    let report = check(&target).await;
+    assert!(!report.passed());
+    failure_reasons(&report)
+}
+
+fn refuse_or(body: &Value, ok: Value) -> (StatusCode, Value) {
+    if secret_ok(body) {
+        (StatusCode::OK, ok)
+    } else {
+        (StatusCode::UNAUTHORIZED, json!({"message": "bad secret"}))
+    }
+}
+
+#[tokio::test]
+async fn a_dotted_key_fails() {
+    let reasons = run_broken(
+        |b| refuse_or(&b, json!({"bob@abc.com": true})),
+        Preset::Stateless,
+    )
+    .await;
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.contains("\"bob@abc.com\" contains `.`")),
+        "{reasons:?}"
+    );
+}
+
+#[tokio::test]
+async fn status_201_fails() {
+    let reasons = run_broken(
+        |b| {
+            let (status, body) = refuse_or(&b, json!({}));
+            (
+                if status == StatusCode::OK {
+                    StatusCode::CREATED
+                } else {
+                    status
+                },
+                body,
+            )
+        },
+        Preset::Stateless,
+    )
+    .await;
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.contains("success must be exactly 200, not 201")),
+        "{reasons:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_missing_token_fails() {
+    let reasons = run_broken(|b| refuse_or(&b, json!({})), Preset::ClaimToken).await;
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.contains("no claimToken in the answer")),
+        "{reasons:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_same_claim_number_for_two_attempts_fails() {
+    let reasons = run_broken(
+        |b| refuse_or(&b, json!({"claimNumber": 4})),
+        Preset::ClaimNumber,
+    )
+    .await;
+    assert_eq!(
+        reasons,
+        ["second attempt: two attempts got the same claim number"]
+    );
+}
+
+#[tokio::test]
+async fn a_negative_claim_number_fails() {
+    let reasons = run_broken(
+        |b| refuse_or(&b, json!({"claimNumber": -1})),
+        Preset::ClaimNumber,
+    )
+    .await;
+    assert!(
+        reasons.iter().any(|r| r.contains("non-negative integer")),
+        "{reasons:?}"
+    );
+}
+
+#[tokio::test]
+async fn accepting_a_wrong_secret_fails() {
+    let reasons = run_broken(|_| (StatusCode::OK, json!({})), Preset::Stateless).await;
+    assert_eq!(
+        reasons,
+        [
+            "wrong secret is refused: answered 200: the plugin does not check its secret",
+            "missing secret is refused: answered 200: the plugin does not check its secret",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_refusal_without_a_message_fails() {
+    let reasons = run_broken(
+        |b| {
+            if secret_ok(&b) {
+                (StatusCode::OK, json!({}))
+            } else {
+                (StatusCode::FORBIDDEN, json!({"error": "no"}))
+            }
+        },
+        Preset::Stateless,
+    )
+    .await;
+    assert!(
+        reasons.iter().all(|r| r.contains("{\"message\": ...}")),
+        "{reasons:?}"
+    );
+    assert_eq!(reasons.len(), 2);
+}
+
+#[tokio::test]
+async fn echoing_the_secret_fails() {
+    let reasons = run_broken(
+        |b| refuse_or(&b, json!({"you sent": b["pluginSecret"]})),
+        Preset::Stateless,
+    )
+    .await;
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.contains("echoes the plugin secret")),
+        "{reasons:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_handler_slower_than_the_deadline_fails_and_a_slow_one_warns() {
+    let app = Router::new()
+        .route(
+            "/slow",
+            any(|| async {
+                tokio::time::sleep(Duration::from_millis(600)).await;
+                Json(json!({}))
+            }),
+        )
+        .route(
+            "/sluggish",
+            any(|body: Json<Value>| async move {
+                tokio::time::sleep(Duration::from_millis(150)).await;
+                let (status, answer) = refuse_or(&body.0, json!({}));
+                (status, Json(answer)).into_response()
+            }),
+        );
+    let address = serve(app).await;
+    let mut target = Target::new(format!("http://{address}/slow"), SECRET, Preset::Stateless);
+    target.deadline = Duration::from_millis(300);
+    let report = check(&target).await;
+    let reasons = failure_reasons(&report);
+    assert_eq!(reasons.len(), 6, "{reasons:?}");
+    assert!(
+        reasons
+            .iter()
+            .all(|r| r.ends_with("no answer within 0.3 s")),
+        "{reasons:?}"
+    );
+
+    let mut target = Target::new(
+        format!("http://{address}/sluggish"),
+        SECRET,
+        Preset::Stateless,
+    );
+    target.slow = Duration::from_millis(100);
+    let report = check(&target).await;
+    assert!(report.passed(), "{:?}", failure_reasons(&report));
+    assert!(report
+        .outcomes
+        .iter()
+        .all(|o| matches!(&o.verdict, Verdict::Warn(w) if w.starts_with("slow: "))));
+}
+
+#[tokio::test]
+async fn an_unreachable_plugin_fails_with_the_connection_error() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    drop(listener);
+    let target = Target::new(format!("http://{address}/"), SECRET, Preset::Stateless);
+    let reasons = failure_reasons(&check(&target).await);
+    assert!(
+        reasons.iter().all(|r| r.contains("request failed")),
+        "{reasons:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_command_prints_one_line_per_check_and_exits_1_on_failure() {
+    let good = example().await;
+    let bad = serve(broken(|_| (StatusCode::OK, json!({})))).await;
+    let run = |url: String, extra: &'static [&'static str]| {
+        tokio::task::spawn_blocking(move || {
+            std::process::Command::new(env!("CARGO_BIN_EXE_claimkit"))
+                .args([
+                    "check",
+                    &url,
+                    "--secret",
+                    SECRET,
+                    "--preset",
+                    "claim-number",
+                ])
+                .args(extra)
+                .output()
+                .unwrap()
+        })
+    };
+    let out = run(
+        format!("http://{good}/plugins/claim-number"),
+        &["--status-hooks", "--method", "put"],
+    )
+    .await
+    .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success(), "{stdout}");
+    assert_eq!(
+        stdout.lines().filter(|l| l.starts_with("  ok  ")).count(),
+        9,
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with("9 checks: 9 passed, 0 failed, 0 warnings\n"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains(SECRET));
+
+    let out = run(format!("http://{bad}/"), &["--json"]).await.unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["passed"], false);
+    assert_eq!(report["checks"].as_array().unwrap().len(), 6);
+    assert_eq!(report["checks"][0]["verdict"], "fail");
+    assert_eq!(
+        report["checks"][0]["detail"],
+        "no claimNumber in the answer"
+    );
+
+    let out = run("http://127.0.0.1:1/".to_owned(), &["--timeout=0"])
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        stderr,
+        "error: --timeout must be a positive number of seconds\n"
+    );
+}
