@@ -31,6 +31,12 @@
 //! and whose [`message`](Error::message) is safe to show a claiming user:
 //! no message ever contains a secret or the raw request.
 //!
+//! Signed webhooks take the same road with a different middle: [`signature`]
+//! checks Standard Webhooks and HMAC-SHA256 signatures (GitHub, Stripe,
+//! Slack and claimr presets) over the raw body, with prepared keys and no
+//! allocation, and recognises retried deliveries by their id; [`claimr`]
+//! types claimr's webhook payloads.
+//!
 //! What this crate does **not** do: it runs no server, spawns no task and has
 //! no HTTP types in its API. The `claimkit-axum` and `claimkit-actix` crates
 //! adapt it to axum 0.8 and actix-web 4, with extractors, responses and
@@ -82,11 +88,12 @@
 //!
 //! | feature | default | what it adds |
 //! |---|---|---|
-//! | `testing` | no | [`testing`]: build requests the way the platform sends them |
+//! | `testing` | no | [`testing`]: build requests the way the platform sends them, sign webhooks |
 //! | `axum` | no | `axum::response::IntoResponse` for every response type (enabled by `claimkit-axum`) |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod claimr;
 mod config;
 mod decode;
 mod error;
@@ -94,6 +101,7 @@ mod integration;
 mod plugin;
 mod respond;
 mod secret;
+pub mod signature;
 pub mod store;
 pub mod task;
 #[cfg(any(test, feature = "testing"))]

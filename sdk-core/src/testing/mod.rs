@@ -1,7 +1,10 @@
-//! Helpers for testing plugins: requests encoded as the platform sends them.
+//! Helpers for testing plugins: requests encoded as the platform sends them,
+//! and webhooks signed as their senders sign them.
 
 mod axios;
 mod call;
+mod sign;
 
 pub use axios::axios_query;
 pub use call::{PluginCall, TEST_CLAIM_ID};
+pub use sign::{Fault, Signer};
