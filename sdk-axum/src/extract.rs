@@ -6,7 +6,7 @@ use std::ops::{Deref, DerefMut};
 use axum::body::Body;
 use axum::extract::{FromRef, FromRequest, Request};
 use axum::response::IntoResponse;
-use claimkit::{Error, ErrorKind, PluginConfig, PluginRequest, RawInputs, Source};
+use claimkit::{Error, PluginConfig, PluginRequest, RawInputs, Source};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde::de::DeserializeOwned;
 
@@ -141,9 +141,6 @@ pub(crate) async fn read_body(body: Body, limit: usize) -> Result<axum::body::By
         Err(err) if err.downcast_ref::<LengthLimitError>().is_some() => {
             Err(Error::body_too_large(limit))
         }
-        Err(_) => Err(Error::with_message(
-            ErrorKind::MalformedBody,
-            "the request body could not be read",
-        )),
+        Err(_) => Err(Error::unreadable_body()),
     }
 }

@@ -155,6 +155,16 @@ impl Error {
         )
     }
 
+    /// The error for a body that could not be read to its end (the
+    /// connection failed, the framing was broken), as every adapter answers
+    /// it.
+    pub fn unreadable_body() -> Self {
+        Self::with_message(
+            ErrorKind::MalformedBody,
+            "the request body could not be read",
+        )
+    }
+
     /// What went wrong.
     pub fn kind(&self) -> ErrorKind {
         self.kind

@@ -6,3 +6,6 @@
 
 #[cfg(feature = "axum")]
 mod axum;
+
+#[cfg(feature = "actix")]
+mod actix;

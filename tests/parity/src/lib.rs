@@ -63,8 +63,10 @@ pub struct Case {
     pub shape: Shape,
 }
 
-/// What a server answered to a case, with tokens replaced by `<token>` so
-/// that two servers' answers compare equal.
+/// What a server answered to a case, with tokens and messages in `body`
+/// replaced by `<token>` and `<message>` so that two servers' answers
+/// compare equal; the message's text is kept beside it, for servers built
+/// from the same core must word it alike.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answer {
     /// The status code.
@@ -73,6 +75,10 @@ pub struct Answer {
     pub body: Value,
     /// The `allow` header, if any.
     pub allow: Option<String>,
+    /// The `content-type` header, if any.
+    pub content_type: Option<String>,
+    /// The text of the body's `message`, if any.
+    pub message: Option<String>,
 }
 
 /// A plugin call's body: context fields plus inputs.
@@ -563,21 +569,30 @@ pub async fn send(client: &reqwest::Client, address: SocketAddr, case: &Case) ->
     .await
     .unwrap_or_else(|err| panic!("{}: {err}", case.name));
     let status = response.status().as_u16();
-    let allow = response
-        .headers()
-        .get("allow")
-        .map(|value| value.to_str().unwrap_or_default().to_owned());
+    let header = |name| {
+        response
+            .headers()
+            .get(name)
+            .map(|value: &reqwest::header::HeaderValue| {
+                value.to_str().unwrap_or_default().to_owned()
+            })
+    };
+    let (allow, content_type) = (header("allow"), header("content-type"));
     let bytes = response.bytes().await.expect("a body");
+    let (body, message) = parse(case, &bytes);
     Answer {
         status,
-        body: parse(case, &bytes),
+        body,
         allow,
+        content_type,
+        message,
     }
 }
 
-fn parse(case: &Case, bytes: &[u8]) -> Value {
+/// The normalized body, and the text of its message.
+fn parse(case: &Case, bytes: &[u8]) -> (Value, Option<String>) {
     if bytes.is_empty() && case.method == "HEAD" {
-        return json!({});
+        return (json!({}), None);
     }
     let mut body: Value = serde_json::from_slice(bytes).unwrap_or_else(|err| {
         panic!(
@@ -589,13 +604,17 @@ fn parse(case: &Case, bytes: &[u8]) -> Value {
     if let Some(token) = body.get_mut("claimToken") {
         *token = json!("<token>");
     }
+    let text = body
+        .get("message")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
     if let Some(message) = body.get_mut("message") {
         // Messages may differ in wording between versions, not in presence.
         if message.as_str().is_some_and(|m| !m.is_empty()) {
             *message = json!("<message>");
         }
     }
-    body
+    (body, text)
 }
 
 /// Writes a request to the socket as it is, for framings a client library
@@ -617,25 +636,34 @@ async fn wire(address: SocketAddr, method: &str, route: &str, rest: &str) -> Ans
         .and_then(|code| code.parse().ok())
         .unwrap_or_else(|| panic!("no status line in {text:?}"));
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let body = if head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
+    let header = |name: &str| {
+        head.lines().skip(1).find_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            key.trim()
+                .eq_ignore_ascii_case(name)
+                .then(|| value.trim().to_owned())
+        })
+    };
+    let body = if header("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
         unchunk(body)
     } else {
         body.to_owned()
     };
+    let mut body: Value = serde_json::from_str(&body)
+        .unwrap_or_else(|err| panic!("body is not JSON ({err}): {body:?}"));
+    let message = body
+        .get("message")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    if let Some(m) = body.get_mut("message") {
+        *m = json!("<message>");
+    }
     Answer {
         status,
-        body: serde_json::from_str(&body)
-            .map(|mut v: Value| {
-                if let Some(m) = v.get_mut("message") {
-                    *m = json!("<message>");
-                }
-                v
-            })
-            .unwrap_or_else(|err| panic!("body is not JSON ({err}): {body:?}")),
-        allow: None,
+        body,
+        allow: header("allow"),
+        content_type: header("content-type"),
+        message,
     }
 }
 
@@ -669,6 +697,11 @@ pub fn check(case: &Case, answer: &Answer) {
         Shape::Number(n) => assert_eq!(answer.body, json!({"claimNumber": n}), "{what}"),
         Shape::Message => assert_eq!(answer.body, json!({"message": "<message>"}), "{what}"),
     }
+    assert_eq!(
+        answer.content_type.as_deref(),
+        Some("application/json"),
+        "{what}: content type"
+    );
     if case.status == 405 {
         assert_eq!(
             answer.allow.as_deref(),

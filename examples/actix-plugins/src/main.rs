@@ -1,0 +1,34 @@
+//! Run with: cargo run -p example-actix-plugins
+//!
+//! Environment: `BIND` (default `127.0.0.1:3001`), `PLUGIN_SECRET` (a
+//! development default, with a warning, when unset), `PLUGIN_SECRET_PREVIOUS`
+//! (optional, also accepted during a rotation), `RUST_LOG` (default `info`).
+
+use std::io::IsTerminal;
+
+use actix_web::{App, HttpServer};
+use example_actix_plugins::{app, Settings};
+use tracing_subscriber::EnvFilter;
+
+#[actix_web::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_ansi(std::io::stdout().is_terminal())
+        .init();
+
+    let settings = Settings::from_env("127.0.0.1:3001")?;
+    let listener = std::net::TcpListener::bind(&settings.bind)?;
+    let address = listener.local_addr()?;
+    println!("claimkit actix plugins listening on http://{address}");
+    println!("try: {}", settings.curl_example(address));
+
+    let routes = app(settings.plugin_config());
+    HttpServer::new(move || App::new().configure(routes.clone()))
+        .listen(listener)?
+        .run()
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,8 @@
+use claimkit::Stateless;
+use claimkit_actix::Plugin;
+
+/// The `Stateless` preset: `200 {}` for every genuine call. The extractor
+/// has already refused any call without the right secret.
+pub async fn stateless(_request: Plugin) -> Stateless {
+    Stateless
+}

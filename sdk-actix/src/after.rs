@@ -1,0 +1,43 @@
+//! "Answer now, act later".
+
+use std::future::Future;
+
+use actix_web::rt::task::JoinHandle;
+use claimkit::task::TaskOutcome;
+use tracing::Instrument;
+
+/// Runs `task` after the response has gone out, on the actix-web runtime
+/// (the worker that answered the call).
+///
+/// Use it for post-claim work that must not delay or fail the claim: the
+/// handler answers `200` at once and the work happens afterwards. The task
+/// runs in the caller's tracing span (so its logs carry the claim and attempt
+/// ids); an `Err` it returns is logged at `error` level, and a panic is
+/// caught and logged, never lost silently. Deadlines on the handler do not
+/// cut it off.
+///
+/// # Panics
+/// When called outside an actix-web (actix-rt) runtime, as
+/// `actix_web::rt::spawn` does. Handlers always run inside one.
+///
+/// ```no_run
+/// use claimkit::Stateless;
+/// use claimkit_actix::{after_response, Plugin};
+///
+/// async fn hook(request: Plugin) -> Stateless {
+///     let attempt = request.attempt_id().map(str::to_owned);
+///     after_response(async move {
+///         // Slow work: send a mail, call an API...
+///         tracing::info!(?attempt, "post-claim work done");
+///         Ok::<(), std::io::Error>(())
+///     });
+///     Stateless
+/// }
+/// ```
+pub fn after_response<F>(task: F) -> JoinHandle<()>
+where
+    F: Future + Send + 'static,
+    F::Output: TaskOutcome,
+{
+    actix_web::rt::spawn(claimkit::task::contain(task).instrument(tracing::Span::current()))
+}

@@ -1,0 +1,83 @@
+//! What the extractor reads from `app_data`: the core configuration and an
+//! optional error handler.
+
+use std::fmt;
+use std::sync::Arc;
+
+use actix_web::{web, HttpRequest};
+use claimkit::{Error, ErrorKind, PluginConfig};
+
+type Handler = dyn Fn(Error, &HttpRequest) -> actix_web::Error + Send + Sync;
+
+/// Swaps the answer to a refused plugin call, the way actix-web's
+/// `JsonConfig::error_handler` does for JSON bodies; the counterpart of
+/// `claimkit-axum`'s rejection type parameter.
+///
+/// Register it with `App::app_data` (or a scope's or resource's), as it is
+/// or in a `web::Data`. Without one, a refusal is answered with claimkit's
+/// own `{"message": ...}` and status. The handler sees every refusal of the
+/// [`Plugin`](crate::Plugin) extractor, including the `500` for a missing
+/// [`PluginConfig`]; the refusal has already been logged.
+///
+/// ```
+/// use actix_web::{error, web, App, HttpResponse};
+/// use claimkit::{PluginConfig, Secret};
+/// use claimkit_actix::PluginErrorHandler;
+///
+/// let teapot = PluginErrorHandler::new(|err, _request| {
+///     let answer = HttpResponse::ImATeapot().body(format!("teapot: {}", err.message()));
+///     error::InternalError::from_response(err, answer).into()
+/// });
+/// let app = App::new()
+///     .app_data(PluginConfig::new(Secret::new("s3cret")?))
+///     .app_data(teapot);
+/// # Ok::<(), claimkit::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct PluginErrorHandler(Arc<Handler>);
+
+impl PluginErrorHandler {
+    /// An error handler turning a claimkit error into the actix-web error
+    /// to answer with.
+    pub fn new<F>(handler: F) -> Self
+    where
+        F: Fn(Error, &HttpRequest) -> actix_web::Error + Send + Sync + 'static,
+    {
+        Self(Arc::new(handler))
+    }
+}
+
+impl fmt::Debug for PluginErrorHandler {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("PluginErrorHandler").finish_non_exhaustive()
+    }
+}
+
+/// The registered configuration, as plain `app_data` or `web::Data`.
+pub(crate) fn plugin_config(request: &HttpRequest) -> Result<PluginConfig, Error> {
+    if let Some(config) = request.app_data::<PluginConfig>() {
+        return Ok(config.clone());
+    }
+    if let Some(config) = request.app_data::<web::Data<PluginConfig>>() {
+        return Ok(config.get_ref().clone());
+    }
+    tracing::error!(
+        "no claimkit::PluginConfig is registered for this route: add one with \
+         App::app_data(PluginConfig) or App::app_data(web::Data<PluginConfig>)"
+    );
+    Err(Error::new(ErrorKind::InvalidConfig))
+}
+
+/// The actix-web error for a refusal: the registered handler's, or
+/// claimkit's own response.
+pub(crate) fn reject(err: Error, request: &HttpRequest) -> actix_web::Error {
+    let handler = request.app_data::<PluginErrorHandler>().or_else(|| {
+        request
+            .app_data::<web::Data<PluginErrorHandler>>()
+            .map(|data| data.get_ref())
+    });
+    match handler {
+        Some(PluginErrorHandler(handler)) => handler(err, request),
+        None => err.into(),
+    }
+}

@@ -1,0 +1,88 @@
+//! claimkit-actix adapts [claimkit] to [actix-web] 4: an extractor for typed
+//! BitBadges plugin calls, responses for the protocol's presets, a resource
+//! helper for the plugin methods, and "answer now, act later".
+//!
+//! [actix-web]: https://actix.rs
+//!
+//! # Design
+//!
+//! The adapter only moves bytes, headers and statuses between actix-web and
+//! the framework-free core: every protocol rule (which method carries the
+//! fields where, content types, limits, the secret check, decoding,
+//! rendering) is claimkit's. `claimkit-axum` offers the same names for axum,
+//! so a handler moves between the two by changing imports.
+//!
+//! The response types ([`claimkit::Stateless`], [`claimkit::ClaimToken`],
+//! [`claimkit::ClaimNumber`], [`claimkit::Custom`], [`claimkit::Preset`],
+//! [`claimkit::Reject`], [`claimkit::Error`]) implement actix-web's
+//! `Responder` directly, and [`claimkit::Reject`] and [`claimkit::Error`]
+//! implement `ResponseError`, so handlers return them, or `Result`s of them.
+//!
+//! Configuration is read from `app_data`, the actix-web way: the core
+//! [`claimkit::PluginConfig`] (as it is, or in a `web::Data`), and optionally
+//! a [`PluginErrorHandler`] to answer refusals your own way. The differences
+//! from `claimkit-axum` follow from the frameworks:
+//!
+//! | | `claimkit-axum` | `claimkit-actix` |
+//! |---|---|---|
+//! | configuration | router state, through `FromRef` | `app_data` |
+//! | mounting | `.route(path, plugin(handler))` | `.service(plugin(path, handler))` |
+//! | own rejection | `Plugin<I, R>` | `app_data(PluginErrorHandler)` |
+//! | tracing middleware | `PluginTraceLayer` + `PluginTrace<S>` | [`PluginTrace`] + [`PluginTraceMiddleware<S>`] |
+//! | background work | on the Tokio runtime | on the answering actix-web worker |
+//!
+//! This crate does not start a server, and adds no global middleware.
+//!
+//! # Getting started
+//!
+//! ```no_run
+//! use actix_web::{App, HttpServer};
+//! use claimkit::{ClaimToken, PluginConfig, Reject, Secret};
+//! use claimkit_actix::{plugin, Plugin};
+//! use serde::Deserialize;
+//!
+//! #[derive(Deserialize)]
+//! struct Inputs {
+//!     code: String,
+//! }
+//!
+//! async fn redeem(request: Plugin<Inputs>) -> Result<ClaimToken, Reject> {
+//!     if request.is_simulation() {
+//!         // Dry run: validate, change nothing.
+//!     }
+//!     match request.inputs().code.as_str() {
+//!         "WELCOME" => Ok(ClaimToken::new(claimkit::store::random_token())),
+//!         _ => Err(Reject::forbidden("unknown code")),
+//!     }
+//! }
+//!
+//! #[actix_web::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let config = PluginConfig::new(Secret::new(std::env::var("PLUGIN_SECRET")?)?);
+//!     HttpServer::new(move || {
+//!         App::new()
+//!             .app_data(config.clone())
+//!             .service(plugin("/plugins/redeem", redeem))
+//!     })
+//!     .bind("127.0.0.1:3001")?
+//!     .run()
+//!     .await?;
+//!     Ok(())
+//! }
+//! ```
+//!
+//! The `examples/actix-plugins` crate in the repository is a complete server
+//! with one handler per preset.
+
+mod after;
+mod config;
+mod extract;
+mod route;
+mod trace;
+
+pub use after::after_response;
+pub use claimkit;
+pub use config::PluginErrorHandler;
+pub use extract::{Plugin, PluginRejection};
+pub use route::plugin;
+pub use trace::{PluginTrace, PluginTraceMiddleware};

@@ -1,0 +1,66 @@
+//! Mounting a plugin handler on exactly the methods the platform uses.
+
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::{guard, web, FromRequest, Handler, Resource, Responder};
+use claimkit::{Error, ErrorKind};
+
+use crate::PluginTrace;
+
+/// A resource at `path` routing `handler` for `GET`, `POST`, `PUT` and
+/// `DELETE`, the methods a BitBadges plugin can be configured with; any other
+/// method is answered `405` with `{"message": ...}` and an `Allow` header.
+///
+/// The counterpart of `claimkit-axum`'s `plugin(handler)`: an axum route is
+/// given its path by the router, an actix-web resource carries its own, so
+/// this one takes it too. Register the result with `App::service`.
+///
+/// Each call runs in a `plugin` tracing span ([`PluginTrace`]) carrying the
+/// method, the path (never the query, which holds a `GET` call's secret),
+/// and, once the [`Plugin`](crate::Plugin) extractor has decoded it, the
+/// claim id, attempt id, status and simulation flag; the answer's status and
+/// latency are logged when it completes.
+///
+/// ```
+/// use actix_web::App;
+/// use claimkit::{PluginConfig, Secret, Stateless};
+/// use claimkit_actix::{plugin, Plugin};
+///
+/// async fn allow(_: Plugin) -> Stateless {
+///     Stateless
+/// }
+///
+/// let app = App::new()
+///     .app_data(PluginConfig::new(Secret::new("s3cret")?))
+///     .service(plugin("/plugins/allow", allow));
+/// # Ok::<(), claimkit::Error>(())
+/// ```
+pub fn plugin<F, Args>(
+    path: &str,
+    handler: F,
+) -> Resource<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+>
+where
+    F: Handler<Args>,
+    Args: FromRequest + 'static,
+    F::Output: Responder + 'static,
+{
+    let methods = guard::Any(guard::Get())
+        .or(guard::Post())
+        .or(guard::Put())
+        .or(guard::Delete());
+    web::resource(path)
+        .route(web::route().guard(methods).to(handler))
+        .default_service(web::to(method_not_allowed))
+        .wrap(PluginTrace)
+}
+
+async fn method_not_allowed() -> Error {
+    Error::new(ErrorKind::MethodNotAllowed)
+}
