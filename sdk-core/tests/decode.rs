@@ -329,13 +329,19 @@ fn malformed_bodies() {
         "[]",
         "\"text\"",
         "null",
-        "{\"pluginSecret\": \"x\"} trailing",
+        &format!("{{\"pluginSecret\": \"{SECRET}\"}} trailing"),
+        &format!("{{\"pluginSecret\": \"{SECRET}\", \"code\": }}"),
         "{\"a\": 1,}",
     ] {
         let err = error_of(body);
         assert_eq!(err.kind(), ErrorKind::MalformedBody, "{body:?}: {err:?}");
         assert_eq!(err.status(), 400);
     }
+    // The secret is checked as soon as it is found: what follows it is read
+    // only for a caller who has it.
+    let err = error_of("{\"pluginSecret\": \"x\", \"code\": } trailing");
+    assert_eq!(err.kind(), ErrorKind::InvalidSecret);
+
     let err = config()
         .decode_json::<RawInputs>(b"{\"pluginSecret\": \"\xff\xfe\"}")
         .unwrap_err();

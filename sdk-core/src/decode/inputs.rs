@@ -9,6 +9,7 @@ use serde::forward_to_deserialize_any;
 use serde_json::Value;
 
 use super::Key;
+use crate::plugin::SECRET_KEY;
 use crate::Context;
 
 /// What the pass collects beside the inputs.
@@ -17,6 +18,8 @@ pub(crate) struct Sink {
     pub(crate) context: Context,
     /// The context key whose value failed to decode, for the error message.
     pub(crate) failed_key: Option<String>,
+    /// Whether `pluginSecret` was seen: a second one is refused.
+    secret_seen: bool,
 }
 
 /// A deserializer for the plugin's inputs over a whole flat request object.
@@ -122,6 +125,10 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for FilteredMap<'_, A> {
             let Some(key) = self.map.next_key::<Key<'de>>()? else {
                 return Ok(None);
             };
+            if &*key == SECRET_KEY && std::mem::replace(&mut self.sink.secret_seen, true) {
+                self.sink.failed_key = Some(SECRET_KEY.to_owned());
+                return Err(de::Error::duplicate_field(SECRET_KEY));
+            }
             match self.sink.context.read_field(&key, &mut self.map) {
                 Ok(true) => continue,
                 Ok(false) => {}

@@ -35,17 +35,33 @@ fn typed<I: DeserializeOwned>(body: &[u8], sink: &mut Sink) -> Result<I, serde_j
     Ok(inputs)
 }
 
-/// The first pass: find `pluginSecret`, skipping everything else.
+/// The first pass: find `pluginSecret`, skipping what comes before it, and
+/// stop there; the fast scanner first, `serde_json` when it is unsure. The
+/// second pass reads (and validates) the whole body.
 fn check_secret(body: &[u8], secrets: &Secrets) -> Result<SecretMatch, Error> {
+    if let Some(at) = super::scan::secret_value_offset(body) {
+        let mut de = serde_json::Deserializer::from_slice(&body[at..]);
+        if let Ok(presented) = PresentedSeed.deserialize(&mut de) {
+            return super::verify(presented.as_ref().map(Presented::as_bytes), secrets);
+        }
+    }
     let mut in_secret = false;
+    let mut found = None;
     let mut de = serde_json::Deserializer::from_slice(body);
-    let presented = de
-        .deserialize_map(SecretScan {
-            in_secret: &mut in_secret,
-        })
-        .and_then(|presented| de.end().map(|()| presented))
-        .map_err(|err| scan_error(&err, in_secret))?;
-    super::verify(presented.as_ref().map(Presented::as_bytes), secrets)
+    let scanned = de.deserialize_map(SecretScan {
+        in_secret: &mut in_secret,
+        found: &mut found,
+    });
+    match (found, scanned) {
+        // Stopping early leaves the object open, which the deserializer
+        // reports as an error: expected, and ignored.
+        (Some(presented), _) => super::verify(presented.as_ref().map(Presented::as_bytes), secrets),
+        (None, Ok(())) => {
+            de.end().map_err(|err| scan_error(&err, false))?;
+            super::verify(None, secrets)
+        }
+        (None, Err(err)) => Err(scan_error(&err, in_secret)),
+    }
 }
 
 fn scan_error(err: &serde_json::Error, in_secret: bool) -> Error {
@@ -71,6 +87,11 @@ fn malformed(err: &serde_json::Error) -> Error {
 fn typed_error<I: DeserializeOwned>(body: &[u8], err: &serde_json::Error, sink: &Sink) -> Error {
     if err.classify() != Category::Data {
         return malformed(err);
+    }
+    // A body that is not JSON at all is malformed, whatever the type found
+    // missing first.
+    if let Err(syntax) = serde_json::from_slice::<IgnoredAny>(body) {
+        return malformed(&syntax);
     }
     if let Some(key) = &sink.failed_key {
         return Error::invalid_field(key, &json_message(err));
@@ -103,34 +124,29 @@ impl Presented<'_> {
     }
 }
 
-struct SecretScan<'a> {
+struct SecretScan<'a, 'de> {
     in_secret: &'a mut bool,
+    /// Set when `pluginSecret` is found: `Some(None)` for `null`.
+    found: &'a mut Option<Option<Presented<'de>>>,
 }
 
-impl<'de> Visitor<'de> for SecretScan<'_> {
-    type Value = Option<Presented<'de>>;
+impl<'de> Visitor<'de> for SecretScan<'_, 'de> {
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut presented = None;
-        let mut seen = false;
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<Key<'de>>()? {
             if &*key == SECRET_KEY {
                 *self.in_secret = true;
-                if seen {
-                    return Err(de::Error::duplicate_field(SECRET_KEY));
-                }
-                seen = true;
-                presented = map.next_value_seed(PresentedSeed)?;
-                *self.in_secret = false;
-            } else {
-                map.next_value::<IgnoredAny>()?;
+                *self.found = Some(map.next_value_seed(PresentedSeed)?);
+                return Ok(());
             }
+            map.next_value::<IgnoredAny>()?;
         }
-        Ok(presented)
+        Ok(())
     }
 }
 

@@ -11,6 +11,7 @@ mod json;
 mod key;
 mod message;
 mod query;
+mod scan;
 
 pub(crate) use json::decode as json;
 pub(crate) use key::Key;
