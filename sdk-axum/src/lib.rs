@@ -15,6 +15,12 @@
 //! [`claimkit::Reject`], [`claimkit::Error`]) implement axum's
 //! `IntoResponse` directly, so handlers return them, or `Result`s of them.
 //!
+//! Signed webhooks (Standard Webhooks, claimr, GitHub, Stripe, Slack, or any
+//! HMAC scheme) are verified before anything else happens, by
+//! [`SignatureLayer`] on a route or router, or by the [`Signed`] wrapper
+//! extractor, which then hands the untouched body to an inner extractor such
+//! as `Json`.
+//!
 //! This crate does not start a server, and adds no global middleware.
 //!
 //! # Getting started
@@ -58,8 +64,10 @@
 mod after;
 mod extract;
 mod route;
+mod signature;
 
 pub use after::after_response;
 pub use claimkit;
 pub use extract::{Plugin, PluginRejection};
-pub use route::{plugin, PluginTrace, PluginTraceLayer};
+pub use route::{plugin, webhook, PluginTrace, PluginTraceLayer};
+pub use signature::{SignatureLayer, SignatureService, Signed};

@@ -52,6 +52,19 @@ where
         .layer(PluginTraceLayer)
 }
 
+/// Routes a signed-webhook `handler` for `POST`, the method webhook senders
+/// use; any other method is answered `405` with `{"message": ...}` and
+/// `Allow: POST`. Pair it with [`SignatureLayer`](crate::SignatureLayer) or
+/// the [`Signed`](crate::Signed) extractor.
+pub fn webhook<H, T, S>(handler: H) -> MethodRouter<S>
+where
+    H: Handler<T, S>,
+    T: 'static,
+    S: Clone + Send + Sync + 'static,
+{
+    axum::routing::post(handler).fallback(|| async { Error::method_not_allowed("POST") })
+}
+
 /// Wraps a service in the `plugin` span (see [`plugin`]).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PluginTraceLayer;

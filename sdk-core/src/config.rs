@@ -100,17 +100,7 @@ impl PluginConfig {
                 return Err(Error::new(ErrorKind::UnsupportedMediaType));
             }
         }
-        if let Some(length) = content_length {
-            let length = std::str::from_utf8(length)
-                .ok()
-                .and_then(|text| text.trim().parse::<u64>().ok())
-                .ok_or_else(|| {
-                    Error::with_message(ErrorKind::MalformedBody, "invalid Content-Length header")
-                })?;
-            if length > self.body_limit as u64 {
-                return Err(Error::body_too_large(self.body_limit));
-            }
-        }
+        check_content_length(content_length, self.body_limit)?;
         Ok(source)
     }
 
@@ -145,6 +135,26 @@ impl PluginConfig {
         }
         decode::query(query, &self.secrets)
     }
+}
+
+/// Refuses a body whose declared length is over `limit`, before it is read.
+pub(crate) fn check_content_length(
+    content_length: Option<&[u8]>,
+    limit: usize,
+) -> Result<(), Error> {
+    let Some(length) = content_length else {
+        return Ok(());
+    };
+    let length = std::str::from_utf8(length)
+        .ok()
+        .and_then(|text| text.trim().parse::<u64>().ok())
+        .ok_or_else(|| {
+            Error::with_message(ErrorKind::MalformedBody, "invalid Content-Length header")
+        })?;
+    if length > limit as u64 {
+        return Err(Error::body_too_large(limit));
+    }
+    Ok(())
 }
 
 /// `application/json`, `application/<anything>+json`, with any parameters.

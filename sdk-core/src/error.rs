@@ -108,6 +108,7 @@ pub struct Error {
     kind: ErrorKind,
     message: Cow<'static, str>,
     field: Option<Box<str>>,
+    allow: Option<&'static str>,
 }
 
 impl Error {
@@ -117,6 +118,26 @@ impl Error {
             kind,
             message: Cow::Borrowed(kind.default_message()),
             field: None,
+            allow: (kind == ErrorKind::MethodNotAllowed).then_some(crate::ALLOWED_METHODS),
+        }
+    }
+
+    /// A [`ErrorKind::MethodNotAllowed`] error for an endpoint that accepts
+    /// only `allowed` (an `Allow` header value such as `"POST"`).
+    ///
+    /// ```
+    /// let err = claimkit::Error::method_not_allowed("POST");
+    /// assert_eq!(err.status(), 405);
+    /// assert_eq!(err.allowed_methods(), Some("POST"));
+    /// assert_eq!(err.message(), "method not allowed: expected POST");
+    /// ```
+    pub fn method_not_allowed(allowed: &'static str) -> Self {
+        Self {
+            allow: Some(allowed),
+            ..Self::with_message(
+                ErrorKind::MethodNotAllowed,
+                format!("method not allowed: expected {allowed}"),
+            )
         }
     }
 
@@ -129,6 +150,7 @@ impl Error {
             kind,
             message: message.into(),
             field: None,
+            allow: (kind == ErrorKind::MethodNotAllowed).then_some(crate::ALLOWED_METHODS),
         }
     }
 
@@ -144,6 +166,7 @@ impl Error {
             kind: ErrorKind::InvalidField,
             message: Cow::Owned(message),
             field: (!field.is_empty()).then(|| field.into()),
+            allow: None,
         }
     }
 
@@ -178,6 +201,13 @@ impl Error {
     /// The public message, safe to send to the caller.
     pub fn message(&self) -> &str {
         &self.message
+    }
+
+    /// For a [`ErrorKind::MethodNotAllowed`] error, the methods the endpoint
+    /// accepts, for the `Allow` header: a plugin's `GET, POST, PUT, DELETE`
+    /// unless made with [`Error::method_not_allowed`].
+    pub fn allowed_methods(&self) -> Option<&'static str> {
+        self.allow
     }
 
     /// The field the error is about, as a path (`claimId`, `discord.id`,

@@ -6,17 +6,22 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use axum::Router;
+use claimkit::signature::{HmacScheme, HmacVerifier, StandardWebhooks, WebhookGate};
 use claimkit::store::{MemoryClaimNumbers, MemoryClaimTokens, MemoryDedupe};
 use claimkit::{PluginConfig, Secret, Secrets};
-use claimkit_axum::plugin;
+use claimkit_axum::{plugin, webhook, SignatureLayer};
 
 mod claim_number;
 mod claim_token;
+mod claimr_webhook;
+mod standard_webhook;
 mod stateless;
 mod status_hook;
 
 pub use claim_number::claim_number;
 pub use claim_token::claim_token;
+pub use claimr_webhook::claimr_webhook;
+pub use standard_webhook::standard_webhook;
 pub use stateless::stateless;
 pub use status_hook::status_hook;
 
@@ -31,28 +36,58 @@ pub struct AppState {
     pub numbers: Arc<MemoryClaimNumbers>,
     /// Status webhooks already acted on.
     pub seen: Arc<MemoryDedupe>,
+    /// The claimr webhook's signature check and seen deliveries.
+    pub claimr: Arc<WebhookGate<HmacVerifier>>,
 }
 
-/// The router: one route per preset, each for `GET`, `POST`, `PUT` and
-/// `DELETE`.
-pub fn app(plugin_config: PluginConfig) -> Router {
+/// The signing secrets of the webhook routes.
+#[derive(Debug, Clone)]
+pub struct WebhookSecrets {
+    /// The Standard Webhooks secret (`whsec_…`).
+    pub standard: Secret,
+    /// The claimr hook's secret.
+    pub claimr: Secret,
+}
+
+/// The router: one plugin route per preset, each for `GET`, `POST`, `PUT`
+/// and `DELETE`, and two signed-webhook routes for `POST`.
+///
+/// # Errors
+/// When a webhook secret is not a valid key (a `whsec_` secret must be
+/// base64).
+pub fn app(
+    plugin_config: PluginConfig,
+    webhooks: WebhookSecrets,
+) -> Result<Router, claimkit::Error> {
+    let claimr = WebhookGate::new(HmacVerifier::new(HmacScheme::claimr(), webhooks.claimr)?);
+    let standard = WebhookGate::new(StandardWebhooks::new(webhooks.standard)?);
     let state = AppState {
         plugin: plugin_config,
         tokens: Arc::default(),
         numbers: Arc::default(),
         seen: Arc::default(),
+        claimr: Arc::new(claimr),
     };
-    Router::new()
+    Ok(Router::new()
         .route("/plugins/stateless", plugin(stateless))
         .route("/plugins/claim-token", plugin(claim_token))
         .route("/plugins/claim-number", plugin(claim_number))
         .route("/plugins/status-hook", plugin(status_hook))
-        .with_state(state)
+        .route(
+            "/webhooks/standard",
+            webhook(standard_webhook).layer(SignatureLayer::new(standard)),
+        )
+        .route("/webhooks/claimr", webhook(claimr_webhook))
+        .with_state(state))
 }
 
 /// The secret used when `PLUGIN_SECRET` is unset. Never use it in
 /// production.
 pub const DEVELOPMENT_SECRET: &str = "development-secret-change-me";
+/// The Standard Webhooks secret used when `WEBHOOK_SECRET` is unset.
+pub const DEVELOPMENT_WEBHOOK_SECRET: &str = "whsec_ZGV2ZWxvcG1lbnQtd2ViaG9vay1zZWNyZXQ=";
+/// The claimr secret used when `CLAIMR_SECRET` is unset.
+pub const DEVELOPMENT_CLAIMR_SECRET: &str = "development-claimr-secret";
 
 /// Settings read from the environment.
 #[derive(Debug)]
@@ -63,10 +98,13 @@ pub struct Settings {
     pub secrets: Secrets,
     /// Whether the development secret is in use.
     pub development_secret: bool,
+    /// The webhook routes' secrets.
+    pub webhooks: WebhookSecrets,
 }
 
 impl Settings {
-    /// Reads `BIND`, `PLUGIN_SECRET` and `PLUGIN_SECRET_PREVIOUS`.
+    /// Reads `BIND`, `PLUGIN_SECRET`, `PLUGIN_SECRET_PREVIOUS`,
+    /// `WEBHOOK_SECRET` and `CLAIMR_SECRET`.
     ///
     /// # Errors
     /// When a secret is set but empty.
@@ -83,11 +121,30 @@ impl Settings {
         if let Ok(previous) = std::env::var("PLUGIN_SECRET_PREVIOUS") {
             secrets = secrets.with_previous(Secret::new(previous)?);
         }
+        let webhooks = WebhookSecrets {
+            standard: Secret::new(env_or_development(
+                "WEBHOOK_SECRET",
+                DEVELOPMENT_WEBHOOK_SECRET,
+            ))?,
+            claimr: Secret::new(env_or_development(
+                "CLAIMR_SECRET",
+                DEVELOPMENT_CLAIMR_SECRET,
+            ))?,
+        };
         Ok(Self {
             bind,
             secrets,
             development_secret,
+            webhooks,
         })
+    }
+
+    /// The router for these settings.
+    ///
+    /// # Errors
+    /// As [`app`].
+    pub fn app(&self) -> Result<Router, claimkit::Error> {
+        app(self.plugin_config(), self.webhooks.clone())
     }
 
     /// The plugin configuration for these settings.
@@ -108,4 +165,13 @@ impl Settings {
              -d '{{\"pluginSecret\":\"{secret}\",\"claimId\":\"demo\",\"claimAttemptId\":\"attempt-1\",\"_attemptStatus\":\"executing\"}}'"
         )
     }
+}
+
+fn env_or_development(name: &str, development: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        tracing::warn!(
+            "{name} is not set: using a development secret; never do this in production"
+        );
+        development.to_owned()
+    })
 }

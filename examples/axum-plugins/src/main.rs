@@ -2,11 +2,14 @@
 //!
 //! Environment: `BIND` (default `127.0.0.1:3000`), `PLUGIN_SECRET` (a
 //! development default, with a warning, when unset), `PLUGIN_SECRET_PREVIOUS`
-//! (optional, also accepted during a rotation), `RUST_LOG` (default `info`).
+//! (optional, also accepted during a rotation), `WEBHOOK_SECRET` (the
+//! Standard Webhooks `whsec_…` secret of `/webhooks/standard`),
+//! `CLAIMR_SECRET` (the secret of `/webhooks/claimr`), `RUST_LOG` (default
+//! `info`).
 
 use std::io::IsTerminal;
 
-use example_axum_plugins::{app, Settings};
+use example_axum_plugins::Settings;
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -24,7 +27,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("claimkit axum plugins listening on http://{address}");
     println!("try: {}", settings.curl_example(address));
 
-    axum::serve(listener, app(settings.plugin_config()))
+    axum::serve(listener, settings.app()?)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -210,3 +210,67 @@ async fn status_webhooks_run_the_post_claim_action_exactly_once() {
         "rotation is visible to operators"
     );
 }
+
+#[tokio::test]
+async fn each_signed_delivery_is_processed_once() {
+    use claimkit::testing::{Fault, Signer};
+    let whsec = "whsec_Y29udHJhY3Qtd2ViaG9vay1zZWNyZXQ=";
+    let claimr = "contract-claimr-secret";
+    let server = Server::start(&[("WEBHOOK_SECRET", whsec), ("CLAIMR_SECRET", claimr)]);
+    let base = server.base_url();
+    let client = reqwest::Client::new();
+    let deliver = |path: &str, headers: Vec<(String, String)>, body: &'static str| {
+        let mut request = client.post(format!("{base}{path}")).body(body);
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        request.send()
+    };
+    let body = r#"{"id": "claimr-msg-7", "scope": "user_reward"}"#;
+    let standard = Signer::standard(whsec).unwrap().with_id("msg_contract_1");
+    for _ in 0..3 {
+        let response = deliver("/webhooks/standard", standard.sign(body.as_bytes()), body)
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let response = deliver(
+            "/webhooks/claimr",
+            Signer::claimr(claimr).sign(body.as_bytes()),
+            body,
+        )
+        .await
+        .unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.text().await.unwrap(), "{}");
+    }
+    let forged = deliver(
+        "/webhooks/standard",
+        Signer::standard(whsec)
+            .unwrap()
+            .with_id("msg_forged")
+            .with_fault(Fault::WrongSecret)
+            .sign(body.as_bytes()),
+        body,
+    )
+    .await
+    .unwrap();
+    assert_eq!(forged.status(), 401);
+
+    server.wait_for("webhook_id=msg_contract_1");
+    server.wait_for("webhook_id=claimr-msg-7");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        server.lines_with(&["side_effect", "webhook_id=msg_contract_1"]),
+        1
+    );
+    assert_eq!(
+        server.lines_with(&[
+            "side_effect",
+            "webhook_id=claimr-msg-7",
+            "scope=user_reward"
+        ]),
+        1
+    );
+    assert_eq!(server.lines_with(&["side_effect", "msg_forged"]), 0);
+    assert_eq!(server.lines_with(&[claimr]), 0, "secrets are never logged");
+}

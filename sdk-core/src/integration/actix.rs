@@ -10,8 +10,8 @@ use actix_web::{HttpRequest, HttpResponse, Responder, ResponseError};
 use serde::Serialize;
 
 use crate::{
-    render, ClaimNumber, ClaimToken, Custom, Error, ErrorKind, Preset, Reject, Rendered, Stateless,
-    ALLOWED_METHODS, CONTENT_TYPE,
+    render, ClaimNumber, ClaimToken, Custom, Error, Preset, Reject, Rendered, Stateless,
+    CONTENT_TYPE,
 };
 
 /// The status to answer with; a rendered status is always valid, but never
@@ -88,10 +88,10 @@ impl ResponseError for Error {
 
     fn error_response(&self) -> HttpResponse {
         let mut response = response(render(self));
-        if self.kind() == ErrorKind::MethodNotAllowed {
+        if let Some(allowed) = self.allowed_methods() {
             response
                 .headers_mut()
-                .insert(header::ALLOW, HeaderValue::from_static(ALLOWED_METHODS));
+                .insert(header::ALLOW, HeaderValue::from_static(allowed));
         }
         response
     }
@@ -111,6 +111,7 @@ mod tests {
     use actix_web::test::TestRequest;
 
     use super::*;
+    use crate::{ErrorKind, ALLOWED_METHODS};
 
     fn answer(responder: impl Responder) -> (u16, Vec<u8>, HttpResponse) {
         let request = TestRequest::default().to_http_request();
@@ -144,6 +145,8 @@ mod tests {
 
     #[test]
     fn errors_and_rejections_are_messages() {
+        let only_post = answer(Error::method_not_allowed("POST")).2;
+        assert_eq!(only_post.headers().get(header::ALLOW).unwrap(), "POST");
         let (status, body, response) = answer(Error::new(ErrorKind::MethodNotAllowed));
         assert_eq!(status, 405);
         assert_eq!(

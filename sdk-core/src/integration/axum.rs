@@ -5,8 +5,8 @@ use http::{header, HeaderValue, StatusCode};
 use serde::Serialize;
 
 use crate::{
-    render, ClaimNumber, ClaimToken, Custom, Error, ErrorKind, Preset, Reject, Rendered, Stateless,
-    ALLOWED_METHODS, CONTENT_TYPE,
+    render, ClaimNumber, ClaimToken, Custom, Error, Preset, Reject, Rendered, Stateless,
+    CONTENT_TYPE,
 };
 
 impl IntoResponse for Rendered {
@@ -45,10 +45,10 @@ impl<T: Serialize> IntoResponse for Custom<T> {
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let mut response = render(&self).into_response();
-        if self.kind() == ErrorKind::MethodNotAllowed {
+        if let Some(allowed) = self.allowed_methods() {
             response
                 .headers_mut()
-                .insert(header::ALLOW, HeaderValue::from_static(ALLOWED_METHODS));
+                .insert(header::ALLOW, HeaderValue::from_static(allowed));
         }
         response
     }

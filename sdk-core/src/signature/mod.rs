@@ -76,6 +76,7 @@
 mod clock;
 mod content;
 mod encoding;
+mod gate;
 mod headers;
 mod hmac_scheme;
 mod hmac_verifier;
@@ -91,6 +92,7 @@ mod verifier;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use content::SignedContent;
 pub use encoding::Encoding;
+pub use gate::{Admission, Redeliveries, WebhookGate, DEFAULT_WEBHOOK_BODY_LIMIT};
 pub use headers::{single_header, Headers};
 pub use hmac_scheme::{HmacScheme, IdSource};
 pub use hmac_verifier::HmacVerifier;

@@ -63,6 +63,7 @@ impl<'a> Verified<'a> {
             id: self.id.map(Cow::into_owned),
             timestamp: self.timestamp,
             secret: self.secret,
+            redelivery: false,
         }
     }
 }
@@ -98,9 +99,21 @@ pub struct Delivery {
     id: Option<String>,
     timestamp: Option<u64>,
     secret: SecretMatch,
+    redelivery: bool,
 }
 
 impl Delivery {
+    /// Whether this delivery's id was seen before: a retry or a replay.
+    /// Set by [`WebhookGate`](super::WebhookGate) when it forwards
+    /// redeliveries to the handler.
+    pub fn is_redelivery(&self) -> bool {
+        self.redelivery
+    }
+
+    pub(crate) fn mark_redelivery(&mut self) {
+        self.redelivery = true;
+    }
+
     /// The delivery id, when the scheme has one: the key to deduplicate
     /// retries on.
     pub fn id(&self) -> Option<&str> {

@@ -16,7 +16,11 @@ fn config() -> PluginConfig {
 async fn start_axum() -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
-    let app = example_axum_plugins::app(config());
+    let webhooks = example_axum_plugins::WebhookSecrets {
+        standard: Secret::new("whsec_cGFyaXR5LXdlYmhvb2stc2VjcmV0").unwrap(),
+        claimr: Secret::new("parity-claimr-secret").unwrap(),
+    };
+    let app = example_axum_plugins::app(config(), webhooks).unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     address
 }

@@ -1,0 +1,153 @@
+//! The signature layer: verify before anything else happens.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::header::CONTENT_LENGTH;
+use axum::response::{IntoResponse, Response};
+use claimkit::signature::{Verifier, WebhookGate};
+use claimkit::store::{Dedupe, MemoryDedupe};
+use claimkit::{Error, Stateless};
+use tower::{Layer, Service};
+use tracing::Instrument;
+
+use super::HttpHeaders;
+use crate::extract::read_body;
+
+/// Verifies signed webhooks before the wrapped service sees them.
+///
+/// For each request it checks `Content-Length` against the body limit
+/// (`413`), reads the body within the limit (`413`), verifies the signature
+/// (`400` for missing or malformed headers, `401` for a bad signature or a
+/// stale timestamp), and recognises a delivery id seen before: by default it
+/// is acknowledged with `200 {}` and never reaches the service twice. A
+/// verified delivery reaches the service with its body untouched and its
+/// [`Delivery`](claimkit::signature::Delivery) (id, timestamp, matched
+/// secret) in the request extensions. When the service answers with
+/// anything but a success, the delivery id is forgotten so that the sender's
+/// retry runs it again. Refusals answer `{"message": ...}`.
+///
+/// ```
+/// use axum::routing::post;
+/// use axum::{Extension, Router};
+/// use claimkit::signature::{Delivery, StandardWebhooks, WebhookGate};
+/// use claimkit::{Secret, Stateless};
+/// use claimkit_axum::SignatureLayer;
+///
+/// async fn receive(Extension(delivery): Extension<Delivery>, body: String) -> Stateless {
+///     tracing::info!(webhook_id = delivery.id(), bytes = body.len(), "received");
+///     Stateless
+/// }
+///
+/// let verifier = StandardWebhooks::new(Secret::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?)?;
+/// let app: Router = Router::new()
+///     .route("/webhooks/standard", post(receive))
+///     .layer(SignatureLayer::new(WebhookGate::new(verifier)));
+/// # Ok::<(), claimkit::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct SignatureLayer<V, D = MemoryDedupe> {
+    gate: Arc<WebhookGate<V, D>>,
+}
+
+impl<V, D> SignatureLayer<V, D> {
+    /// A layer driving `gate`.
+    pub fn new(gate: impl Into<Arc<WebhookGate<V, D>>>) -> Self {
+        Self { gate: gate.into() }
+    }
+}
+
+impl<V, D> Clone for SignatureLayer<V, D> {
+    fn clone(&self) -> Self {
+        Self {
+            gate: self.gate.clone(),
+        }
+    }
+}
+
+impl<S, V, D> Layer<S> for SignatureLayer<V, D> {
+    type Service = SignatureService<S, V, D>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        SignatureService {
+            inner,
+            gate: self.gate.clone(),
+        }
+    }
+}
+
+/// The service made by [`SignatureLayer`].
+#[derive(Debug)]
+pub struct SignatureService<S, V, D = MemoryDedupe> {
+    inner: S,
+    gate: Arc<WebhookGate<V, D>>,
+}
+
+impl<S: Clone, V, D> Clone for SignatureService<S, V, D> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: self.inner.clone(),
+            gate: self.gate.clone(),
+        }
+    }
+}
+
+impl<S, V, D> Service<Request> for SignatureService<S, V, D>
+where
+    S: Service<Request, Response = Response> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    V: Verifier,
+    D: Dedupe + 'static,
+{
+    type Response = Response;
+    type Error = S::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, S::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        // The clone that was driven to readiness serves this request.
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        let gate = self.gate.clone();
+        let span = claimkit::trace::webhook_span(request.method().as_str(), request.uri().path());
+        let started = Instant::now();
+        Box::pin(
+            async move {
+                let (parts, body) = request.into_parts();
+                let admitted = async {
+                    gate.check_length(parts.headers.get(CONTENT_LENGTH).map(|v| v.as_bytes()))?;
+                    let body = read_body(body, gate.body_limit()).await?;
+                    let admission = gate.admit(&HttpHeaders(&parts.headers), &body).await?;
+                    Ok::<_, Error>((admission, body))
+                }
+                .await;
+                let response = match admitted {
+                    Err(err) => {
+                        claimkit::trace::rejected(&err);
+                        err.into_response()
+                    }
+                    Ok((admission, _)) if admission.acknowledge_only() => Stateless.into_response(),
+                    Ok((admission, body)) => {
+                        let delivery = admission.into_delivery();
+                        let mut request = Request::from_parts(parts, Body::from(body));
+                        request.extensions_mut().insert(delivery.clone());
+                        let response = inner.call(request).await?;
+                        gate.finish(&delivery, response.status().as_u16()).await;
+                        response
+                    }
+                };
+                claimkit::trace::answered(response.status().as_u16(), started.elapsed());
+                Ok(response)
+            }
+            .instrument(span),
+        )
+    }
+}

@@ -1,0 +1,315 @@
+//! Everything a webhook endpoint does before its handler runs, in one place
+//! for every adapter: the body limit, the signature, redeliveries.
+
+use std::sync::Arc;
+
+use super::replay::{self, DeliveryState};
+use super::{Delivery, Headers, Verifier};
+use crate::config::check_content_length;
+use crate::store::{Dedupe, MemoryDedupe};
+use crate::Error;
+
+/// The default body limit of a webhook endpoint: 1 MiB.
+pub const DEFAULT_WEBHOOK_BODY_LIMIT: usize = 1024 * 1024;
+
+/// What to do with a delivery whose id was seen before.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Redeliveries {
+    /// Answer `200 {}` at once, without running the handler again (the
+    /// default): the sender stops retrying, and the work is done once.
+    #[default]
+    Acknowledge,
+    /// Run the handler, with [`Delivery::is_redelivery`] set.
+    Forward,
+}
+
+/// The checks a signed-webhook endpoint makes before its handler runs,
+/// without a web framework: the declared length against the limit, the
+/// signature (with any [`Verifier`]), and whether the delivery was seen
+/// before (with a [`Dedupe`] store).
+///
+/// The axum layer and extractor and the actix middleware and extractor all
+/// drive one of these, so they behave the same.
+///
+/// ```
+/// use claimkit::signature::{Admission, HmacScheme, HmacVerifier, WebhookGate};
+/// use claimkit::testing::Signer;
+/// use claimkit::Secret;
+/// # futures_executor::block_on(async {
+/// let secret = Secret::new("claimr-secret")?;
+/// let gate = WebhookGate::new(HmacVerifier::new(HmacScheme::claimr(), secret)?);
+///
+/// let body = br#"{"id": "lisjywHXKAq6yQe2bH6Pd", "scope": "user_activity"}"#;
+/// let headers = Signer::claimr("claimr-secret").sign(body);
+///
+/// let first = gate.admit(&headers, body).await?;
+/// assert_eq!(first.delivery().id(), Some("lisjywHXKAq6yQe2bH6Pd"));
+/// assert!(!first.acknowledge_only());
+///
+/// // claimr retries after 5 s: the same delivery is acknowledged, not run.
+/// let retry = gate.admit(&headers, body).await?;
+/// assert!(retry.acknowledge_only());
+/// # Ok::<(), claimkit::Error>(())
+/// # }).unwrap();
+/// ```
+#[derive(Debug)]
+pub struct WebhookGate<V, D = MemoryDedupe> {
+    verifier: V,
+    dedupe: Option<Arc<D>>,
+    body_limit: usize,
+    redeliveries: Redeliveries,
+}
+
+impl<V: Verifier> WebhookGate<V> {
+    /// A gate for `verifier`, remembering delivery ids in memory
+    /// ([`MemoryDedupe`]), with a 1 MiB body limit.
+    pub fn new(verifier: V) -> Self {
+        Self {
+            verifier,
+            dedupe: Some(Arc::new(MemoryDedupe::default())),
+            body_limit: DEFAULT_WEBHOOK_BODY_LIMIT,
+            redeliveries: Redeliveries::default(),
+        }
+    }
+}
+
+impl<V: Verifier, D: Dedupe> WebhookGate<V, D> {
+    /// Remembers delivery ids in `dedupe` (a shared store, when the endpoint
+    /// runs on several machines).
+    pub fn with_dedupe<E: Dedupe>(self, dedupe: Arc<E>) -> WebhookGate<V, E> {
+        WebhookGate {
+            verifier: self.verifier,
+            dedupe: Some(dedupe),
+            body_limit: self.body_limit,
+            redeliveries: self.redeliveries,
+        }
+    }
+
+    /// Remembers no delivery ids: every verified delivery runs the handler.
+    pub fn without_dedupe(mut self) -> Self {
+        self.dedupe = None;
+        self
+    }
+
+    /// Sets the largest body accepted, in bytes.
+    pub fn with_body_limit(mut self, limit: usize) -> Self {
+        self.body_limit = limit;
+        self
+    }
+
+    /// Sets what happens to a delivery seen before.
+    pub fn with_redeliveries(mut self, redeliveries: Redeliveries) -> Self {
+        self.redeliveries = redeliveries;
+        self
+    }
+
+    /// The largest body accepted, in bytes.
+    pub fn body_limit(&self) -> usize {
+        self.body_limit
+    }
+
+    /// The verifier.
+    pub fn verifier(&self) -> &V {
+        &self.verifier
+    }
+
+    /// Checks the declared `Content-Length` before the body is read.
+    ///
+    /// # Errors
+    /// [`ErrorKind::BodyTooLarge`](crate::ErrorKind::BodyTooLarge) over the
+    /// limit, [`ErrorKind::MalformedBody`](crate::ErrorKind::MalformedBody)
+    /// for a value that is not a number.
+    pub fn check_length(&self, content_length: Option<&[u8]>) -> Result<(), Error> {
+        check_content_length(content_length, self.body_limit)
+    }
+
+    /// Verifies a delivery and recognises a redelivery. Call it with the
+    /// exact body bytes, read within [`body_limit`](Self::body_limit).
+    ///
+    /// # Errors
+    /// The verifier's errors (`400`/`401`), the store's, and
+    /// [`ErrorKind::BodyTooLarge`](crate::ErrorKind::BodyTooLarge) for a body
+    /// over the limit.
+    pub async fn admit<H: Headers + ?Sized>(
+        &self,
+        headers: &H,
+        body: &[u8],
+    ) -> Result<Admission, Error> {
+        if body.len() > self.body_limit {
+            return Err(Error::body_too_large(self.body_limit));
+        }
+        let verified = self.verifier.verify(headers, body)?;
+        let mut delivery = verified.into_delivery();
+        if let Some(id) = delivery.id() {
+            tracing::Span::current().record("webhook_id", id);
+        }
+        let state = match &self.dedupe {
+            Some(dedupe) => replay::begin(&**dedupe, delivery.id()).await?,
+            None => DeliveryState::New,
+        };
+        if state.is_duplicate() {
+            delivery.mark_redelivery();
+        }
+        let acknowledge_only =
+            state.is_duplicate() && self.redeliveries == Redeliveries::Acknowledge;
+        if acknowledge_only {
+            tracing::info!(
+                webhook_id = delivery.id(),
+                "redelivery acknowledged without running the handler"
+            );
+        }
+        Ok(Admission {
+            delivery,
+            acknowledge_only,
+        })
+    }
+
+    /// Tells the gate how the handler answered. A delivery whose handler did
+    /// not succeed (a status outside `200..=299`) is forgotten, so that the
+    /// sender's retry runs the handler again.
+    pub async fn finish(&self, delivery: &Delivery, status: u16) {
+        if (200..300).contains(&status) || delivery.is_redelivery() {
+            return;
+        }
+        if let (Some(dedupe), Some(id)) = (&self.dedupe, delivery.id()) {
+            if let Err(err) = replay::abandon(&**dedupe, id).await {
+                tracing::error!(error = %err, webhook_id = id, "could not forget a failed delivery; its retry will be acknowledged");
+            }
+        }
+    }
+}
+
+/// A delivery the gate let through.
+#[derive(Debug, Clone)]
+pub struct Admission {
+    delivery: Delivery,
+    acknowledge_only: bool,
+}
+
+impl Admission {
+    /// The verified delivery.
+    pub fn delivery(&self) -> &Delivery {
+        &self.delivery
+    }
+
+    /// Takes the verified delivery.
+    pub fn into_delivery(self) -> Delivery {
+        self.delivery
+    }
+
+    /// Whether to answer `200 {}` without running the handler: the delivery
+    /// was seen before and redeliveries are acknowledged.
+    pub fn acknowledge_only(&self) -> bool {
+        self.acknowledge_only
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signature::{HmacScheme, HmacVerifier, StandardWebhooks};
+    use crate::testing::Signer;
+    use crate::{ErrorKind, Secret};
+    use futures_executor::block_on;
+
+    fn gate() -> WebhookGate<HmacVerifier> {
+        WebhookGate::new(
+            HmacVerifier::new(HmacScheme::claimr(), Secret::new("k").unwrap()).unwrap(),
+        )
+    }
+
+    #[test]
+    fn a_failed_handler_lets_the_retry_through() {
+        block_on(async {
+            let gate = gate();
+            let body = br#"{"id":"d1"}"#;
+            let headers = Signer::claimr("k").sign(body);
+            let first = gate.admit(&headers, body).await.unwrap();
+            assert!(!first.acknowledge_only());
+            gate.finish(first.delivery(), 500).await;
+            let retry = gate.admit(&headers, body).await.unwrap();
+            assert!(
+                !retry.acknowledge_only(),
+                "the failed delivery is run again"
+            );
+            gate.finish(retry.delivery(), 200).await;
+            let again = gate.admit(&headers, body).await.unwrap();
+            assert!(again.acknowledge_only());
+            assert!(again.delivery().is_redelivery());
+            // Finishing a redelivery forgets nothing.
+            gate.finish(again.delivery(), 500).await;
+            assert!(gate.admit(&headers, body).await.unwrap().acknowledge_only());
+        });
+    }
+
+    #[test]
+    fn redeliveries_can_be_forwarded_or_not_tracked() {
+        block_on(async {
+            let body = br#"{"id":"d2"}"#;
+            let headers = Signer::claimr("k").sign(body);
+            let forward = gate().with_redeliveries(Redeliveries::Forward);
+            forward.admit(&headers, body).await.unwrap();
+            let second = forward.admit(&headers, body).await.unwrap();
+            assert!(!second.acknowledge_only());
+            assert!(second.delivery().is_redelivery());
+
+            let untracked = gate().without_dedupe();
+            untracked.admit(&headers, body).await.unwrap();
+            let second = untracked.admit(&headers, body).await.unwrap();
+            assert!(!second.acknowledge_only());
+            assert!(!second.delivery().is_redelivery());
+        });
+    }
+
+    #[test]
+    fn limits_and_signatures_are_checked() {
+        block_on(async {
+            let gate = gate().with_body_limit(8);
+            assert_eq!(gate.body_limit(), 8);
+            assert!(gate.check_length(Some(b"8")).is_ok());
+            assert!(gate.check_length(None).is_ok());
+            assert_eq!(
+                gate.check_length(Some(b"9")).unwrap_err().kind(),
+                ErrorKind::BodyTooLarge
+            );
+            assert_eq!(
+                gate.check_length(Some(b"x")).unwrap_err().kind(),
+                ErrorKind::MalformedBody
+            );
+            let body = b"0123456789";
+            let headers = Signer::claimr("k").sign(body);
+            assert_eq!(
+                gate.admit(&headers, body).await.unwrap_err().kind(),
+                ErrorKind::BodyTooLarge
+            );
+            let headers = Signer::claimr("wrong").sign(b"{}");
+            assert_eq!(
+                gate.admit(&headers, b"{}").await.unwrap_err().kind(),
+                ErrorKind::InvalidSignature
+            );
+        });
+    }
+
+    #[test]
+    fn a_shared_store_can_back_it() {
+        block_on(async {
+            let store = Arc::new(MemoryDedupe::default());
+            let verifier = StandardWebhooks::new(
+                Secret::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap(),
+            )
+            .unwrap();
+            let a = WebhookGate::new(verifier.clone()).with_dedupe(store.clone());
+            let b = WebhookGate::new(verifier).with_dedupe(store);
+            let body = b"{}";
+            let headers = Signer::standard("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+                .unwrap()
+                .with_id("msg_1")
+                .sign(body);
+            assert!(!a.admit(&headers, body).await.unwrap().acknowledge_only());
+            assert!(
+                b.admit(&headers, body).await.unwrap().acknowledge_only(),
+                "the second machine sees the first's delivery"
+            );
+        });
+    }
+}
