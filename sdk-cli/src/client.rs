@@ -20,7 +20,7 @@ pub struct Exchange {
 pub enum Failure {
     /// Nothing came back within the deadline.
     Timeout(Duration),
-    /// The connection failed.
+    /// The request could not be made, or the connection failed.
     Connection(String),
 }
 
@@ -35,73 +35,66 @@ impl std::fmt::Display for Failure {
     }
 }
 
-/// An HTTP client with TLS, for `http://` and `https://` URLs.
-///
-/// # Errors
-/// When the TLS configuration cannot be built.
-pub fn client() -> Result<reqwest::Client, String> {
-    // One process-wide crypto provider; installing it twice is harmless.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder()
+/// The largest answer read.
+const MAX_ANSWER: u64 = 10 * 1024 * 1024;
+
+/// An HTTP client for `http://` and `https://` URLs, giving up on an
+/// exchange after `deadline`. Every status is an answer, not an error.
+pub fn client(deadline: Duration) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(deadline))
+        .http_status_as_error(false)
         .user_agent(concat!("claimkit/", env!("CARGO_PKG_VERSION")))
         .build()
-        .map_err(|err| format!("could not set up the HTTP client: {err}"))
+        .into()
 }
 
 /// Sends a plugin call the way the platform does: an axios query for `GET`,
 /// a JSON body otherwise.
-pub async fn send_call(
-    client: &reqwest::Client,
+pub fn send_call(
+    agent: &ureq::Agent,
     url: &str,
     method: &str,
     call: &PluginCall,
-    deadline: Duration,
 ) -> Result<Exchange, Failure> {
-    let method = reqwest::Method::from_bytes(method.as_bytes())
-        .map_err(|err| Failure::Connection(err.to_string()))?;
-    let request = if method == reqwest::Method::GET {
+    let request = if method == "GET" {
         let separator = if url.contains('?') { '&' } else { '?' };
-        client.request(method, format!("{url}{separator}{}", call.query()))
+        ureq::http::Request::get(format!("{url}{separator}{}", call.query())).body(Vec::new())
     } else {
-        client
-            .request(method, url)
+        ureq::http::Request::builder()
+            .method(method)
+            .uri(url)
             .header("content-type", "application/json")
             .body(call.json())
     };
-    exchange(request, deadline).await
+    let request = request.map_err(|err| Failure::Connection(err.to_string()))?;
+    exchange(agent, request)
 }
 
-/// Sends a request and reads the whole answer within `deadline`.
-pub async fn exchange(
-    request: reqwest::RequestBuilder,
-    deadline: Duration,
+/// Sends a request and reads the whole answer.
+pub fn exchange(
+    agent: &ureq::Agent,
+    request: ureq::http::Request<Vec<u8>>,
 ) -> Result<Exchange, Failure> {
     let started = Instant::now();
-    let answer = async {
-        let response = request.send().await?;
+    let answer = agent.run(request).and_then(|mut response| {
         let status = response.status().as_u16();
-        let body = response.bytes().await?;
-        Ok::<_, reqwest::Error>((status, body.to_vec()))
-    };
-    match tokio::time::timeout(deadline, answer).await {
-        Err(_) => Err(Failure::Timeout(deadline)),
-        Ok(Err(err)) => Err(Failure::Connection(describe(&err))),
-        Ok(Ok((status, body))) => Ok(Exchange {
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_ANSWER)
+            .read_to_vec()?;
+        Ok((status, body))
+    });
+    match answer {
+        Ok((status, body)) => Ok(Exchange {
             status,
             body,
             latency: started.elapsed(),
         }),
+        Err(ureq::Error::Timeout(_)) => Err(Failure::Timeout(
+            agent.config().timeouts().global.unwrap_or_default(),
+        )),
+        Err(err) => Err(Failure::Connection(err.to_string())),
     }
-}
-
-/// The error and its causes on one line.
-fn describe(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }

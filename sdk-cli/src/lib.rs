@@ -12,6 +12,11 @@
 //! non-empty dot-free token, the same on a retry and distinct across
 //! attempts; a non-negative claim number, likewise), no `.` in any key, the
 //! secret never echoed, refusals carrying `{"message": ...}`.
+//!
+//! [`webhook`] signs webhooks for every scheme claimkit verifies (Standard
+//! Webhooks, claimr, GitHub, Stripe, Slack), to send one (`claimkit send`)
+//! or to print its headers for `curl` (`claimkit sign`).
 
 pub mod check;
 pub mod client;
+pub mod webhook;

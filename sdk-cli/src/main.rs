@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use claimkit_cli::check::{self, Preset, Target};
+use claimkit_cli::webhook::{self, Scheme};
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
@@ -22,6 +23,51 @@ struct Cli {
 enum Command {
     /// Run the protocol's checks against a running plugin.
     Check(CheckArgs),
+    /// Sign a webhook and deliver it; print the status and body.
+    Send(SendArgs),
+    /// Sign a webhook and print its headers, one `name: value` per line
+    /// (for `curl -H @-`).
+    Sign(SignArgs),
+}
+
+#[derive(clap::Args)]
+struct SignArgs {
+    /// The signing scheme.
+    #[arg(long, value_enum)]
+    scheme: SchemeArg,
+    /// The signing secret (`whsec_…` for Standard Webhooks).
+    #[arg(long, env = "WEBHOOK_SECRET", hide_env_values = true)]
+    secret: String,
+    /// The body: a file, or `-` for standard input. Sent byte for byte.
+    #[arg(long)]
+    data: String,
+    /// The delivery id, for schemes that carry one in a header (default:
+    /// random).
+    #[arg(long)]
+    id: Option<String>,
+    /// The signing time, in UNIX seconds (default: now).
+    #[arg(long)]
+    timestamp: Option<u64>,
+}
+
+#[derive(clap::Args)]
+struct SendArgs {
+    /// Where to deliver.
+    url: String,
+    #[command(flatten)]
+    sign: SignArgs,
+    /// Seconds to wait for the answer.
+    #[arg(long, default_value_t = 10.0)]
+    timeout: f64,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SchemeArg {
+    Standard,
+    Claimr,
+    Github,
+    Stripe,
+    Slack,
 }
 
 #[derive(clap::Args)]
@@ -69,16 +115,77 @@ enum MethodArg {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(err) => return fail(&format!("could not start: {err}")),
+    match Cli::parse().command {
+        Command::Check(args) => run_check(args),
+        Command::Send(args) => run_send(args),
+        Command::Sign(args) => run_sign(&args),
+    }
+}
+
+/// The body and signer a `sign` or `send` asks for.
+fn signed(args: &SignArgs) -> Result<(Vec<u8>, claimkit::testing::Signer), String> {
+    let body = if args.data == "-" {
+        let mut body = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut body)
+            .map_err(|err| format!("could not read standard input: {err}"))?;
+        body
+    } else {
+        std::fs::read(&args.data).map_err(|err| format!("could not read {}: {err}", args.data))?
     };
-    match cli.command {
-        Command::Check(args) => runtime.block_on(run_check(args)),
+    let scheme = match args.scheme {
+        SchemeArg::Standard => Scheme::Standard,
+        SchemeArg::Claimr => Scheme::Claimr,
+        SchemeArg::Github => Scheme::Github,
+        SchemeArg::Stripe => Scheme::Stripe,
+        SchemeArg::Slack => Scheme::Slack,
+    };
+    let signer = webhook::signer(scheme, &args.secret, args.id.as_deref(), args.timestamp)?;
+    Ok((body, signer))
+}
+
+fn run_sign(args: &SignArgs) -> ExitCode {
+    match signed(args) {
+        Ok((body, signer)) => {
+            for (name, value) in signer.sign(&body) {
+                say(format_args!("{name}: {value}"));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(err) => fail(&err),
+    }
+}
+
+fn run_send(args: SendArgs) -> ExitCode {
+    let (body, signer) = match signed(&args.sign) {
+        Ok(signed) => signed,
+        Err(err) => return fail(&err),
+    };
+    if !(args.timeout.is_finite() && args.timeout > 0.0) {
+        return fail("--timeout must be a positive number of seconds");
+    }
+    match webhook::send(
+        &args.url,
+        &signer,
+        body,
+        Duration::from_secs_f64(args.timeout),
+    ) {
+        Ok(answer) => {
+            say(format_args!(
+                "{} ({:.1} ms)",
+                answer.status,
+                answer.latency.as_secs_f64() * 1000.0
+            ));
+            say(String::from_utf8_lossy(&answer.body));
+            if (200..300).contains(&answer.status) {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(failure) => {
+            let _ = writeln!(std::io::stderr(), "error: {failure}");
+            ExitCode::FAILURE
+        }
     }
 }
 
@@ -92,7 +199,7 @@ fn say(text: impl std::fmt::Display) {
     let _ = writeln!(std::io::stdout(), "{text}");
 }
 
-async fn run_check(args: CheckArgs) -> ExitCode {
+fn run_check(args: CheckArgs) -> ExitCode {
     let mut target = Target::new(
         &args.url,
         &args.secret,
@@ -121,22 +228,17 @@ async fn run_check(args: CheckArgs) -> ExitCode {
         let value = serde_json::from_str(value).unwrap_or_else(|_| serde_json::Value::from(value));
         target.inputs.push((key.to_owned(), value));
     }
-    let client = match claimkit_cli::client::client() {
-        Ok(client) => client,
-        Err(err) => return fail(&err),
-    };
     if !args.json {
         say(format_args!(
             "checking {} ({} {:?})",
             target.url, target.method, target.preset
         ));
     }
-    let report = check::run(&client, &target, |outcome| {
+    let report = check::run(&target, |outcome| {
         if !args.json {
             say(outcome.line());
         }
-    })
-    .await;
+    });
     if args.json {
         let json = report.to_json(serde_json::json!({
             "url": target.url,

@@ -22,15 +22,23 @@ async fn serve(app: Router) -> SocketAddr {
 }
 
 async fn example() -> SocketAddr {
-    serve(example_axum_plugins::app(PluginConfig::new(
-        Secret::new(SECRET).unwrap(),
-    )))
+    let webhooks = example_axum_plugins::WebhookSecrets {
+        standard: Secret::new("whsec_Y2hlY2std2ViaG9vay1zZWNyZXQ=").unwrap(),
+        claimr: Secret::new("check-claimr-secret").unwrap(),
+    };
+    serve(
+        example_axum_plugins::app(PluginConfig::new(Secret::new(SECRET).unwrap()), webhooks)
+            .unwrap(),
+    )
     .await
 }
 
 async fn check(target: &Target) -> Report {
-    let client = claimkit_cli::client::client().unwrap();
-    check::run(&client, target, |_| {}).await
+    // The check is blocking: run it off the runtime that serves the plugin.
+    let target = target.clone();
+    tokio::task::spawn_blocking(move || check::run(&target, |_| {}))
+        .await
+        .unwrap()
 }
 
 fn failure_reasons(report: &Report) -> Vec<String> {

@@ -89,11 +89,8 @@ enum Issued {
 }
 
 /// Runs the battery against `target`, calling `progress` as each check ends.
-pub async fn run(
-    client: &reqwest::Client,
-    target: &Target,
-    mut progress: impl FnMut(&Outcome),
-) -> Report {
+pub fn run(target: &Target, mut progress: impl FnMut(&Outcome)) -> Report {
+    let client = &crate::client::client(target.deadline);
     let mut report = Report::default();
     let mut record = |outcome: Outcome, report: &mut Report| {
         progress(&outcome);
@@ -103,7 +100,7 @@ pub async fn run(
     let first = target.attempt("a");
     let second = target.attempt("b");
 
-    let (outcome, _) = success_check(client, target, "simulation", PluginCall::simulation()).await;
+    let (outcome, _) = success_check(client, target, "simulation", PluginCall::simulation());
     record(outcome, &mut report);
 
     let (outcome, value_a) = success_check(
@@ -111,8 +108,8 @@ pub async fn run(
         target,
         "executing attempt",
         PluginCall::executing(&first),
-    )
-    .await;
+    );
+
     record(outcome, &mut report);
 
     let (mut outcome, retried) = success_check(
@@ -120,8 +117,8 @@ pub async fn run(
         target,
         "retried attempt",
         PluginCall::executing(&first),
-    )
-    .await;
+    );
+
     if let (Some(a), Some(again)) = (&value_a, &retried) {
         if outcome.verdict == Verdict::Pass && a != again {
             outcome.verdict = Verdict::Fail(match target.preset {
@@ -137,8 +134,8 @@ pub async fn run(
         target,
         "second attempt",
         PluginCall::executing(&second),
-    )
-    .await;
+    );
+
     if let (Some(a), Some(b)) = (&value_a, &value_b) {
         if outcome.verdict == Verdict::Pass && a == b && *a != Issued::Nothing {
             outcome.verdict = Verdict::Fail(match target.preset {
@@ -155,7 +152,7 @@ pub async fn run(
             ("retried success webhook", PluginCall::success(&first)),
             ("failure webhook", PluginCall::failure(&second)),
         ] {
-            let (outcome, _) = webhook_check(client, target, name, call).await;
+            let (outcome, _) = webhook_check(client, target, name, call);
             record(outcome, &mut report);
         }
     }
@@ -174,26 +171,24 @@ pub async fn run(
             .inputs
             .iter()
             .fold(call, |call, (key, value)| call.with_input(key, value));
-        let outcome = refusal_check(client, target, name, call).await;
+        let outcome = refusal_check(client, target, name, call);
         record(outcome, &mut report);
     }
     report
 }
 
-async fn exchange(
-    client: &reqwest::Client,
+fn exchange(
+    client: &ureq::Agent,
     target: &Target,
     name: &str,
     call: &PluginCall,
 ) -> Result<Exchange, Outcome> {
-    send_call(client, &target.url, &target.method, call, target.deadline)
-        .await
-        .map_err(|failure| Outcome {
-            name: name.to_owned(),
-            verdict: Verdict::Fail(failure.to_string()),
-            status: None,
-            latency: None,
-        })
+    send_call(client, &target.url, &target.method, call).map_err(|failure| Outcome {
+        name: name.to_owned(),
+        verdict: Verdict::Fail(failure.to_string()),
+        status: None,
+        latency: None,
+    })
 }
 
 /// The checks every answer must pass: no secret echoed, no dotted key,
@@ -231,13 +226,13 @@ fn outcome(name: &str, exchange: &Exchange, verdict: Verdict) -> Outcome {
 }
 
 /// A call that must succeed with the preset's body.
-async fn success_check(
-    client: &reqwest::Client,
+fn success_check(
+    client: &ureq::Agent,
     target: &Target,
     name: &str,
     call: PluginCall,
 ) -> (Outcome, Option<Issued>) {
-    let exchange = match exchange(client, target, name, &target.call(call)).await {
+    let exchange = match exchange(client, target, name, &target.call(call)) {
         Ok(exchange) => exchange,
         Err(outcome) => return (outcome, None),
     };
@@ -264,13 +259,13 @@ async fn success_check(
 }
 
 /// A status webhook: `200` within the deadline, any body.
-async fn webhook_check(
-    client: &reqwest::Client,
+fn webhook_check(
+    client: &ureq::Agent,
     target: &Target,
     name: &str,
     call: PluginCall,
 ) -> (Outcome, ()) {
-    let exchange = match exchange(client, target, name, &target.call(call)).await {
+    let exchange = match exchange(client, target, name, &target.call(call)) {
         Ok(exchange) => exchange,
         Err(outcome) => return (outcome, ()),
     };
@@ -287,13 +282,8 @@ async fn webhook_check(
 }
 
 /// A call without the right secret: anything but `200`, with `{"message"}`.
-async fn refusal_check(
-    client: &reqwest::Client,
-    target: &Target,
-    name: &str,
-    call: PluginCall,
-) -> Outcome {
-    let exchange = match exchange(client, target, name, &call).await {
+fn refusal_check(client: &ureq::Agent, target: &Target, name: &str, call: PluginCall) -> Outcome {
+    let exchange = match exchange(client, target, name, &call) {
         Ok(exchange) => exchange,
         Err(outcome) => return outcome,
     };
