@@ -8,6 +8,11 @@ use crate::{decode, Error, ErrorKind, PluginRequest, Secrets};
 /// The default body limit: 64 KiB.
 pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
 
+/// How long a plugin handler may run before it is answered `503`: 9 s, one
+/// second inside the platform's 10 s, so that the platform records the
+/// plugin's `{"message"}` rather than a timeout.
+pub const DEFAULT_DEADLINE: std::time::Duration = std::time::Duration::from_secs(9);
+
 /// The methods a plugin is called with, for an `Allow` header.
 pub const ALLOWED_METHODS: &str = "GET, POST, PUT, DELETE";
 

@@ -170,6 +170,24 @@ impl Error {
         }
     }
 
+    /// The error answered when a handler is still running at the `deadline`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let err = claimkit::Error::timeout(Duration::from_secs(9));
+    /// assert_eq!(err.status(), 503);
+    /// assert_eq!(err.message(), "the plugin did not answer within 9 s");
+    /// ```
+    pub fn timeout(deadline: std::time::Duration) -> Self {
+        Self::with_message(
+            ErrorKind::Timeout,
+            format!(
+                "the plugin did not answer within {} s",
+                deadline.as_secs_f64()
+            ),
+        )
+    }
+
     /// The body-too-large error for a given limit in bytes.
     pub fn body_too_large(limit: usize) -> Self {
         Self::with_message(

@@ -110,7 +110,7 @@ pub mod task;
 pub mod testing;
 pub mod trace;
 
-pub use config::{PluginConfig, Source, ALLOWED_METHODS, DEFAULT_BODY_LIMIT};
+pub use config::{PluginConfig, Source, ALLOWED_METHODS, DEFAULT_BODY_LIMIT, DEFAULT_DEADLINE};
 pub use error::{Error, ErrorKind};
 pub use plugin::{AttemptStatus, Context, Email, PluginRequest, RawInputs, Social};
 pub use respond::{
