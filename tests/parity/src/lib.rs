@@ -517,7 +517,127 @@ pub fn cases() -> Vec<Case> {
         200,
         Empty,
     ));
+    hostile(&mut cases);
     cases
+}
+
+/// Requests built to hurt: every one gets a `4xx` with `{"message"}` (or
+/// passes, where it is genuine), never a panic or a `5xx`.
+fn hostile(cases: &mut Vec<Case>) {
+    use Input::*;
+    use Shape::*;
+    let route = "/plugins/stateless";
+    let with_secret = |rest: &str| format!("{{\"pluginSecret\":\"{SECRET}\"{rest}}}").into_bytes();
+    let raw = |name, body: Vec<u8>, status, shape| {
+        case(
+            name,
+            route,
+            "POST",
+            Raw(body, Some("application/json")),
+            status,
+            shape,
+        )
+    };
+    cases.push(case(
+        "Content-Length over the limit, body short",
+        route,
+        "POST",
+        Wire("Content-Type: application/json\r\nContent-Length: 100000000\r\n\r\n{}".to_owned()),
+        413,
+        Message,
+    ));
+    cases.push(case(
+        "Content-Length shorter than the body",
+        route,
+        "POST",
+        Wire(format!(
+            "Content-Type: application/json\r\nContent-Length: 5\r\n\r\n{}",
+            executing("f1")
+        )),
+        400,
+        Message,
+    ));
+    let deep = format!(",\"x\":{}{}", "[".repeat(5000), "]".repeat(5000));
+    cases.push(raw("deeply nested JSON", with_secret(&deep), 400, Message));
+    let deep_objects = format!(",\"x\":{}1{}", "{\"a\":".repeat(3000), "}".repeat(3000));
+    cases.push(raw(
+        "deeply nested objects",
+        with_secret(&deep_objects),
+        400,
+        Message,
+    ));
+    cases.push(raw(
+        "a number too large for its field",
+        with_secret(",\"createdAt\":123456789012345678901234567890"),
+        400,
+        Message,
+    ));
+    cases.push(raw(
+        "a float overflowing",
+        with_secret(",\"createdAt\":1e400"),
+        400,
+        Message,
+    ));
+    cases.push(raw(
+        "a huge number among the inputs",
+        with_secret(",\"n\":1e400"),
+        400,
+        Message,
+    ));
+    cases.push(raw(
+        "a duplicated pluginSecret",
+        with_secret(&format!(",\"pluginSecret\":\"{SECRET}\"")),
+        400,
+        Message,
+    ));
+    cases.push(raw(
+        "a second pluginSecret that differs",
+        with_secret(",\"pluginSecret\":\"attacker\""),
+        400,
+        Message,
+    ));
+    let mut invalid_utf8 = with_secret(",\"x\":\"");
+    invalid_utf8.truncate(invalid_utf8.len() - 1);
+    invalid_utf8.extend_from_slice(b"\xff\xfe\"}");
+    cases.push(raw("bytes that are not UTF-8", invalid_utf8, 400, Message));
+    cases.push(raw(
+        "a NUL in a string",
+        with_secret(",\"x\":\"a\\u0000b\""),
+        200,
+        Empty,
+    ));
+    cases.push(raw(
+        "an escaped pluginSecret key",
+        format!("{{\"plugin\\u0053ecret\":\"{SECRET}\"}}").into_bytes(),
+        200,
+        Empty,
+    ));
+    cases.push(raw("an empty body", Vec::new(), 400, Message));
+    let mut many = serde_json::Map::new();
+    many.insert("pluginSecret".into(), json!(SECRET));
+    for i in 0..2_000 {
+        many.insert(format!("k{i}"), json!(1));
+    }
+    cases.push(case(
+        "too many query parameters",
+        route,
+        "GET",
+        Query(Value::Object(many)),
+        400,
+        Message,
+    ));
+    let mut nested = json!("leaf");
+    for _ in 0..40 {
+        nested = json!({ "a": nested });
+    }
+    cases.push(case(
+        "a query nested too deep",
+        route,
+        "GET",
+        Query(json!({"pluginSecret": SECRET, "x": nested})),
+        400,
+        Message,
+    ));
 }
 
 fn chunked(size: usize) -> String {
@@ -579,6 +699,7 @@ pub async fn send(client: &reqwest::Client, address: SocketAddr, case: &Case) ->
     };
     let (allow, content_type) = (header("allow"), header("content-type"));
     let bytes = response.bytes().await.expect("a body");
+    assert_no_secret(case, &bytes);
     let (body, message) = parse(case, &bytes);
     Answer {
         status,
@@ -586,6 +707,20 @@ pub async fn send(client: &reqwest::Client, address: SocketAddr, case: &Case) ->
         allow,
         content_type,
         message,
+    }
+}
+
+/// No answer ever carries a configured secret.
+fn assert_no_secret(case: &Case, bytes: &[u8]) {
+    assert_no_secret_in(case.method, case.route, bytes);
+}
+
+fn assert_no_secret_in(method: &str, route: &str, bytes: &[u8]) {
+    for secret in [SECRET, PREVIOUS_SECRET] {
+        assert!(
+            !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+            "{method} {route}: an answer carries a secret"
+        );
     }
 }
 
@@ -630,6 +765,7 @@ async fn wire(address: SocketAddr, method: &str, route: &str, rest: &str) -> Ans
     let mut raw = Vec::new();
     let _ = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut raw)).await;
     let text = String::from_utf8_lossy(&raw);
+    assert_no_secret_in(method, route, &raw);
     let status = text
         .split_whitespace()
         .nth(1)
@@ -644,10 +780,15 @@ async fn wire(address: SocketAddr, method: &str, route: &str, rest: &str) -> Ans
                 .then(|| value.trim().to_owned())
         })
     };
+    // Only the first answer counts: a server may read what follows a short
+    // Content-Length as a second request and answer that too.
     let body = if header("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
         unchunk(body)
     } else {
-        body.to_owned()
+        let length = header("content-length")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(body.len());
+        body.get(..length).unwrap_or(body).to_owned()
     };
     let mut body: Value = serde_json::from_str(&body)
         .unwrap_or_else(|err| panic!("body is not JSON ({err}): {body:?}"));
