@@ -17,14 +17,20 @@
 //! 1. [`PluginConfig::check_head`] checks the method, content type and
 //!    `Content-Length` before a body is read.
 //! 2. [`PluginConfig::decode_json`] (or [`decode_query`](PluginConfig::decode_query))
-//!    finds `pluginSecret` and compares it in constant time with every
-//!    accepted secret ([`Secrets`]); only then does it read the [`Context`]
-//!    fields and deserialize the plugin author's inputs type, straight from
-//!    the bytes, in one pass, with no intermediate JSON tree.
+//!    finds `pluginSecret` with a byte scan that stops at it, and compares
+//!    it in constant time with every accepted secret ([`Secrets`]); only
+//!    then does it read the [`Context`] fields and deserialize the plugin
+//!    author's inputs type, straight from the bytes, in one pass, with no
+//!    intermediate JSON tree.
 //! 3. The handler answers with a [`Respond`] type: [`Stateless`],
 //!    [`ClaimToken`], [`ClaimNumber`], [`Custom`], [`Reject`] or an
 //!    [`Error`]. [`render`] turns it into a status and JSON bytes, refusing
 //!    any key that contains `.`.
+//!
+//! State that outlives a call lives behind the small async traits of
+//! [`store`]: a claim-number pool, a claim-token issuer and a deduplication
+//! store that makes post-claim actions run once however often a status
+//! webhook is retried, each with a bounded in-memory default.
 //!
 //! Every failure is one [`Error`] whose [`kind`](Error::kind) says what went
 //! wrong, whose [`status`](Error::status) is the HTTP status to answer with,
