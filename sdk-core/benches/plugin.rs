@@ -7,136 +7,17 @@ use std::hint::black_box;
 
 use claimkit::{ClaimNumber, ClaimToken, Custom, PluginConfig, RawInputs, Respond, Secret};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use serde::Deserialize;
-use subtle::ConstantTimeEq;
+use shared::{
+    current_bodies, hand_written, hand_written_legacy, WelcomeInputs, CURRENT, LEGACY, SECRET,
+};
 
-const SECRET: &str = "4f9d2c1ab7e3f0d85c6b9a2e1f4d7c0b3a6e9f2c5d8b1a4e7f0c3d6b9a2e5f81";
-const CURRENT: &[u8] = include_bytes!("../tests/fixtures/current.json");
-const LEGACY: &[u8] = include_bytes!("../tests/fixtures/legacy-2024-07.json");
-
-/// A plugin author's inputs for the current fixture.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(dead_code)]
-struct WelcomeInputs {
-    code: String,
-    tier: u8,
-    referrer: String,
-    starts_at: u64,
-    tags: Vec<String>,
-    note: Option<String>,
-}
-
-/// What a careful hand-written handler parses: the same context fields and
-/// inputs, in one struct.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(dead_code)]
-struct HandWritten {
-    plugin_secret: String,
-    claim_id: Option<String>,
-    claim_attempt_id: Option<String>,
-    #[serde(rename = "_isSimulation")]
-    is_simulation: Option<bool>,
-    #[serde(rename = "_attemptStatus")]
-    attempt_status: Option<String>,
-    created_at: Option<u64>,
-    last_updated: Option<u64>,
-    version: Option<String>,
-    locale: Option<String>,
-    bitbadges_address: Option<String>,
-    eth_address: Option<String>,
-    is_address_signed_in: Option<bool>,
-    assign_method: Option<String>,
-    is_claim_number_assigner: Option<bool>,
-    #[serde(rename = "_isQueueHandler")]
-    is_queue_handler: Option<bool>,
-    plugin_id: Option<String>,
-    instance_id: Option<String>,
-    code: String,
-    tier: u8,
-    referrer: String,
-    starts_at: u64,
-    tags: Vec<String>,
-    note: Option<String>,
-}
-
-/// The fixture's fields in the order they are written (a JSON map would
-/// sort them).
-fn fixture_fields(body: &[u8]) -> Vec<(String, serde_json::Value)> {
-    struct Ordered(Vec<(String, serde_json::Value)>);
-    impl<'de> Deserialize<'de> for Ordered {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            struct V;
-            impl<'de> serde::de::Visitor<'de> for V {
-                type Value = Ordered;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("an object")
-                }
-                fn visit_map<A: serde::de::MapAccess<'de>>(
-                    self,
-                    mut map: A,
-                ) -> Result<Ordered, A::Error> {
-                    let mut fields = Vec::new();
-                    while let Some(entry) = map.next_entry()? {
-                        fields.push(entry);
-                    }
-                    Ok(Ordered(fields))
-                }
-            }
-            d.deserialize_map(V)
-        }
-    }
-    serde_json::from_slice::<Ordered>(body).unwrap().0
-}
-
-fn hand_written(body: &[u8]) -> Option<HandWritten> {
-    let parsed: HandWritten = serde_json::from_slice(body).ok()?;
-    bool::from(parsed.plugin_secret.as_bytes().ct_eq(SECRET.as_bytes())).then_some(parsed)
-}
-
-/// The legacy body, by hand: its context fields as a JSON map.
-fn hand_written_legacy(body: &[u8]) -> Option<serde_json::Map<String, serde_json::Value>> {
-    let parsed: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(body).ok()?;
-    let secret = parsed.get("pluginSecret")?.as_str()?;
-    bool::from(secret.as_bytes().ct_eq(SECRET.as_bytes())).then_some(parsed)
-}
+mod shared;
 
 fn decode(c: &mut Criterion) {
     let config = PluginConfig::new(Secret::new(SECRET).unwrap());
     let mut group = c.benchmark_group("decode");
     group.throughput(Throughput::Bytes(CURRENT.len() as u64));
-    // Bodies as the platform sends them: compact (axios' `JSON.stringify`),
-    // ordered as it builds them (the plugin's inputs, then `pluginSecret`,
-    // then the context). The secret scan stops at the secret, so the same
-    // body with the secret first is its best case and last its worst.
-    let fields: Vec<(String, serde_json::Value)> = fixture_fields(CURRENT);
-    let compact = |fields: &[(String, serde_json::Value)]| {
-        let text: Vec<String> = fields
-            .iter()
-            .map(|(k, v)| format!("{}:{}", serde_json::json!(k), v))
-            .collect();
-        format!("{{{}}}", text.join(",")).into_bytes()
-    };
-    let moved = |to_front: bool| {
-        let mut fields = fields.clone();
-        let at = fields
-            .iter()
-            .position(|(k, _)| k == "pluginSecret")
-            .unwrap();
-        let secret = fields.remove(at);
-        if to_front {
-            fields.insert(0, secret);
-        } else {
-            fields.push(secret);
-        }
-        compact(&fields)
-    };
-    let variants = [
-        ("platform order", compact(&fields)),
-        ("secret first", moved(true)),
-        ("secret last", moved(false)),
-    ];
+    let variants = current_bodies();
     for (name, body) in &variants {
         group.bench_function(format!("current, {name}/hand-written"), |b| {
             b.iter(|| hand_written(black_box(body)).unwrap())

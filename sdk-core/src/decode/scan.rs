@@ -50,39 +50,13 @@ fn skip_whitespace(body: &[u8], mut at: usize) -> usize {
 fn string_end(body: &[u8], mut at: usize) -> Option<(usize, bool)> {
     let mut escaped = false;
     loop {
-        at += special_byte(body.get(at..)?)?;
+        at += memchr2(b'"', b'\\', body.get(at..)?)?;
         if body[at] == b'"' {
             return Some((at, escaped));
         }
         escaped = true;
         at += 2;
     }
-}
-
-/// The position of the first `"` or `\`. Strings in plugin calls are short,
-/// so eight bytes are tested at a time in a word before `memchr` is worth
-/// its setup.
-fn special_byte(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    const QUOTES: u64 = u64::from_ne_bytes([b'"'; 8]);
-    const BACKSLASHES: u64 = u64::from_ne_bytes([b'\\'; 8]);
-    let has_zero = |word: u64| word.wrapping_sub(ONES) & !word & HIGHS;
-    let mut at = 0;
-    for _ in 0..4 {
-        let Some(chunk) = bytes.get(at..at + 8) else {
-            break;
-        };
-        let word = u64::from_ne_bytes(chunk.try_into().ok()?);
-        if has_zero(word ^ QUOTES) | has_zero(word ^ BACKSLASHES) != 0 {
-            return chunk
-                .iter()
-                .position(|&b| b == b'"' || b == b'\\')
-                .map(|i| at + i);
-        }
-        at += 8;
-    }
-    memchr2(b'"', b'\\', bytes.get(at..)?).map(|i| at + i)
 }
 
 /// The offset just past the value starting at `at`.
