@@ -21,6 +21,9 @@
 //! extractor, which then hands the untouched body to an inner extractor such
 //! as `Json`.
 //!
+//! With the `testing` feature, [`testing`] builds plugin calls and signed
+//! webhooks as `http::Request`s for axum's own harness.
+//!
 //! This crate does not start a server, and adds no global middleware.
 //!
 //! # Getting started
@@ -61,10 +64,15 @@
 //! The `examples/axum-plugins` crate in the repository is a complete server
 //! with one handler per preset.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod after;
 mod extract;
 mod route;
 mod signature;
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+pub mod testing;
 
 pub use after::after_response;
 pub use claimkit;

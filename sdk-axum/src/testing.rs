@@ -1,0 +1,64 @@
+//! Requests built the way the platform and webhook senders send them, for
+//! tests through axum's own harness (feature `testing`).
+
+use axum::body::Body;
+use axum::http::Request;
+use claimkit::testing::{PluginCall, Signer};
+
+/// The request BitBadges makes for `call` with `method`: an axios query
+/// string for `GET`, a JSON body otherwise.
+///
+/// # Panics
+/// When `method` or `uri` is not valid HTTP: a bug in the test.
+///
+/// ```
+/// use axum::Router;
+/// use claimkit::testing::PluginCall;
+/// use claimkit::{PluginConfig, Secret, Stateless};
+/// use claimkit_axum::testing::plugin_request;
+/// use claimkit_axum::{plugin, Plugin};
+/// use tower::ServiceExt;
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// async fn allow(_: Plugin) -> Stateless {
+///     Stateless
+/// }
+/// let app = Router::new()
+///     .route("/allow", plugin(allow))
+///     .with_state(PluginConfig::new(Secret::new("s3cret").unwrap()));
+///
+/// let call = PluginCall::executing("attempt-1").with_secret("s3cret");
+/// for method in ["GET", "POST", "PUT", "DELETE"] {
+///     let response = app.clone().oneshot(plugin_request(method, "/allow", &call)).await.unwrap();
+///     assert_eq!(response.status(), 200);
+/// }
+/// # });
+/// ```
+pub fn plugin_request(method: &str, uri: &str, call: &PluginCall) -> Request<Body> {
+    let request = Request::builder().method(method);
+    let request = if method == "GET" {
+        let separator = if uri.contains('?') { '&' } else { '?' };
+        request
+            .uri(format!("{uri}{separator}{}", call.query()))
+            .body(Body::empty())
+    } else {
+        request
+            .uri(uri)
+            .header("content-type", "application/json")
+            .body(Body::from(call.json()))
+    };
+    request.expect("a valid method and URI")
+}
+
+/// A `POST` of `body` to `uri`, signed by `signer`.
+///
+/// # Panics
+/// When `uri` is not valid HTTP: a bug in the test.
+pub fn webhook_request(uri: &str, signer: &Signer, body: impl Into<Vec<u8>>) -> Request<Body> {
+    let body = body.into();
+    let mut request = Request::post(uri).header("content-type", "application/json");
+    for (name, value) in signer.sign(&body) {
+        request = request.header(name, value);
+    }
+    request.body(Body::from(body)).expect("a valid URI")
+}
