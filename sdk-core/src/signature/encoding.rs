@@ -60,20 +60,32 @@ fn decode_hex(text: &[u8]) -> Option<Tag> {
         return None;
     }
     let mut tag = [0u8; TAG_LEN];
+    let mut invalid = 0u8;
     for (byte, pair) in tag.iter_mut().zip(text.chunks_exact(2)) {
-        *byte = (nibble(pair[0])? << 4) | nibble(pair[1])?;
+        let (high, low) = (NIBBLES[usize::from(pair[0])], NIBBLES[usize::from(pair[1])]);
+        invalid |= high | low;
+        *byte = (high << 4) | (low & 0x0f);
     }
-    Some(tag)
+    // A digit that is not hex maps to 0xff: any high bit marks it.
+    (invalid & 0xf0 == 0).then_some(tag)
 }
 
-fn nibble(digit: u8) -> Option<u8> {
-    match digit {
-        b'0'..=b'9' => Some(digit - b'0'),
-        b'a'..=b'f' => Some(digit - b'a' + 10),
-        b'A'..=b'F' => Some(digit - b'A' + 10),
-        _ => None,
+/// Each byte's value as a hex digit (either case), or `0xff`.
+const NIBBLES: [u8; 256] = {
+    let mut table = [0xff; 256];
+    let mut i = 0;
+    while i < 10 {
+        table[b'0' as usize + i] = i as u8;
+        i += 1;
     }
-}
+    let mut i = 0;
+    while i < 6 {
+        table[b'a' as usize + i] = 10 + i as u8;
+        table[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    table
+};
 
 fn decode_base64(text: &[u8]) -> Option<Tag> {
     // 44 characters hold at most 33 bytes; anything longer cannot fit and
