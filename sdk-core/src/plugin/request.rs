@@ -12,7 +12,8 @@ pub type RawInputs = serde_json::Map<String, serde_json::Value>;
 /// that is not a context field (public and private params, user inputs and
 /// hardcoded inputs are all merged there by the platform). Any
 /// `#[derive(Deserialize)]` type works; the default, [`RawInputs`], keeps
-/// them as a JSON map.
+/// them as a JSON map; `()` skips them without building anything, for a
+/// plugin that reads none.
 ///
 /// Requests are made by [`PluginConfig::decode_json`] and
 /// [`PluginConfig::decode_query`] (or a framework adapter), which check the
