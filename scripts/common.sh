@@ -1,6 +1,15 @@
 # Shared by the load scripts: install wrk, build the servers, start and stop
 # them, and make the request body.
 
+# CPU pinning, where the machine has two CPUs or more.
+if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null 2>&1; then
+  SERVER_CPU="taskset -c 0"
+  LOAD_CPU="taskset -c 1"
+else
+  SERVER_CPU=""
+  LOAD_CPU=""
+fi
+
 install_wrk() {
   if ! command -v wrk >/dev/null 2>&1; then
     echo "installing wrk from Debian's packages" >&2
@@ -11,8 +20,10 @@ install_wrk() {
 # start NAME BINARY BIND: runs a server in the background, waits for its port.
 start() {
   local name=$1 binary=$2 bind=$3
+  # Servers share the first CPU, the load generator gets the second, so
+  # that the two interfere as little as the machine allows.
   BIND=$bind RUST_LOG=${RUST_LOG:-warn} PLUGIN_SECRET=$PLUGIN_SECRET \
-    "$binary" >"$WORK/$name.log" 2>&1 &
+    $SERVER_CPU "$binary" >"$WORK/$name.log" 2>&1 &
   echo $! >"$WORK/$name.pid"
   for _ in $(seq 100); do
     if (exec 3<>"/dev/tcp/${bind%:*}/${bind#*:}") 2>/dev/null; then return 0; fi

@@ -28,7 +28,7 @@ start example-actix target/release/example-actix-plugins 127.0.0.1:3202
 start baseline-actix target/release/baseline-actix 127.0.0.1:3203
 
 run() {
-  BODY_FILE="$WORK/body.json" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" \
+  BODY_FILE="$WORK/body.json" $LOAD_CPU wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" \
     -s scripts/wrk/plugin.lua "http://$1/plugins/stateless" | grep '^RESULT'
 }
 

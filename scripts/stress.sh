@@ -35,7 +35,7 @@ for server in "axum target/release/example-axum-plugins 127.0.0.1:3300" \
   # Sample resident memory once a second while the load runs.
   (while kill -0 "$pid" 2>/dev/null; do rss_kib "$pid"; sleep 1; done) >"$WORK/$1.rss" 2>/dev/null &
   sampler=$!
-  line=$(BODY_FILE="$WORK/body.json" wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s \
+  line=$(BODY_FILE="$WORK/body.json" $LOAD_CPU wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s \
     -s scripts/wrk/mixed.lua "http://$3/plugins/stateless" | grep '^RESULT')
   kill "$sampler" 2>/dev/null || true
   samples=$(wc -l <"$WORK/$1.rss")

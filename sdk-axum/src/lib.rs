@@ -77,5 +77,5 @@ pub mod testing;
 pub use after::after_response;
 pub use claimkit;
 pub use extract::{Plugin, PluginRejection};
-pub use route::{plugin, webhook, PluginTrace, PluginTraceLayer};
+pub use route::{plugin, webhook, PluginTrace, PluginTraceFuture, PluginTraceLayer};
 pub use signature::{SignatureLayer, SignatureService, Signed};

@@ -11,7 +11,7 @@ use axum::response::Response;
 use axum::routing::{on, MethodFilter, MethodRouter};
 use claimkit::{Error, ErrorKind};
 use tower::{Layer, Service};
-use tracing::Instrument;
+use tracing::instrument::{Instrument, Instrumented};
 
 /// Routes `handler` for `GET`, `POST`, `PUT` and `DELETE`, the methods a
 /// BitBadges plugin can be configured with; any other method is answered
@@ -86,11 +86,10 @@ pub struct PluginTrace<S> {
 impl<S> Service<Request> for PluginTrace<S>
 where
     S: Service<Request, Response = Response>,
-    S::Future: Send + 'static,
 {
     type Response = Response;
     type Error = S::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Response, S::Error>> + Send>>;
+    type Future = PluginTraceFuture<S::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
         self.inner.poll_ready(cx)
@@ -98,17 +97,38 @@ where
 
     fn call(&mut self, request: Request) -> Self::Future {
         let span = claimkit::trace::plugin_span(request.method().as_str(), request.uri().path());
-        let started = Instant::now();
-        let future = span.in_scope(|| self.inner.call(request));
-        Box::pin(
-            async move {
-                let result = future.await;
-                if let Ok(response) = &result {
-                    claimkit::trace::answered(response.status().as_u16(), started.elapsed());
-                }
-                result
-            }
-            .instrument(span),
-        )
+        let inner = span.in_scope(|| self.inner.call(request));
+        PluginTraceFuture {
+            inner: inner.instrument(span),
+            started: Instant::now(),
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The response future of [`PluginTrace`]: the inner future, run in the
+    /// call's span, and the answer logged when it completes.
+    #[derive(Debug)]
+    pub struct PluginTraceFuture<F> {
+        #[pin]
+        inner: Instrumented<F>,
+        started: Instant,
+    }
+}
+
+impl<F, E> Future for PluginTraceFuture<F>
+where
+    F: Future<Output = Result<Response, E>>,
+{
+    type Output = Result<Response, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut this = self.project();
+        let result = std::task::ready!(this.inner.as_mut().poll(cx));
+        if let Ok(response) = &result {
+            let _entered = this.inner.span().enter();
+            claimkit::trace::answered(response.status().as_u16(), this.started.elapsed());
+        }
+        Poll::Ready(result)
     }
 }
