@@ -16,10 +16,22 @@ use crate::{Error, ErrorKind, PluginRequest, SecretMatch, Secrets};
 
 /// Checks the secret, then reads the context and the author's inputs in one
 /// pass. The inputs are never read for a request with a bad secret.
+///
+/// The body is checked to be UTF-8 once, up front: JSON must be, and both
+/// passes then read it as text, without checking each string again.
 pub(crate) fn decode<I: DeserializeOwned>(
     body: &[u8],
     secrets: &Secrets,
 ) -> Result<PluginRequest<I>, Error> {
+    let body = std::str::from_utf8(body).map_err(|err| {
+        Error::with_message(
+            ErrorKind::MalformedBody,
+            format!(
+                "malformed JSON body: not UTF-8 at byte {}",
+                err.valid_up_to()
+            ),
+        )
+    })?;
     let matched = check_secret(body, secrets)?;
     let mut sink = Sink::default();
     match typed::<I>(body, &mut sink) {
@@ -28,8 +40,8 @@ pub(crate) fn decode<I: DeserializeOwned>(
     }
 }
 
-fn typed<I: DeserializeOwned>(body: &[u8], sink: &mut Sink) -> Result<I, serde_json::Error> {
-    let mut de = serde_json::Deserializer::from_slice(body);
+fn typed<I: DeserializeOwned>(body: &str, sink: &mut Sink) -> Result<I, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(body);
     let inputs = I::deserialize(InputsDeserializer::new(&mut de, sink))?;
     de.end()?;
     Ok(inputs)
@@ -38,16 +50,17 @@ fn typed<I: DeserializeOwned>(body: &[u8], sink: &mut Sink) -> Result<I, serde_j
 /// The first pass: find `pluginSecret`, skipping what comes before it, and
 /// stop there; the fast scanner first, `serde_json` when it is unsure. The
 /// second pass reads (and validates) the whole body.
-fn check_secret(body: &[u8], secrets: &Secrets) -> Result<SecretMatch, Error> {
-    if let Some(at) = super::scan::secret_value_offset(body) {
-        let mut de = serde_json::Deserializer::from_slice(&body[at..]);
+fn check_secret(body: &str, secrets: &Secrets) -> Result<SecretMatch, Error> {
+    let value = super::scan::secret_value_offset(body.as_bytes()).and_then(|at| body.get(at..));
+    if let Some(value) = value {
+        let mut de = serde_json::Deserializer::from_str(value);
         if let Ok(presented) = PresentedSeed.deserialize(&mut de) {
             return super::verify(presented.as_ref().map(Presented::as_bytes), secrets);
         }
     }
     let mut in_secret = false;
     let mut found = None;
-    let mut de = serde_json::Deserializer::from_slice(body);
+    let mut de = serde_json::Deserializer::from_str(body);
     let scanned = de.deserialize_map(SecretScan {
         in_secret: &mut in_secret,
         found: &mut found,
@@ -84,20 +97,20 @@ fn malformed(err: &serde_json::Error) -> Error {
 
 /// Names the field that failed: a context key, or the author's path, found
 /// by decoding once more with path tracking (only ever on the error path).
-fn typed_error<I: DeserializeOwned>(body: &[u8], err: &serde_json::Error, sink: &Sink) -> Error {
+fn typed_error<I: DeserializeOwned>(body: &str, err: &serde_json::Error, sink: &Sink) -> Error {
     if err.classify() != Category::Data {
         return malformed(err);
     }
     // A body that is not JSON at all is malformed, whatever the type found
     // missing first.
-    if let Err(syntax) = serde_json::from_slice::<IgnoredAny>(body) {
+    if let Err(syntax) = serde_json::from_str::<IgnoredAny>(body) {
         return malformed(&syntax);
     }
     if let Some(key) = &sink.failed_key {
         return Error::invalid_field(key, &json_message(err));
     }
     let mut rerun = Sink::default();
-    let mut de = serde_json::Deserializer::from_slice(body);
+    let mut de = serde_json::Deserializer::from_str(body);
     let path = match serde_path_to_error::deserialize::<_, I>(InputsDeserializer::new(
         &mut de, &mut rerun,
     )) {

@@ -32,21 +32,22 @@ pub enum Redeliveries {
 /// drive one of these, so they behave the same.
 ///
 /// ```
-/// use claimkit::signature::{Admission, HmacScheme, HmacVerifier, WebhookGate};
-/// use claimkit::testing::Signer;
+/// use claimkit::signature::{HmacScheme, HmacVerifier, WebhookGate};
 /// use claimkit::Secret;
 /// # futures_executor::block_on(async {
-/// let secret = Secret::new("claimr-secret")?;
-/// let gate = WebhookGate::new(HmacVerifier::new(HmacScheme::claimr(), secret)?);
+/// let secret = Secret::new("It's a Secret to Everybody")?;
+/// let gate = WebhookGate::new(HmacVerifier::new(HmacScheme::github(), secret)?);
 ///
-/// let body = br#"{"id": "lisjywHXKAq6yQe2bH6Pd", "scope": "user_activity"}"#;
-/// let headers = Signer::claimr("claimr-secret").sign(body);
-///
+/// let body = b"Hello, World!";
+/// let headers = [
+///     ("x-hub-signature-256", "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"),
+///     ("x-github-delivery", "72d3162e-cc78-11e3-81ab-4c9367dc0958"),
+/// ];
 /// let first = gate.admit(&headers, body).await?;
-/// assert_eq!(first.delivery().id(), Some("lisjywHXKAq6yQe2bH6Pd"));
+/// assert_eq!(first.delivery().id(), Some("72d3162e-cc78-11e3-81ab-4c9367dc0958"));
 /// assert!(!first.acknowledge_only());
 ///
-/// // claimr retries after 5 s: the same delivery is acknowledged, not run.
+/// // The sender retries: the same delivery is acknowledged, not run again.
 /// let retry = gate.admit(&headers, body).await?;
 /// assert!(retry.acknowledge_only());
 /// # Ok::<(), claimkit::Error>(())
