@@ -1,0 +1,34 @@
+//! Inputs the fuzzers found, kept as tests (see FUZZING.md).
+
+use claimkit::{ErrorKind, PluginConfig, RawInputs, Secret};
+
+fn config() -> PluginConfig {
+    PluginConfig::new(Secret::new("fuzz-secret").unwrap())
+}
+
+/// `plugin_json`, crash-1f182dcc: invalid UTF-8 inside a nested input was
+/// accepted when the inputs were skipped (`()`), refused otherwise.
+#[test]
+fn invalid_utf8_in_a_skipped_input_is_refused() {
+    let body = b"{\"a\":[{\"b\":\"}\xff\xff\xff\xff\"}],\"pluginSecret\":\"fuzz-secret\"}";
+    let skipped = config().decode_json::<()>(body).unwrap_err();
+    assert_eq!(skipped.kind(), ErrorKind::MalformedBody);
+    assert_eq!(skipped.message(), "malformed JSON body: not UTF-8 at byte 13");
+    let read = config().decode_json::<RawInputs>(body).unwrap_err();
+    assert_eq!(read.kind(), ErrorKind::MalformedBody);
+}
+
+/// Found while fixing the above: deep nesting inside a skipped input was
+/// accepted, because skipping does not count depth.
+#[test]
+fn deep_nesting_in_a_skipped_input_is_refused() {
+    let body = format!(
+        "{{\"pluginSecret\":\"fuzz-secret\",\"x\":{}{}}}",
+        "[".repeat(200),
+        "]".repeat(200)
+    );
+    let err = config().decode_json::<()>(body.as_bytes()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::MalformedBody);
+    let shallow = "{\"pluginSecret\":\"fuzz-secret\",\"x\":[[[1.5e3, \"a\", {\"b\": null}]]]}";
+    assert!(config().decode_json::<()>(shallow.as_bytes()).is_ok());
+}
