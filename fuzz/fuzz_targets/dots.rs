@@ -9,7 +9,9 @@ use serde_json::Value;
 
 fn has_dotted_key(value: &Value) -> bool {
     match value {
-        Value::Object(map) => map.iter().any(|(k, v)| k.contains('.') || has_dotted_key(v)),
+        Value::Object(map) => map
+            .iter()
+            .any(|(k, v)| k.contains('.') || has_dotted_key(v)),
         Value::Array(items) => items.iter().any(has_dotted_key),
         _ => false,
     }

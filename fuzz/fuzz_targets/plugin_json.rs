@@ -24,14 +24,24 @@ fuzz_target!(|data: &[u8]| {
     let raw = config.decode_json::<RawInputs>(data);
     let typed = config.decode_json::<Typed>(data);
     let unit = config.decode_json::<()>(data);
-    for err in [raw.as_ref().err(), typed.as_ref().err(), unit.as_ref().err()].into_iter().flatten() {
+    for err in [
+        raw.as_ref().err(),
+        typed.as_ref().err(),
+        unit.as_ref().err(),
+    ]
+    .into_iter()
+    .flatten()
+    {
         assert!((400..500).contains(&err.status()), "{err:?}");
         assert!(!err.message().contains(SECRET));
     }
     if let Ok(request) = &raw {
         // Accepted: a JSON object whose pluginSecret is the secret.
         let value: Value = serde_json::from_slice(data).expect("an accepted body is JSON");
-        assert_eq!(value.get("pluginSecret").and_then(Value::as_str), Some(SECRET));
+        assert_eq!(
+            value.get("pluginSecret").and_then(Value::as_str),
+            Some(SECRET)
+        );
         assert!(request.inputs().get("pluginSecret").is_none());
         let context = serde_json::to_string(request.context()).unwrap();
         assert!(!context.contains("pluginSecret"));
@@ -42,6 +52,9 @@ fuzz_target!(|data: &[u8]| {
     }
     if unit.is_ok() {
         let value: Value = serde_json::from_slice(data).expect("an accepted body is JSON");
-        assert_eq!(value.get("pluginSecret").and_then(Value::as_str), Some(SECRET));
+        assert_eq!(
+            value.get("pluginSecret").and_then(Value::as_str),
+            Some(SECRET)
+        );
     }
 });

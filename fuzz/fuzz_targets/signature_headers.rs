@@ -32,9 +32,16 @@ fuzz_target!(|delivery: Delivery<'_>| {
         .iter()
         .map(|(name, value)| (NAMES[usize::from(*name) % NAMES.len()], *value))
         .collect();
-    let standard = StandardWebhooks::new(Secret::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap()).unwrap();
+    let standard =
+        StandardWebhooks::new(Secret::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap())
+            .unwrap();
     check(&standard, &headers, delivery.body);
-    for scheme in [HmacScheme::github(), HmacScheme::stripe(), HmacScheme::slack(), HmacScheme::claimr()] {
+    for scheme in [
+        HmacScheme::github(),
+        HmacScheme::stripe(),
+        HmacScheme::slack(),
+        HmacScheme::claimr(),
+    ] {
         let verifier = HmacVerifier::new(scheme, Secret::new("fuzz-secret").unwrap()).unwrap();
         check(&verifier, &headers, delivery.body);
     }

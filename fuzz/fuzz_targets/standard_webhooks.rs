@@ -23,7 +23,10 @@ fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
         for i in 0..4 {
             if i <= chunk.len() {
                 out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
@@ -45,15 +48,25 @@ fuzz_target!(|case: Case| {
     let verifier = StandardWebhooks::new(Secret::new(secret.clone()).unwrap())
         .unwrap()
         .with_clock(FixedClock::at_unix(timestamp));
-    let headers = Signer::standard(&secret).unwrap().with_id(case.id.clone()).with_timestamp(timestamp).sign(&case.body);
-    let verified = verifier.verify(&headers, &case.body).expect("a genuine delivery verifies");
+    let headers = Signer::standard(&secret)
+        .unwrap()
+        .with_id(case.id.clone())
+        .with_timestamp(timestamp)
+        .sign(&case.body);
+    let verified = verifier
+        .verify(&headers, &case.body)
+        .expect("a genuine delivery verifies");
     assert_eq!(verified.delivery_id(), Some(case.id.as_str()));
 
     if case.flip_signature {
         let mut headers = headers.clone();
         let signature = &mut headers[2].1;
         let at = 3 + case.flip % (signature.len() - 3);
-        let replacement = if signature.as_bytes()[at] == b'A' { "B" } else { "A" };
+        let replacement = if signature.as_bytes()[at] == b'A' {
+            "B"
+        } else {
+            "A"
+        };
         signature.replace_range(at..=at, replacement);
         assert!(verifier.verify(&headers, &case.body).is_err());
     } else if !case.body.is_empty() {
