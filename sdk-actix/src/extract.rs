@@ -150,7 +150,7 @@ async fn extract<I: DeserializeOwned>(
 }
 
 /// Reads a body, stopping as soon as it passes `limit` bytes.
-async fn read_body(payload: Payload, limit: usize) -> Result<Bytes, Error> {
+pub(crate) async fn read_body(payload: Payload, limit: usize) -> Result<Bytes, Error> {
     match to_bytes_limited(BodyStream::new(payload), limit).await {
         Ok(Ok(body)) => Ok(body),
         Ok(Err(_)) => Err(Error::unreadable_body()),

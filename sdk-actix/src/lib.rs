@@ -29,7 +29,15 @@
 //! | mounting | `.route(path, plugin(handler))` | `.service(plugin(path, handler))` |
 //! | own rejection | `Plugin<I, R>` | `app_data(PluginErrorHandler)` |
 //! | tracing middleware | `PluginTraceLayer` + `PluginTrace<S>` | [`PluginTrace`] + [`PluginTraceMiddleware<S>`] |
+//! | signature middleware | `SignatureLayer` + `SignatureService<S>` | [`Signature`] + [`SignatureMiddleware<S>`] |
+//! | webhook gate for `Signed` | router state, `Arc<WebhookGate>` | `app_data(web::Data<WebhookGate>)` |
 //! | background work | on the Tokio runtime | on the answering actix-web worker |
+//!
+//! Signed webhooks (Standard Webhooks, claimr, GitHub, Stripe, Slack, or any
+//! HMAC scheme) are verified before anything else happens, by the
+//! [`Signature`] middleware on a resource or scope, or by the [`Signed`]
+//! wrapper extractor, which then hands the untouched body to an inner
+//! extractor such as `web::Json`.
 //!
 //! This crate does not start a server, and adds no global middleware.
 //!
@@ -78,11 +86,13 @@ mod after;
 mod config;
 mod extract;
 mod route;
+mod signature;
 mod trace;
 
 pub use after::after_response;
 pub use claimkit;
 pub use config::PluginErrorHandler;
 pub use extract::{Plugin, PluginRejection};
-pub use route::plugin;
+pub use route::{plugin, webhook};
+pub use signature::{Signature, SignatureMiddleware, Signed};
 pub use trace::{PluginTrace, PluginTraceMiddleware};

@@ -64,3 +64,30 @@ where
 async fn method_not_allowed() -> Error {
     Error::new(ErrorKind::MethodNotAllowed)
 }
+
+/// A resource at `path` routing a signed-webhook `handler` for `POST`, the
+/// method webhook senders use; any other method is answered `405` with
+/// `{"message": ...}` and `Allow: POST`. Pair it with
+/// [`Signature`](crate::Signature) or the [`Signed`](crate::Signed)
+/// extractor.
+pub fn webhook<F, Args>(
+    path: &str,
+    handler: F,
+) -> Resource<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+>
+where
+    F: Handler<Args>,
+    Args: FromRequest + 'static,
+    F::Output: Responder + 'static,
+{
+    web::resource(path)
+        .route(web::post().to(handler))
+        .default_service(web::to(|| async { Error::method_not_allowed("POST") }))
+}

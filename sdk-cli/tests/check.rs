@@ -8,29 +8,17 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::any;
 use axum::{Json, Router};
-use claimkit::{PluginConfig, Secret};
 use claimkit_cli::check::{self, Preset, Report, Target, Verdict};
 use serde_json::{json, Value};
 
 const SECRET: &str = "check-secret-0c9b8a7d6e5f";
 
-async fn serve(app: Router) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    address
-}
+mod common;
+
+use common::serve;
 
 async fn example() -> SocketAddr {
-    let webhooks = example_axum_plugins::WebhookSecrets {
-        standard: Secret::new("whsec_Y2hlY2std2ViaG9vay1zZWNyZXQ=").unwrap(),
-        claimr: Secret::new("check-claimr-secret").unwrap(),
-    };
-    serve(
-        example_axum_plugins::app(PluginConfig::new(Secret::new(SECRET).unwrap()), webhooks)
-            .unwrap(),
-    )
-    .await
+    common::axum_example(SECRET).await
 }
 
 async fn check(target: &Target) -> Report {
@@ -52,26 +40,27 @@ fn failure_reasons(report: &Report) -> Vec<String> {
 }
 
 #[tokio::test]
-async fn the_example_server_passes_every_check() {
-    let address = example().await;
-    for (route, preset) in [
-        ("stateless", Preset::Stateless),
-        ("claim-token", Preset::ClaimToken),
-        ("claim-number", Preset::ClaimNumber),
-        ("status-hook", Preset::Stateless),
-    ] {
-        for method in ["GET", "POST", "PUT", "DELETE"] {
-            let mut target =
-                Target::new(format!("http://{address}/plugins/{route}"), SECRET, preset);
-            target.method = method.to_owned();
-            target.status_hooks = true;
-            let report = check(&target).await;
-            assert!(
-                report.passed(),
-                "{route} {method}: {:?}",
-                failure_reasons(&report)
-            );
-            assert_eq!(report.outcomes.len(), 9);
+async fn both_example_servers_pass_every_check() {
+    for (framework, address) in common::examples(SECRET).await {
+        for (route, preset) in [
+            ("stateless", Preset::Stateless),
+            ("claim-token", Preset::ClaimToken),
+            ("claim-number", Preset::ClaimNumber),
+            ("status-hook", Preset::Stateless),
+        ] {
+            for method in ["GET", "POST", "PUT", "DELETE"] {
+                let mut target =
+                    Target::new(format!("http://{address}/plugins/{route}"), SECRET, preset);
+                target.method = method.to_owned();
+                target.status_hooks = true;
+                let report = check(&target).await;
+                assert!(
+                    report.passed(),
+                    "{framework} {route} {method}: {:?}",
+                    failure_reasons(&report)
+                );
+                assert_eq!(report.outcomes.len(), 9);
+            }
         }
     }
 }

@@ -2,13 +2,11 @@
 //! example server's webhook routes.
 
 use std::io::Write;
-use std::net::SocketAddr;
 use std::process::{Command, Output, Stdio};
 
-use claimkit::{PluginConfig, Secret};
+mod common;
 
-const WHSEC: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-const CLAIMR: &str = "cli-claimr-secret";
+use common::{CLAIMR, WHSEC};
 
 fn claimkit(args: &[&str], stdin: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_claimkit"))
@@ -106,19 +104,6 @@ fn bad_input_is_one_clear_line() {
     assert_eq!(stderr.lines().count(), 1);
 }
 
-async fn example() -> SocketAddr {
-    let webhooks = example_axum_plugins::WebhookSecrets {
-        standard: Secret::new(WHSEC).unwrap(),
-        claimr: Secret::new(CLAIMR).unwrap(),
-    };
-    let app =
-        example_axum_plugins::app(PluginConfig::new(Secret::new("p").unwrap()), webhooks).unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    address
-}
-
 async fn send(args: Vec<String>, body: &'static [u8]) -> Output {
     tokio::task::spawn_blocking(move || {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -129,43 +114,43 @@ async fn send(args: Vec<String>, body: &'static [u8]) -> Output {
 }
 
 #[tokio::test]
-async fn send_round_trips_with_the_example_webhook_routes() {
-    let address = example().await;
-    let standard = format!("http://{address}/webhooks/standard");
-    let claimr = format!("http://{address}/webhooks/claimr");
-    let args = |url: &str, scheme: &str, secret: &str| -> Vec<String> {
-        [
-            "send",
-            url,
-            "--scheme",
-            scheme,
-            "--secret",
-            secret,
-            "--id",
-            "msg_cli_1",
-            "--data",
-            "-",
-        ]
-        .map(str::to_owned)
-        .to_vec()
-    };
-    let event =
-        br#"{"id": "cli-event-1", "scope": "user_activity", "event": {"type": "quest_completed"}}"#;
+async fn send_round_trips_with_both_example_servers() {
+    for (framework, address) in common::examples("p").await {
+        let standard = format!("http://{address}/webhooks/standard");
+        let claimr = format!("http://{address}/webhooks/claimr");
+        let args = |url: &str, scheme: &str, secret: &str| -> Vec<String> {
+            [
+                "send",
+                url,
+                "--scheme",
+                scheme,
+                "--secret",
+                secret,
+                "--id",
+                "msg_cli_1",
+                "--data",
+                "-",
+            ]
+            .map(str::to_owned)
+            .to_vec()
+        };
+        let event = br#"{"id": "cli-event-1", "scope": "user_activity", "event": {"type": "quest_completed"}}"#;
 
-    for (url, scheme, secret) in [(&standard, "standard", WHSEC), (&claimr, "claimr", CLAIMR)] {
-        let out = send(args(url, scheme, secret), event).await;
-        let stdout = String::from_utf8(out.stdout).unwrap();
-        assert!(out.status.success(), "{scheme}: {stdout}");
-        assert!(stdout.starts_with("200 ("), "{stdout}");
-        assert!(stdout.ends_with("\n{}\n"), "{stdout}");
-        // The same delivery again is acknowledged, still 200.
-        let out = send(args(url, scheme, secret), event).await;
-        assert!(out.status.success());
+        for (url, scheme, secret) in [(&standard, "standard", WHSEC), (&claimr, "claimr", CLAIMR)] {
+            let out = send(args(url, scheme, secret), event).await;
+            let stdout = String::from_utf8(out.stdout).unwrap();
+            assert!(out.status.success(), "{framework} {scheme}: {stdout}");
+            assert!(stdout.starts_with("200 ("), "{stdout}");
+            assert!(stdout.ends_with("\n{}\n"), "{stdout}");
+            // The same delivery again is acknowledged, still 200.
+            let out = send(args(url, scheme, secret), event).await;
+            assert!(out.status.success());
 
-        let out = send(args(url, scheme, "whsec_d3Jvbmctc2VjcmV0"), event).await;
-        let stdout = String::from_utf8(out.stdout).unwrap();
-        assert_eq!(out.status.code(), Some(1), "{stdout}");
-        assert!(stdout.starts_with("401 ("), "{stdout}");
-        assert!(stdout.contains("\"message\""), "{stdout}");
+            let out = send(args(url, scheme, "whsec_d3Jvbmctc2VjcmV0"), event).await;
+            let stdout = String::from_utf8(out.stdout).unwrap();
+            assert_eq!(out.status.code(), Some(1), "{framework}: {stdout}");
+            assert!(stdout.starts_with("401 ("), "{stdout}");
+            assert!(stdout.contains("\"message\""), "{stdout}");
+        }
     }
 }

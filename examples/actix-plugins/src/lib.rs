@@ -6,17 +6,22 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use actix_web::web;
+use claimkit::signature::{HmacScheme, HmacVerifier, StandardWebhooks, WebhookGate};
 use claimkit::store::{MemoryClaimNumbers, MemoryClaimTokens, MemoryDedupe};
 use claimkit::{PluginConfig, Secret, Secrets};
-use claimkit_actix::plugin;
+use claimkit_actix::{plugin, webhook, Signature};
 
 mod claim_number;
 mod claim_token;
+mod claimr_webhook;
+mod standard_webhook;
 mod stateless;
 mod status_hook;
 
 pub use claim_number::claim_number;
 pub use claim_token::claim_token;
+pub use claimr_webhook::claimr_webhook;
+pub use standard_webhook::standard_webhook;
 pub use stateless::stateless;
 pub use status_hook::status_hook;
 
@@ -31,48 +36,87 @@ pub struct AppState {
     pub numbers: Arc<MemoryClaimNumbers>,
     /// Status webhooks already acted on.
     pub seen: Arc<MemoryDedupe>,
+    /// The claimr webhook's signature check and seen deliveries.
+    pub claimr: Arc<WebhookGate<HmacVerifier>>,
+    /// The Standard Webhooks route's signature check and seen deliveries.
+    pub standard: Arc<WebhookGate<StandardWebhooks>>,
 }
 
-/// The routes, one per preset, each for `GET`, `POST`, `PUT` and `DELETE`,
-/// with their state, for `App::configure`. Build it once and clone it into
-/// each worker's `App`, so that every worker shares the same stores:
+/// The signing secrets of the webhook routes.
+#[derive(Debug, Clone)]
+pub struct WebhookSecrets {
+    /// The Standard Webhooks secret (`whsec_…`).
+    pub standard: Secret,
+    /// The claimr hook's secret.
+    pub claimr: Secret,
+}
+
+/// The routes, one plugin route per preset, each for `GET`, `POST`, `PUT`
+/// and `DELETE`, and two signed-webhook routes for `POST`, with their state,
+/// for `App::configure`. Build it once and clone it into each worker's
+/// `App`, so that every worker shares the same stores:
 ///
 /// ```no_run
 /// # use actix_web::{App, HttpServer};
 /// # use claimkit::{PluginConfig, Secret};
+/// # use example_actix_plugins::WebhookSecrets;
 /// # #[actix_web::main]
-/// # async fn main() -> std::io::Result<()> {
-/// # let config = PluginConfig::new(Secret::new("s3cret").unwrap());
-/// let routes = example_actix_plugins::app(config);
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let config = PluginConfig::new(Secret::new("s3cret")?);
+/// # let webhooks = WebhookSecrets { standard: Secret::new("whsec_c2VjcmV0")?, claimr: Secret::new("s")? };
+/// let routes = example_actix_plugins::app(config, webhooks)?;
 /// HttpServer::new(move || App::new().configure(routes.clone()))
 ///     .bind("127.0.0.1:3001")?
 ///     .run()
-///     .await
+///     .await?;
+/// # Ok(())
 /// # }
 /// ```
-pub fn app(plugin_config: PluginConfig) -> impl Fn(&mut web::ServiceConfig) + Clone + Send {
+///
+/// # Errors
+/// When a webhook secret is not a valid key (a `whsec_` secret must be
+/// base64).
+pub fn app(
+    plugin_config: PluginConfig,
+    webhooks: WebhookSecrets,
+) -> Result<impl Fn(&mut web::ServiceConfig) + Clone + Send, claimkit::Error> {
     let state = AppState {
         plugin: plugin_config,
         tokens: Arc::default(),
         numbers: Arc::default(),
         seen: Arc::default(),
+        claimr: Arc::new(WebhookGate::new(HmacVerifier::new(
+            HmacScheme::claimr(),
+            webhooks.claimr,
+        )?)),
+        standard: Arc::new(WebhookGate::new(StandardWebhooks::new(webhooks.standard)?)),
     };
-    move |routes: &mut web::ServiceConfig| {
+    Ok(move |routes: &mut web::ServiceConfig| {
         routes
             .app_data(state.plugin.clone())
             .app_data(web::Data::from(state.tokens.clone()))
             .app_data(web::Data::from(state.numbers.clone()))
             .app_data(web::Data::from(state.seen.clone()))
+            .app_data(web::Data::from(state.claimr.clone()))
             .service(plugin("/plugins/stateless", stateless))
             .service(plugin("/plugins/claim-token", claim_token))
             .service(plugin("/plugins/claim-number", claim_number))
-            .service(plugin("/plugins/status-hook", status_hook));
-    }
+            .service(plugin("/plugins/status-hook", status_hook))
+            .service(
+                webhook("/webhooks/standard", standard_webhook)
+                    .wrap(Signature::new(state.standard.clone())),
+            )
+            .service(webhook("/webhooks/claimr", claimr_webhook));
+    })
 }
 
 /// The secret used when `PLUGIN_SECRET` is unset. Never use it in
 /// production.
 pub const DEVELOPMENT_SECRET: &str = "development-secret-change-me";
+/// The Standard Webhooks secret used when `WEBHOOK_SECRET` is unset.
+pub const DEVELOPMENT_WEBHOOK_SECRET: &str = "whsec_ZGV2ZWxvcG1lbnQtd2ViaG9vay1zZWNyZXQ=";
+/// The claimr secret used when `CLAIMR_SECRET` is unset.
+pub const DEVELOPMENT_CLAIMR_SECRET: &str = "development-claimr-secret";
 
 /// Settings read from the environment.
 #[derive(Debug)]
@@ -83,10 +127,13 @@ pub struct Settings {
     pub secrets: Secrets,
     /// Whether the development secret is in use.
     pub development_secret: bool,
+    /// The webhook routes' secrets.
+    pub webhooks: WebhookSecrets,
 }
 
 impl Settings {
-    /// Reads `BIND`, `PLUGIN_SECRET` and `PLUGIN_SECRET_PREVIOUS`.
+    /// Reads `BIND`, `PLUGIN_SECRET`, `PLUGIN_SECRET_PREVIOUS`,
+    /// `WEBHOOK_SECRET` and `CLAIMR_SECRET`.
     ///
     /// # Errors
     /// When a secret is set but empty.
@@ -103,10 +150,21 @@ impl Settings {
         if let Ok(previous) = std::env::var("PLUGIN_SECRET_PREVIOUS") {
             secrets = secrets.with_previous(Secret::new(previous)?);
         }
+        let webhooks = WebhookSecrets {
+            standard: Secret::new(env_or_development(
+                "WEBHOOK_SECRET",
+                DEVELOPMENT_WEBHOOK_SECRET,
+            ))?,
+            claimr: Secret::new(env_or_development(
+                "CLAIMR_SECRET",
+                DEVELOPMENT_CLAIMR_SECRET,
+            ))?,
+        };
         Ok(Self {
             bind,
             secrets,
             development_secret,
+            webhooks,
         })
     }
 
@@ -128,4 +186,13 @@ impl Settings {
              -d '{{\"pluginSecret\":\"{secret}\",\"claimId\":\"demo\",\"claimAttemptId\":\"attempt-1\",\"_attemptStatus\":\"executing\"}}'"
         )
     }
+}
+
+fn env_or_development(name: &str, development: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        tracing::warn!(
+            "{name} is not set: using a development secret; never do this in production"
+        );
+        development.to_owned()
+    })
 }

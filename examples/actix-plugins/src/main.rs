@@ -2,7 +2,10 @@
 //!
 //! Environment: `BIND` (default `127.0.0.1:3001`), `PLUGIN_SECRET` (a
 //! development default, with a warning, when unset), `PLUGIN_SECRET_PREVIOUS`
-//! (optional, also accepted during a rotation), `RUST_LOG` (default `info`).
+//! (optional, also accepted during a rotation), `WEBHOOK_SECRET` (the
+//! Standard Webhooks `whsec_…` secret of `/webhooks/standard`),
+//! `CLAIMR_SECRET` (the secret of `/webhooks/claimr`), `RUST_LOG` (default
+//! `info`).
 
 use std::io::IsTerminal;
 
@@ -25,7 +28,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("claimkit actix plugins listening on http://{address}");
     println!("try: {}", settings.curl_example(address));
 
-    let routes = app(settings.plugin_config());
+    let routes = app(settings.plugin_config(), settings.webhooks.clone())?;
     HttpServer::new(move || App::new().configure(routes.clone()))
         .listen(listener)?
         .run()

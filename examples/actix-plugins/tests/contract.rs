@@ -1,212 +1,26 @@
-//! The example's contract, checked on the real binary: environment, the
-//! printed `curl` command, and post-claim actions that run exactly once.
+//! The example's contract, checked on the real binary (shared with the
+//! other example server, in `parity_tests::contract`).
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use parity_tests::contract;
 
-use serde_json::json;
-
-struct Server {
-    child: Child,
-    output: Arc<Mutex<Vec<String>>>,
-}
-
-impl Server {
-    fn start(env: &[(&str, &str)]) -> Self {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_example-actix-plugins"));
-        command
-            .env("BIND", "127.0.0.1:0")
-            .env("RUST_LOG", "info")
-            .env_remove("PLUGIN_SECRET")
-            .env_remove("PLUGIN_SECRET_PREVIOUS")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        for (key, value) in env {
-            command.env(key, value);
-        }
-        let mut child = command.spawn().expect("the example starts");
-        let output = Arc::new(Mutex::new(Vec::new()));
-        for stream in [
-            Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
-            Box::new(child.stderr.take().unwrap()),
-        ] {
-            let output = output.clone();
-            std::thread::spawn(move || {
-                for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                    output.lock().unwrap().push(line);
-                }
-            });
-        }
-        Self { child, output }
-    }
-
-    fn wait_for(&self, needle: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            if let Some(line) = self
-                .output
-                .lock()
-                .unwrap()
-                .iter()
-                .find(|l| l.contains(needle))
-            {
-                return line.clone();
-            }
-            assert!(
-                Instant::now() < deadline,
-                "no line with {needle:?} in {:?}",
-                self.output.lock().unwrap()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn base_url(&self) -> String {
-        let line = self.wait_for("listening on ");
-        line.rsplit(' ').next().unwrap().to_owned()
-    }
-
-    fn lines_with(&self, needles: &[&str]) -> usize {
-        let output = self.output.lock().unwrap();
-        output
-            .iter()
-            .filter(|line| needles.iter().all(|n| line.contains(n)))
-            .count()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+const BINARY: &str = env!("CARGO_BIN_EXE_example-actix-plugins");
 
 #[test]
 fn prints_a_curl_command_that_succeeds() {
-    let server = Server::start(&[]);
-    server.base_url();
-    server.wait_for("PLUGIN_SECRET is not set");
-    let curl = server.wait_for("try: curl ");
-    let command = curl.trim_start_matches("try: ");
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg(command)
-        .output()
-        .expect("sh runs curl");
-    assert!(out.status.success(), "{command}: {out:?}");
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "{}");
+    contract::prints_a_curl_command_that_succeeds(BINARY);
 }
 
 #[test]
 fn the_curl_command_reads_a_real_secret_from_the_shell() {
-    let secret = "contract-secret-a8f3e2d1c0b9";
-    let server = Server::start(&[("PLUGIN_SECRET", secret)]);
-    let curl = server.wait_for("try: curl ");
-    assert!(
-        !curl.contains(secret),
-        "the printed command must not hold the secret"
-    );
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg(curl.trim_start_matches("try: "))
-        .env("PLUGIN_SECRET", secret)
-        .output()
-        .expect("sh runs curl");
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "{}");
-    assert_eq!(server.lines_with(&["PLUGIN_SECRET is not set"]), 0);
+    contract::the_curl_command_reads_a_real_secret_from_the_shell(BINARY);
 }
 
 #[tokio::test]
 async fn status_webhooks_run_the_post_claim_action_exactly_once() {
-    let secret = "contract-secret-5d1e";
-    let previous = "contract-previous-9c2b";
-    let server = Server::start(&[
-        ("PLUGIN_SECRET", secret),
-        ("PLUGIN_SECRET_PREVIOUS", previous),
-    ]);
-    let url = format!("{}/plugins/status-hook", server.base_url());
-    let client = reqwest::Client::new();
-    let post = |secret: &str, attempt: &str, status: &str, simulation: bool| {
-        client
-            .post(&url)
-            .header("content-type", "application/json")
-            .body(
-                json!({
-                    "pluginSecret": secret, "claimAttemptId": attempt,
-                    "_attemptStatus": status, "_isSimulation": simulation,
-                })
-                .to_string(),
-            )
-            .send()
-    };
-    // The platform retries: three deliveries of the same webhook, one signed
-    // with the previous secret, must act once.
-    for secret in [secret, secret, previous] {
-        let response = post(secret, "attempt-ok-1", "success", false)
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200);
-        assert_eq!(response.text().await.unwrap(), "{}");
-    }
-    post(secret, "attempt-failed-2", "failure", false)
-        .await
-        .unwrap();
-    post(secret, "attempt-failed-2", "failure", false)
-        .await
-        .unwrap();
-    post(secret, "attempt-sim-3", "success", true)
-        .await
-        .unwrap();
-    post(secret, "attempt-running-4", "executing", false)
-        .await
-        .unwrap();
-    let refused = post("wrong", "attempt-forged-5", "success", false)
-        .await
-        .unwrap();
-    assert_eq!(refused.status(), 401);
+    contract::status_webhooks_run_the_post_claim_action_exactly_once(BINARY).await;
+}
 
-    server.wait_for("claim_attempt_id=attempt-ok-1");
-    server.wait_for("claim_attempt_id=attempt-failed-2");
-    // Give any duplicate time to show.
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(
-        server.lines_with(&[
-            "side_effect",
-            "claim_attempt_id=attempt-ok-1",
-            "status=success"
-        ]),
-        1
-    );
-    assert_eq!(
-        server.lines_with(&[
-            "side_effect",
-            "claim_attempt_id=attempt-failed-2",
-            "status=failure"
-        ]),
-        1
-    );
-    assert_eq!(
-        server.lines_with(&["side_effect", "attempt-sim-3"]),
-        0,
-        "simulations have no side effects"
-    );
-    assert_eq!(server.lines_with(&["side_effect", "attempt-running-4"]), 0);
-    assert_eq!(server.lines_with(&["side_effect", "attempt-forged-5"]), 0);
-    assert_eq!(
-        server.lines_with(&[secret]),
-        0,
-        "the secret is never logged"
-    );
-    assert_eq!(
-        server.lines_with(&[previous]),
-        0,
-        "the secret is never logged"
-    );
-    assert!(
-        server.lines_with(&["previous plugin secret"]) >= 1,
-        "rotation is visible to operators"
-    );
+#[tokio::test]
+async fn each_signed_delivery_is_processed_once() {
+    contract::each_signed_delivery_is_processed_once(BINARY).await;
 }

@@ -6,6 +6,8 @@
 //! returns what each call answered, so that servers can also be compared
 //! with each other.
 
+pub mod contract;
+
 use std::net::SocketAddr;
 use std::time::Duration;
 

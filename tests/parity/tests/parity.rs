@@ -30,7 +30,11 @@ async fn start_axum() -> SocketAddr {
 fn start_actix() -> SocketAddr {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let address = listener.local_addr().unwrap();
-    let routes = example_actix_plugins::app(config());
+    let webhooks = example_actix_plugins::WebhookSecrets {
+        standard: Secret::new("whsec_cGFyaXR5LXdlYmhvb2stc2VjcmV0").unwrap(),
+        claimr: Secret::new("parity-claimr-secret").unwrap(),
+    };
+    let routes = example_actix_plugins::app(config(), webhooks).unwrap();
     std::thread::spawn(move || {
         actix_web::rt::System::new().block_on(async move {
             actix_web::HttpServer::new(move || actix_web::App::new().configure(routes.clone()))

@@ -1,0 +1,137 @@
+//! The wrapper extractor: verify, then hand the untouched body on.
+
+use std::future::Future;
+use std::marker::PhantomData;
+use std::ops::{Deref, DerefMut};
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::error::InternalError;
+use actix_web::http::header::CONTENT_LENGTH;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest, Responder};
+use claimkit::signature::{Delivery, HmacVerifier, Verifier, WebhookGate};
+use claimkit::store::{Dedupe, MemoryDedupe};
+use claimkit::{Error, ErrorKind, Stateless};
+
+use super::HttpHeaders;
+use crate::extract::read_body;
+
+/// Verifies a signed webhook, then extracts `T` (such as
+/// `web::Json<Event>` or `web::Bytes`) from the untouched body; the
+/// counterpart of `claimkit-axum`'s `Signed`.
+///
+/// The [`WebhookGate`] comes from `app_data` as
+/// `web::Data<WebhookGate<V, D>>`. Refusals and statuses are those of
+/// [`Signature`](crate::Signature); a redelivery is acknowledged with
+/// `200 {}` and the handler does not run. A delivery whose `T` cannot be
+/// extracted is forgotten, so that a corrected retry runs. The middleware
+/// also forgets a delivery whose handler fails; the extractor cannot see the
+/// handler's answer, so prefer the middleware when handlers can fail.
+///
+/// ```
+/// use actix_web::{web, App};
+/// use claimkit::claimr::ClaimrEvent;
+/// use claimkit::signature::{HmacScheme, HmacVerifier, WebhookGate};
+/// use claimkit::{Secret, Stateless};
+/// use claimkit_actix::{webhook, Signed};
+///
+/// async fn receive(event: Signed<web::Json<ClaimrEvent>>) -> Stateless {
+///     tracing::info!(webhook_id = event.delivery().id(), "claimr event");
+///     Stateless
+/// }
+///
+/// let gate = WebhookGate::new(HmacVerifier::new(HmacScheme::claimr(), Secret::new("s3cret")?)?);
+/// let app = App::new()
+///     .app_data(web::Data::new(gate))
+///     .service(webhook("/webhooks/claimr", receive));
+/// # Ok::<(), claimkit::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Signed<T, V = HmacVerifier, D = MemoryDedupe> {
+    inner: T,
+    delivery: Delivery,
+    _gate: PhantomData<fn() -> (V, D)>,
+}
+
+impl<T, V, D> Signed<T, V, D> {
+    /// The inner extractor's value.
+    pub fn into_inner(self) -> T {
+        self.inner
+    }
+
+    /// The verified delivery: id, timestamp, matched secret.
+    pub fn delivery(&self) -> &Delivery {
+        &self.delivery
+    }
+}
+
+impl<T, V, D> Deref for Signed<T, V, D> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.inner
+    }
+}
+
+impl<T, V, D> DerefMut for Signed<T, V, D> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.inner
+    }
+}
+
+impl<T, V, D> FromRequest for Signed<T, V, D>
+where
+    T: FromRequest + 'static,
+    T::Error: Into<actix_web::Error>,
+    V: Verifier,
+    D: Dedupe + 'static,
+{
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, actix_web::Error>>>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let request = request.clone();
+        let payload = payload.take();
+        Box::pin(async move {
+            let Some(gate) = request.app_data::<web::Data<WebhookGate<V, D>>>().cloned() else {
+                tracing::error!(
+                    "no claimkit::signature::WebhookGate is registered for this route: add one with \
+                     App::app_data(web::Data::new(gate))"
+                );
+                return Err(Error::new(ErrorKind::InvalidConfig).into());
+            };
+            let admitted = async {
+                gate.check_length(request.headers().get(CONTENT_LENGTH).map(|v| v.as_bytes()))?;
+                let body = read_body(payload, gate.body_limit()).await?;
+                let admission = gate.admit(&HttpHeaders(request.headers()), &body).await?;
+                Ok::<_, Error>((admission, body))
+            }
+            .await;
+            let (admission, body) = match admitted {
+                Ok(admitted) => admitted,
+                Err(err) => {
+                    claimkit::trace::rejected(&err);
+                    return Err(err.into());
+                }
+            };
+            if admission.acknowledge_only() {
+                let answer = Stateless.respond_to(&request).map_into_boxed_body();
+                return Err(InternalError::from_response("redelivery acknowledged", answer).into());
+            }
+            let delivery = admission.into_delivery();
+            request.extensions_mut().insert(delivery.clone());
+            match T::from_request(&request, &mut Payload::from(body)).await {
+                Ok(inner) => Ok(Self {
+                    inner,
+                    delivery,
+                    _gate: PhantomData,
+                }),
+                Err(err) => {
+                    let err: actix_web::Error = err.into();
+                    gate.finish(&delivery, err.as_response_error().status_code().as_u16())
+                        .await;
+                    Err(err)
+                }
+            }
+        })
+    }
+}

@@ -1,0 +1,156 @@
+//! The signature middleware: verify before anything else happens.
+
+use std::future::{ready, Future, Ready};
+use std::pin::Pin;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix_web::body::EitherBody;
+use actix_web::dev::{forward_ready, Payload, Service, ServiceRequest, ServiceResponse, Transform};
+use actix_web::http::header::CONTENT_LENGTH;
+use actix_web::{HttpMessage, Responder, ResponseError};
+use claimkit::signature::{Verifier, WebhookGate};
+use claimkit::store::{Dedupe, MemoryDedupe};
+use claimkit::{Error, Stateless};
+use tracing::Instrument;
+
+use super::HttpHeaders;
+use crate::extract::read_body;
+
+/// Verifies signed webhooks before the wrapped service sees them; the
+/// counterpart of `claimkit-axum`'s `SignatureLayer`, passed to `.wrap()`.
+///
+/// For each request it checks `Content-Length` against the body limit
+/// (`413`), reads the body within the limit (`413`), verifies the signature
+/// (`400` for missing or malformed headers, `401` for a bad signature or a
+/// stale timestamp), and recognises a delivery id seen before: by default it
+/// is acknowledged with `200 {}` and never reaches the service twice. A
+/// verified delivery reaches the service with its body untouched and its
+/// [`Delivery`](claimkit::signature::Delivery) (id, timestamp, matched
+/// secret) in the request extensions. When the service answers with
+/// anything but a success, the delivery id is forgotten so that the sender's
+/// retry runs it again. Refusals answer `{"message": ...}`.
+///
+/// ```
+/// use actix_web::{web, App, HttpRequest, HttpMessage};
+/// use claimkit::signature::{Delivery, StandardWebhooks, WebhookGate};
+/// use claimkit::{Secret, Stateless};
+/// use claimkit_actix::Signature;
+///
+/// async fn receive(request: HttpRequest, body: web::Bytes) -> Stateless {
+///     let id = request.extensions().get::<Delivery>().and_then(|d| d.id().map(str::to_owned));
+///     tracing::info!(webhook_id = ?id, bytes = body.len(), "received");
+///     Stateless
+/// }
+///
+/// let verifier = StandardWebhooks::new(Secret::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?)?;
+/// let signature = Signature::new(WebhookGate::new(verifier));
+/// let app = App::new().service(
+///     web::resource("/webhooks/standard")
+///         .route(web::post().to(receive))
+///         .wrap(signature),
+/// );
+/// # Ok::<(), claimkit::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Signature<V, D = MemoryDedupe> {
+    gate: Arc<WebhookGate<V, D>>,
+}
+
+impl<V, D> Signature<V, D> {
+    /// A middleware driving `gate`.
+    pub fn new(gate: impl Into<Arc<WebhookGate<V, D>>>) -> Self {
+        Self { gate: gate.into() }
+    }
+}
+
+impl<V, D> Clone for Signature<V, D> {
+    fn clone(&self) -> Self {
+        Self {
+            gate: self.gate.clone(),
+        }
+    }
+}
+
+impl<S, B, V, D> Transform<S, ServiceRequest> for Signature<V, D>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
+    B: 'static,
+    V: Verifier,
+    D: Dedupe + 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = actix_web::Error;
+    type Transform = SignatureMiddleware<S, V, D>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, ()>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready(Ok(SignatureMiddleware {
+            service: Rc::new(service),
+            gate: self.gate.clone(),
+        }))
+    }
+}
+
+/// The service made by [`Signature`].
+#[derive(Debug)]
+pub struct SignatureMiddleware<S, V, D = MemoryDedupe> {
+    service: Rc<S>,
+    gate: Arc<WebhookGate<V, D>>,
+}
+
+impl<S, B, V, D> Service<ServiceRequest> for SignatureMiddleware<S, V, D>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
+    B: 'static,
+    V: Verifier,
+    D: Dedupe + 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, actix_web::Error>>>>;
+
+    forward_ready!(service);
+
+    fn call(&self, request: ServiceRequest) -> Self::Future {
+        let service = Rc::clone(&self.service);
+        let gate = self.gate.clone();
+        let span = claimkit::trace::webhook_span(request.method().as_str(), request.path());
+        let started = Instant::now();
+        Box::pin(
+            async move {
+                let (http, payload) = request.into_parts();
+                let admitted = async {
+                    gate.check_length(http.headers().get(CONTENT_LENGTH).map(|v| v.as_bytes()))?;
+                    let body = read_body(payload, gate.body_limit()).await?;
+                    let admission = gate.admit(&HttpHeaders(http.headers()), &body).await?;
+                    Ok::<_, Error>((admission, body))
+                }
+                .await;
+                let response = match admitted {
+                    Err(err) => {
+                        claimkit::trace::rejected(&err);
+                        ServiceResponse::new(http, err.error_response()).map_into_right_body()
+                    }
+                    Ok((admission, _)) if admission.acknowledge_only() => {
+                        let answer = Stateless.respond_to(&http).map_into_boxed_body();
+                        ServiceResponse::new(http, answer).map_into_right_body()
+                    }
+                    Ok((admission, body)) => {
+                        let delivery = admission.into_delivery();
+                        http.extensions_mut().insert(delivery.clone());
+                        let request = ServiceRequest::from_parts(http, Payload::from(body));
+                        let response = service.call(request).await?;
+                        gate.finish(&delivery, response.status().as_u16()).await;
+                        response.map_into_left_body()
+                    }
+                };
+                claimkit::trace::answered(response.status().as_u16(), started.elapsed());
+                Ok(response)
+            }
+            .instrument(span),
+        )
+    }
+}

@@ -1,0 +1,11 @@
+//! Signed webhooks: a middleware and a wrapper extractor, both driving the
+//! core's [`WebhookGate`](claimkit::signature::WebhookGate).
+
+mod extract;
+mod headers;
+mod middleware;
+
+pub use extract::Signed;
+pub use middleware::{Signature, SignatureMiddleware};
+
+pub(crate) use headers::HttpHeaders;

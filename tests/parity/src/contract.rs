@@ -1,0 +1,290 @@
+//! The example servers' contract, checked on the real binaries:
+//! environment, the printed `curl` command, post-claim actions and signed
+//! webhooks that run exactly once. Each example's `tests/contract.rs` runs
+//! these against its own binary.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+/// A running example binary, its output captured.
+#[derive(Debug)]
+pub struct Server {
+    child: Child,
+    output: Arc<Mutex<Vec<String>>>,
+}
+
+impl Server {
+    /// Starts `binary` on a free loopback port with `env`.
+    pub fn start(binary: &str, env: &[(&str, &str)]) -> Self {
+        let mut command = Command::new(binary);
+        command
+            .env("BIND", "127.0.0.1:0")
+            .env("RUST_LOG", "info")
+            .env_remove("PLUGIN_SECRET")
+            .env_remove("PLUGIN_SECRET_PREVIOUS")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let mut child = command.spawn().expect("the example starts");
+        let output = Arc::new(Mutex::new(Vec::new()));
+        for stream in [
+            Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
+            Box::new(child.stderr.take().unwrap()),
+        ] {
+            let output = output.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    output.lock().unwrap().push(line);
+                }
+            });
+        }
+        Self { child, output }
+    }
+
+    /// The first output line holding `needle`, waiting up to 20 s.
+    pub fn wait_for(&self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(line) = self
+                .output
+                .lock()
+                .unwrap()
+                .iter()
+                .find(|l| l.contains(needle))
+            {
+                return line.clone();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no line with {needle:?} in {:?}",
+                self.output.lock().unwrap()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The URL the server printed.
+    pub fn base_url(&self) -> String {
+        let line = self.wait_for("listening on ");
+        line.rsplit(' ').next().unwrap().to_owned()
+    }
+
+    /// How many output lines hold every one of `needles`.
+    pub fn lines_with(&self, needles: &[&str]) -> usize {
+        let output = self.output.lock().unwrap();
+        output
+            .iter()
+            .filter(|line| needles.iter().all(|n| line.contains(n)))
+            .count()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The printed `curl` command succeeds against the development secret.
+pub fn prints_a_curl_command_that_succeeds(binary: &str) {
+    let server = Server::start(binary, &[]);
+    server.base_url();
+    server.wait_for("PLUGIN_SECRET is not set");
+    let curl = server.wait_for("try: curl ");
+    let command = curl.trim_start_matches("try: ");
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .output()
+        .expect("sh runs curl");
+    assert!(out.status.success(), "{command}: {out:?}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "{}");
+}
+
+/// With a real secret, the printed command reads it from the shell.
+pub fn the_curl_command_reads_a_real_secret_from_the_shell(binary: &str) {
+    let secret = "contract-secret-a8f3e2d1c0b9";
+    let server = Server::start(binary, &[("PLUGIN_SECRET", secret)]);
+    let curl = server.wait_for("try: curl ");
+    assert!(
+        !curl.contains(secret),
+        "the printed command must not hold the secret"
+    );
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(curl.trim_start_matches("try: "))
+        .env("PLUGIN_SECRET", secret)
+        .output()
+        .expect("sh runs curl");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "{}");
+    assert_eq!(server.lines_with(&["PLUGIN_SECRET is not set"]), 0);
+}
+
+/// Retried status webhooks act once; simulations and forgeries never.
+pub async fn status_webhooks_run_the_post_claim_action_exactly_once(binary: &str) {
+    let secret = "contract-secret-5d1e";
+    let previous = "contract-previous-9c2b";
+    let server = Server::start(
+        binary,
+        &[
+            ("PLUGIN_SECRET", secret),
+            ("PLUGIN_SECRET_PREVIOUS", previous),
+        ],
+    );
+    let url = format!("{}/plugins/status-hook", server.base_url());
+    let client = reqwest::Client::new();
+    let post = |secret: &str, attempt: &str, status: &str, simulation: bool| {
+        client
+            .post(&url)
+            .header("content-type", "application/json")
+            .body(
+                json!({
+                    "pluginSecret": secret, "claimAttemptId": attempt,
+                    "_attemptStatus": status, "_isSimulation": simulation,
+                })
+                .to_string(),
+            )
+            .send()
+    };
+    // The platform retries: three deliveries of the same webhook, one signed
+    // with the previous secret, must act once.
+    for secret in [secret, secret, previous] {
+        let response = post(secret, "attempt-ok-1", "success", false)
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.text().await.unwrap(), "{}");
+    }
+    post(secret, "attempt-failed-2", "failure", false)
+        .await
+        .unwrap();
+    post(secret, "attempt-failed-2", "failure", false)
+        .await
+        .unwrap();
+    post(secret, "attempt-sim-3", "success", true)
+        .await
+        .unwrap();
+    post(secret, "attempt-running-4", "executing", false)
+        .await
+        .unwrap();
+    let refused = post("wrong", "attempt-forged-5", "success", false)
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 401);
+
+    server.wait_for("claim_attempt_id=attempt-ok-1");
+    server.wait_for("claim_attempt_id=attempt-failed-2");
+    // Give any duplicate time to show.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        server.lines_with(&[
+            "side_effect",
+            "claim_attempt_id=attempt-ok-1",
+            "status=success"
+        ]),
+        1
+    );
+    assert_eq!(
+        server.lines_with(&[
+            "side_effect",
+            "claim_attempt_id=attempt-failed-2",
+            "status=failure"
+        ]),
+        1
+    );
+    assert_eq!(
+        server.lines_with(&["side_effect", "attempt-sim-3"]),
+        0,
+        "simulations have no side effects"
+    );
+    assert_eq!(server.lines_with(&["side_effect", "attempt-running-4"]), 0);
+    assert_eq!(server.lines_with(&["side_effect", "attempt-forged-5"]), 0);
+    assert_eq!(
+        server.lines_with(&[secret]),
+        0,
+        "the secret is never logged"
+    );
+    assert_eq!(
+        server.lines_with(&[previous]),
+        0,
+        "the secret is never logged"
+    );
+    assert!(
+        server.lines_with(&["previous plugin secret"]) >= 1,
+        "rotation is visible to operators"
+    );
+}
+
+/// Each signed delivery is processed once, however often it comes.
+pub async fn each_signed_delivery_is_processed_once(binary: &str) {
+    use claimkit::testing::{Fault, Signer};
+    let whsec = "whsec_Y29udHJhY3Qtd2ViaG9vay1zZWNyZXQ=";
+    let claimr = "contract-claimr-secret";
+    let server = Server::start(
+        binary,
+        &[("WEBHOOK_SECRET", whsec), ("CLAIMR_SECRET", claimr)],
+    );
+    let base = server.base_url();
+    let client = reqwest::Client::new();
+    let deliver = |path: &str, headers: Vec<(String, String)>, body: &'static str| {
+        let mut request = client.post(format!("{base}{path}")).body(body);
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        request.send()
+    };
+    let body = r#"{"id": "claimr-msg-7", "scope": "user_reward"}"#;
+    let standard = Signer::standard(whsec).unwrap().with_id("msg_contract_1");
+    for _ in 0..3 {
+        let response = deliver("/webhooks/standard", standard.sign(body.as_bytes()), body)
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let response = deliver(
+            "/webhooks/claimr",
+            Signer::claimr(claimr).sign(body.as_bytes()),
+            body,
+        )
+        .await
+        .unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.text().await.unwrap(), "{}");
+    }
+    let forged = deliver(
+        "/webhooks/standard",
+        Signer::standard(whsec)
+            .unwrap()
+            .with_id("msg_forged")
+            .with_fault(Fault::WrongSecret)
+            .sign(body.as_bytes()),
+        body,
+    )
+    .await
+    .unwrap();
+    assert_eq!(forged.status(), 401);
+
+    server.wait_for("webhook_id=msg_contract_1");
+    server.wait_for("webhook_id=claimr-msg-7");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        server.lines_with(&["side_effect", "webhook_id=msg_contract_1"]),
+        1
+    );
+    assert_eq!(
+        server.lines_with(&[
+            "side_effect",
+            "webhook_id=claimr-msg-7",
+            "scope=user_reward"
+        ]),
+        1
+    );
+    assert_eq!(server.lines_with(&["side_effect", "msg_forged"]), 0);
+    assert_eq!(server.lines_with(&[claimr]), 0, "secrets are never logged");
+}
