@@ -13,7 +13,10 @@ fn invalid_utf8_in_a_skipped_input_is_refused() {
     let body = b"{\"a\":[{\"b\":\"}\xff\xff\xff\xff\"}],\"pluginSecret\":\"fuzz-secret\"}";
     let skipped = config().decode_json::<()>(body).unwrap_err();
     assert_eq!(skipped.kind(), ErrorKind::MalformedBody);
-    assert_eq!(skipped.message(), "malformed JSON body: not UTF-8 at byte 13");
+    assert_eq!(
+        skipped.message(),
+        "malformed JSON body: not UTF-8 at byte 13"
+    );
     let read = config().decode_json::<RawInputs>(body).unwrap_err();
     assert_eq!(read.kind(), ErrorKind::MalformedBody);
 }
@@ -31,4 +34,37 @@ fn deep_nesting_in_a_skipped_input_is_refused() {
     assert_eq!(err.kind(), ErrorKind::MalformedBody);
     let shallow = "{\"pluginSecret\":\"fuzz-secret\",\"x\":[[[1.5e3, \"a\", {\"b\": null}]]]}";
     assert!(config().decode_json::<()>(shallow.as_bytes()).is_ok());
+}
+
+/// `plugin_json`, crash-fc46236c: a number out of range in an unknown field
+/// was accepted by typed inputs (which ignored it) and refused by `()`.
+/// Every input is now read as a JSON value would be, whatever the type.
+#[test]
+fn an_out_of_range_number_in_an_ignored_field_is_refused() {
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Typed {
+        code: Option<String>,
+    }
+    let body = b"{\"pluginSecret\":\"fuzz-secret\",\"code\":\"x\",\"plutUpdat d\":1e806003000000,\n  \"tags\":[\"a\"]}";
+    for err in [
+        config().decode_json::<()>(body).unwrap_err(),
+        config().decode_json::<Typed>(body).unwrap_err(),
+        config().decode_json::<RawInputs>(body).unwrap_err(),
+    ] {
+        assert_eq!(err.kind(), ErrorKind::MalformedBody, "{err:?}");
+        assert_eq!(err.status(), 400);
+    }
+    let deep = format!(
+        "{{\"pluginSecret\":\"fuzz-secret\",\"code\":\"x\",\"unknown\":{}{}}}",
+        "[".repeat(200),
+        "]".repeat(200)
+    );
+    assert_eq!(
+        config()
+            .decode_json::<Typed>(deep.as_bytes())
+            .unwrap_err()
+            .status(),
+        400
+    );
 }
