@@ -29,6 +29,7 @@
 //! | mounting | `.route(path, plugin(handler))` | `.service(plugin(path, handler))` |
 //! | own rejection | `Plugin<I, R>` | `app_data(PluginErrorHandler)` |
 //! | tracing middleware | `PluginTraceLayer` + `PluginTrace<S>` | [`PluginTrace`] + [`PluginTraceMiddleware<S>`] |
+//! | deadline | `DeadlineLayer` + `Deadline<S>` | [`Deadline`] + [`DeadlineMiddleware<S>`] |
 //! | signature middleware | `SignatureLayer` + `SignatureService<S>` | [`Signature`] + [`SignatureMiddleware<S>`] |
 //! | webhook gate for `Signed` | router state, `Arc<WebhookGate>` | `app_data(web::Data<WebhookGate>)` |
 //! | background work | on the Tokio runtime | on the answering actix-web worker |
@@ -84,6 +85,7 @@
 
 mod after;
 mod config;
+mod deadline;
 mod extract;
 mod route;
 mod signature;
@@ -92,7 +94,8 @@ mod trace;
 pub use after::after_response;
 pub use claimkit;
 pub use config::PluginErrorHandler;
+pub use deadline::{Deadline, DeadlineMiddleware};
 pub use extract::{Plugin, PluginRejection};
-pub use route::{plugin, webhook};
+pub use route::{plugin, plugin_with_deadline, webhook};
 pub use signature::{Signature, SignatureMiddleware, Signed};
 pub use trace::{PluginTrace, PluginTraceMiddleware};

@@ -2,9 +2,11 @@
 
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::{guard, web, FromRequest, Handler, Resource, Responder};
-use claimkit::{Error, ErrorKind};
+use std::time::Duration;
 
-use crate::PluginTrace;
+use claimkit::{Error, ErrorKind, DEFAULT_DEADLINE};
+
+use crate::{Deadline, PluginTrace};
 
 /// A resource at `path` routing `handler` for `GET`, `POST`, `PUT` and
 /// `DELETE`, the methods a BitBadges plugin can be configured with; any other
@@ -13,6 +15,9 @@ use crate::PluginTrace;
 /// The counterpart of `claimkit-axum`'s `plugin(handler)`: an axum route is
 /// given its path by the router, an actix-web resource carries its own, so
 /// this one takes it too. Register the result with `App::service`.
+///
+/// A handler still running after [`DEFAULT_DEADLINE`] (9 s) is answered
+/// `503 {"message": ...}`, before the platform's own 10 s run out.
 ///
 /// Each call runs in a `plugin` tracing span ([`PluginTrace`]) carrying the
 /// method, the path (never the query, which holds a `GET` call's secret),
@@ -51,6 +56,30 @@ where
     Args: FromRequest + 'static,
     F::Output: Responder + 'static,
 {
+    plugin_with_deadline(path, handler, DEFAULT_DEADLINE)
+}
+
+/// [`plugin`], answering `503 {"message": ...}` when `handler` has not
+/// answered within `deadline` instead of the default 9 s (see
+/// [`Deadline`](crate::Deadline)).
+pub fn plugin_with_deadline<F, Args>(
+    path: &str,
+    handler: F,
+    deadline: Duration,
+) -> Resource<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+>
+where
+    F: Handler<Args>,
+    Args: FromRequest + 'static,
+    F::Output: Responder + 'static,
+{
     let methods = guard::Any(guard::Get())
         .or(guard::Post())
         .or(guard::Put())
@@ -58,6 +87,7 @@ where
     web::resource(path)
         .route(web::route().guard(methods).to(handler))
         .default_service(web::to(method_not_allowed))
+        .wrap(Deadline::new(deadline))
         .wrap(PluginTrace)
 }
 

@@ -67,6 +67,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod after;
+mod deadline;
 mod extract;
 mod route;
 mod signature;
@@ -76,6 +77,9 @@ pub mod testing;
 
 pub use after::after_response;
 pub use claimkit;
+pub use deadline::{Deadline, DeadlineFuture, DeadlineLayer};
 pub use extract::{Plugin, PluginRejection};
-pub use route::{plugin, webhook, PluginTrace, PluginTraceFuture, PluginTraceLayer};
+pub use route::{
+    plugin, plugin_with_deadline, webhook, PluginTrace, PluginTraceFuture, PluginTraceLayer,
+};
 pub use signature::{SignatureLayer, SignatureService, Signed};

@@ -1,21 +1,27 @@
 //! Mounting a plugin handler on exactly the methods the platform uses.
 
+use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::extract::Request;
 use axum::handler::Handler;
 use axum::response::Response;
 use axum::routing::{on, MethodFilter, MethodRouter};
-use claimkit::{Error, ErrorKind};
+use claimkit::{Error, ErrorKind, DEFAULT_DEADLINE};
 use tower::{Layer, Service};
+
+use crate::DeadlineLayer;
 use tracing::instrument::{Instrument, Instrumented};
 
 /// Routes `handler` for `GET`, `POST`, `PUT` and `DELETE`, the methods a
 /// BitBadges plugin can be configured with; any other method is answered
 /// `405` with `{"message": ...}` and an `Allow` header.
+///
+/// A handler still running after [`DEFAULT_DEADLINE`] (9 s) is answered
+/// `503 {"message": ...}`, before the platform's own 10 s run out.
 ///
 /// Each call runs in a `plugin` tracing span carrying the method, the path
 /// (never the query, which holds a `GET` call's secret), and, once the
@@ -43,13 +49,26 @@ where
     T: 'static,
     S: Clone + Send + Sync + 'static,
 {
+    plugin_with_deadline(handler, DEFAULT_DEADLINE)
+}
+
+/// [`plugin`], answering `503 {"message": ...}` when `handler` has not
+/// answered within `deadline` instead of the default 9 s (see
+/// [`DeadlineLayer`](crate::DeadlineLayer)).
+pub fn plugin_with_deadline<H, T, S>(handler: H, deadline: Duration) -> MethodRouter<S>
+where
+    H: Handler<T, S>,
+    T: 'static,
+    S: Clone + Send + Sync + 'static,
+{
     let methods = MethodFilter::GET
         .or(MethodFilter::POST)
         .or(MethodFilter::PUT)
         .or(MethodFilter::DELETE);
     on(methods, handler)
         .fallback(|| async { Error::new(ErrorKind::MethodNotAllowed) })
-        .layer(PluginTraceLayer)
+        .layer::<_, Infallible>(DeadlineLayer::new(deadline))
+        .layer::<_, Infallible>(PluginTraceLayer)
 }
 
 /// Routes a signed-webhook `handler` for `POST`, the method webhook senders

@@ -1,0 +1,121 @@
+//! Answering before the platform gives up on a slow handler.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::extract::Request;
+use axum::response::{IntoResponse, Response};
+use claimkit::{Error, DEFAULT_DEADLINE};
+use tokio::time::Sleep;
+use tower::{Layer, Service};
+
+/// Answers `503 {"message": ...}` when the wrapped service has not answered
+/// within the deadline (9 s by default: BitBadges gives up after 10 s, and a
+/// message it can record is better than a timeout).
+///
+/// The handler's future is dropped at the deadline; work it started with
+/// [`after_response`](crate::after_response) runs on, as its own task.
+/// [`plugin`](crate::plugin) applies the default deadline;
+/// [`plugin_with_deadline`](crate::plugin_with_deadline) another one.
+///
+/// ```
+/// use std::time::Duration;
+/// use axum::routing::post;
+/// use axum::Router;
+/// use claimkit::Stateless;
+/// use claimkit_axum::DeadlineLayer;
+///
+/// let app: Router = Router::new().route(
+///     "/slow",
+///     post(|| async { Stateless }).layer(DeadlineLayer::new(Duration::from_secs(5))),
+/// );
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct DeadlineLayer {
+    deadline: Duration,
+}
+
+impl DeadlineLayer {
+    /// A layer answering `503` after `deadline`.
+    pub fn new(deadline: Duration) -> Self {
+        Self { deadline }
+    }
+}
+
+impl Default for DeadlineLayer {
+    /// The default deadline, [`DEFAULT_DEADLINE`].
+    fn default() -> Self {
+        Self::new(DEFAULT_DEADLINE)
+    }
+}
+
+impl<S> Layer<S> for DeadlineLayer {
+    type Service = Deadline<S>;
+
+    fn layer(&self, inner: S) -> Deadline<S> {
+        Deadline {
+            inner,
+            deadline: self.deadline,
+        }
+    }
+}
+
+/// The service made by [`DeadlineLayer`].
+#[derive(Debug, Clone)]
+pub struct Deadline<S> {
+    inner: S,
+    deadline: Duration,
+}
+
+impl<S> Service<Request> for Deadline<S>
+where
+    S: Service<Request, Response = Response>,
+{
+    type Response = Response;
+    type Error = S::Error;
+    type Future = DeadlineFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        DeadlineFuture {
+            inner: self.inner.call(request),
+            sleep: tokio::time::sleep(self.deadline),
+            deadline: self.deadline,
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The response future of [`Deadline`].
+    #[derive(Debug)]
+    pub struct DeadlineFuture<F> {
+        #[pin]
+        inner: F,
+        #[pin]
+        sleep: Sleep,
+        deadline: Duration,
+    }
+}
+
+impl<F, E> Future for DeadlineFuture<F>
+where
+    F: Future<Output = Result<Response, E>>,
+{
+    type Output = Result<Response, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        if let Poll::Ready(result) = this.inner.poll(cx) {
+            return Poll::Ready(result);
+        }
+        std::task::ready!(this.sleep.poll(cx));
+        let err = Error::timeout(*this.deadline);
+        claimkit::trace::rejected(&err);
+        Poll::Ready(Ok(err.into_response()))
+    }
+}
