@@ -40,6 +40,9 @@
 //! wrapper extractor, which then hands the untouched body to an inner
 //! extractor such as `web::Json`.
 //!
+//! With the `testing` feature, [`testing`] builds plugin calls and signed
+//! webhooks as `TestRequest`s for actix-web's own harness.
+//!
 //! This crate does not start a server, and adds no global middleware.
 //!
 //! # Getting started
@@ -83,12 +86,17 @@
 //! The `examples/actix-plugins` crate in the repository is a complete server
 //! with one handler per preset.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod after;
 mod config;
 mod deadline;
 mod extract;
 mod route;
 mod signature;
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+pub mod testing;
 mod trace;
 
 pub use after::after_response;

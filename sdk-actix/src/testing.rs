@@ -1,0 +1,64 @@
+//! Requests built the way the platform and webhook senders send them, for
+//! tests through actix-web's own harness (feature `testing`).
+
+use actix_web::test::TestRequest;
+use claimkit::testing::{PluginCall, Signer};
+
+/// The request BitBadges makes for `call` with `method`: an axios query
+/// string for `GET`, a JSON body otherwise.
+///
+/// # Panics
+/// When `method` is not a valid HTTP method: a bug in the test.
+///
+/// ```
+/// use actix_web::{test, App};
+/// use claimkit::testing::PluginCall;
+/// use claimkit::{PluginConfig, Secret, Stateless};
+/// use claimkit_actix::testing::plugin_request;
+/// use claimkit_actix::{plugin, Plugin};
+///
+/// async fn allow(_: Plugin) -> Stateless {
+///     Stateless
+/// }
+///
+/// # actix_web::rt::System::new().block_on(async {
+/// let app = test::init_service(
+///     App::new()
+///         .app_data(PluginConfig::new(Secret::new("s3cret").unwrap()))
+///         .service(plugin("/allow", allow)),
+/// )
+/// .await;
+/// let call = PluginCall::executing("attempt-1").with_secret("s3cret");
+/// for method in ["GET", "POST", "PUT", "DELETE"] {
+///     let response = test::call_service(&app, plugin_request(method, "/allow", &call).to_request()).await;
+///     assert_eq!(response.status(), 200);
+/// }
+/// # });
+/// ```
+pub fn plugin_request(method: &str, uri: &str, call: &PluginCall) -> TestRequest {
+    let method = actix_web::http::Method::from_bytes(method.as_bytes()).expect("a valid method");
+    if method == actix_web::http::Method::GET {
+        let separator = if uri.contains('?') { '&' } else { '?' };
+        TestRequest::default()
+            .method(method)
+            .uri(&format!("{uri}{separator}{}", call.query()))
+    } else {
+        TestRequest::default()
+            .method(method)
+            .uri(uri)
+            .insert_header(("content-type", "application/json"))
+            .set_payload(call.json())
+    }
+}
+
+/// A `POST` of `body` to `uri`, signed by `signer`.
+pub fn webhook_request(uri: &str, signer: &Signer, body: impl Into<Vec<u8>>) -> TestRequest {
+    let body = body.into();
+    let mut request = TestRequest::post()
+        .uri(uri)
+        .insert_header(("content-type", "application/json"));
+    for (name, value) in signer.sign(&body) {
+        request = request.insert_header((name, value));
+    }
+    request.set_payload(body)
+}
