@@ -287,4 +287,20 @@ pub async fn each_signed_delivery_is_processed_once(binary: &str) {
     );
     assert_eq!(server.lines_with(&["side_effect", "msg_forged"]), 0);
     assert_eq!(server.lines_with(&[claimr]), 0, "secrets are never logged");
+    for (name, value) in standard
+        .sign(body.as_bytes())
+        .into_iter()
+        .chain(Signer::claimr(claimr).sign(body.as_bytes()))
+    {
+        if name.ends_with("signature") {
+            let signature = value
+                .trim_start_matches("v1,")
+                .trim_start_matches("sha256=");
+            assert_eq!(
+                server.lines_with(&[signature]),
+                0,
+                "signatures are never logged"
+            );
+        }
+    }
 }

@@ -1,9 +1,47 @@
 //! Every example server follows the one table, and they all answer alike.
 
+use std::io::Write;
 use std::net::SocketAddr;
+use std::sync::{Mutex, OnceLock};
 
 use claimkit::{PluginConfig, Secret, Secrets};
 use parity_tests::{cases, run, BODY_LIMIT, PREVIOUS_SECRET, SECRET};
+
+/// Every log line of every server in this process, at every level.
+static LOGS: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+
+struct Capture;
+
+impl Write for Capture {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        LOGS.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn capture_logs() {
+    static INSTALLED: OnceLock<()> = OnceLock::new();
+    INSTALLED.get_or_init(|| {
+        let subscriber = tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(|| Capture)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).unwrap();
+    });
+}
+
+/// No log line, at any level, holds a configured secret.
+fn assert_no_secret_logged() {
+    let logs = String::from_utf8_lossy(&LOGS.lock().unwrap()).into_owned();
+    assert!(logs.contains("request refused"), "the logs were captured");
+    for secret in [SECRET, PREVIOUS_SECRET] {
+        assert!(!logs.contains(secret), "a secret was logged");
+    }
+}
 
 fn config() -> PluginConfig {
     PluginConfig::new(
@@ -52,14 +90,18 @@ fn start_actix() -> SocketAddr {
 
 #[tokio::test]
 async fn axum_follows_the_table() {
+    capture_logs();
     let answers = run(start_axum().await).await;
     assert_eq!(answers.len(), cases().len());
+    assert_no_secret_logged();
 }
 
 #[tokio::test]
 async fn actix_follows_the_table() {
+    capture_logs();
     let answers = run(start_actix()).await;
     assert_eq!(answers.len(), cases().len());
+    assert_no_secret_logged();
 }
 
 #[tokio::test]
