@@ -15,7 +15,7 @@ const SECRET: &str = "check-secret-0c9b8a7d6e5f";
 
 mod common;
 
-use common::serve;
+use parity_tests::serve::axum as serve;
 
 async fn example() -> SocketAddr {
     common::axum_example(SECRET).await

@@ -10,14 +10,6 @@ pub(crate) const WHSEC: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 /// The claimr secret the examples are started with.
 pub(crate) const CLAIMR: &str = "cli-claimr-secret";
 
-/// Serves an axum router on a free loopback port.
-pub(crate) async fn serve(app: axum::Router) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    address
-}
-
 /// The axum example with `secret`.
 pub(crate) async fn axum_example(secret: &str) -> SocketAddr {
     let webhooks = example_axum_plugins::WebhookSecrets {
@@ -25,7 +17,7 @@ pub(crate) async fn axum_example(secret: &str) -> SocketAddr {
         claimr: Secret::new(CLAIMR).unwrap(),
     };
     let config = PluginConfig::new(Secret::new(secret).unwrap());
-    serve(example_axum_plugins::app(config, webhooks).unwrap()).await
+    parity_tests::serve::axum(example_axum_plugins::app(config, webhooks).unwrap()).await
 }
 
 /// The actix example with `secret`, on its own thread and actix runtime.
@@ -35,22 +27,7 @@ pub(crate) fn actix_example(secret: &str) -> SocketAddr {
         claimr: Secret::new(CLAIMR).unwrap(),
     };
     let config = PluginConfig::new(Secret::new(secret).unwrap());
-    let routes = example_actix_plugins::app(config, webhooks).unwrap();
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let address = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        actix_web::rt::System::new().block_on(async move {
-            actix_web::HttpServer::new(move || actix_web::App::new().configure(routes.clone()))
-                .workers(1)
-                .disable_signals()
-                .listen(listener)
-                .unwrap()
-                .run()
-                .await
-                .unwrap();
-        });
-    });
-    address
+    parity_tests::serve::actix(example_actix_plugins::app(config, webhooks).unwrap())
 }
 
 /// Both examples: `("axum", address)` and `("actix", address)`.

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::sync::{Mutex, OnceLock};
 
 use claimkit::{PluginConfig, Secret, Secrets};
-use parity_tests::{cases, run, BODY_LIMIT, PREVIOUS_SECRET, SECRET};
+use parity_tests::{cases, run, serve, BODY_LIMIT, PREVIOUS_SECRET, SECRET};
 
 /// Every log line of every server in this process, at every level.
 static LOGS: Mutex<Vec<u8>> = Mutex::new(Vec::new());
@@ -51,41 +51,23 @@ fn config() -> PluginConfig {
     .with_body_limit(BODY_LIMIT)
 }
 
-async fn start_axum() -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let webhooks = example_axum_plugins::WebhookSecrets {
-        standard: Secret::new("whsec_cGFyaXR5LXdlYmhvb2stc2VjcmV0").unwrap(),
-        claimr: Secret::new("parity-claimr-secret").unwrap(),
-    };
-    let app = example_axum_plugins::app(config(), webhooks).unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    address
+fn webhooks() -> (Secret, Secret) {
+    (
+        Secret::new("whsec_cGFyaXR5LXdlYmhvb2stc2VjcmV0").unwrap(),
+        Secret::new("parity-claimr-secret").unwrap(),
+    )
 }
 
-/// Serves the actix example on a loopback port, on its own thread and actix
-/// runtime, for as long as the test process runs.
+async fn start_axum() -> SocketAddr {
+    let (standard, claimr) = webhooks();
+    let webhooks = example_axum_plugins::WebhookSecrets { standard, claimr };
+    serve::axum(example_axum_plugins::app(config(), webhooks).unwrap()).await
+}
+
 fn start_actix() -> SocketAddr {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let address = listener.local_addr().unwrap();
-    let webhooks = example_actix_plugins::WebhookSecrets {
-        standard: Secret::new("whsec_cGFyaXR5LXdlYmhvb2stc2VjcmV0").unwrap(),
-        claimr: Secret::new("parity-claimr-secret").unwrap(),
-    };
-    let routes = example_actix_plugins::app(config(), webhooks).unwrap();
-    std::thread::spawn(move || {
-        actix_web::rt::System::new().block_on(async move {
-            actix_web::HttpServer::new(move || actix_web::App::new().configure(routes.clone()))
-                .workers(1)
-                .disable_signals()
-                .listen(listener)
-                .unwrap()
-                .run()
-                .await
-                .unwrap();
-        });
-    });
-    address
+    let (standard, claimr) = webhooks();
+    let webhooks = example_actix_plugins::WebhookSecrets { standard, claimr };
+    serve::actix(example_actix_plugins::app(config(), webhooks).unwrap())
 }
 
 #[tokio::test]
