@@ -15,7 +15,9 @@ use tower::{Layer, Service};
 /// within the deadline (9 s by default: BitBadges gives up after 10 s, and a
 /// message it can record is better than a timeout).
 ///
-/// The handler's future is dropped at the deadline; work it started with
+/// The deadline is kept by Tokio's timer: the runtime needs its time driver
+/// (`#[tokio::main]` enables it). The handler's future is dropped at the
+/// deadline; work it started with
 /// [`after_response`](crate::after_response) runs on, as its own task.
 /// [`plugin`](crate::plugin) applies the default deadline;
 /// [`plugin_with_deadline`](crate::plugin_with_deadline) another one.

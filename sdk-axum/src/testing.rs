@@ -19,7 +19,7 @@ use claimkit::testing::{PluginCall, Signer};
 /// use claimkit_axum::{plugin, Plugin};
 /// use tower::ServiceExt;
 ///
-/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
 /// async fn allow(_: Plugin) -> Stateless {
 ///     Stateless
 /// }
