@@ -105,6 +105,44 @@ async fn a_failed_handler_gets_the_retry() {
     assert_eq!(calls.count(), 3);
 }
 
+/// actix-web only: an inner middleware may fail with an `Err` rather than
+/// answer; that is a failure too, and the retry runs again.
+#[actix_web::test]
+async fn an_inner_middleware_error_gets_the_retry() {
+    let calls = Calls::default();
+    let counted = calls.clone();
+    let gate = WebhookGate::new(StandardWebhooks::new(Secret::new(WHSEC).unwrap()).unwrap());
+    let app = test::init_service(
+        App::new().service(
+            web::resource("/hook")
+                .route(web::post().to(HttpResponse::Ok))
+                .wrap_fn(move |_, _| {
+                    counted.0.fetch_add(1, Ordering::SeqCst);
+                    std::future::ready(Err::<ServiceResponse, _>(
+                        actix_web::error::ErrorServiceUnavailable("down"),
+                    ))
+                })
+                .wrap(Signature::new(gate)),
+        ),
+    )
+    .await;
+    let headers = Signer::standard(WHSEC)
+        .unwrap()
+        .with_id("msg_3")
+        .sign(b"{}");
+    for _ in 0..3 {
+        let err = test::try_call_service(&app, signed(headers.clone(), "{}").to_request())
+            .await
+            .err()
+            .unwrap();
+        assert_eq!(
+            err.as_response_error().status_code(),
+            StatusCode::SERVICE_UNAVAILABLE
+        );
+    }
+    assert_eq!(calls.count(), 3);
+}
+
 #[actix_web::test]
 async fn bad_deliveries_are_refused_with_a_message() {
     let calls = Calls::default();

@@ -29,8 +29,9 @@ use crate::extract::read_body;
 /// verified delivery reaches the service with its body untouched and its
 /// [`Delivery`](claimkit::signature::Delivery) (id, timestamp, matched
 /// secret) in the request extensions. When the service answers with
-/// anything but a success, the delivery id is forgotten so that the sender's
-/// retry runs it again. Refusals answer `{"message": ...}`.
+/// anything but a success, or fails with an error (an inner middleware's
+/// `Err`), the delivery id is forgotten so that the sender's retry runs it
+/// again. Refusals answer `{"message": ...}`.
 ///
 /// ```
 /// use actix_web::{web, App, HttpRequest, HttpMessage};
@@ -129,28 +130,38 @@ where
                     Ok::<_, Error>((admission, body))
                 }
                 .await;
-                let response = match admitted {
+                let result = match admitted {
                     Err(err) => {
                         claimkit::trace::rejected(&err);
-                        ServiceResponse::new(http, err.error_response()).map_into_right_body()
+                        Ok(ServiceResponse::new(http, err.error_response()).map_into_right_body())
                     }
                     Ok((admission, _)) if admission.acknowledge_only() => {
                         let answer = Stateless.respond_to(&http).map_into_boxed_body();
-                        ServiceResponse::new(http, answer).map_into_right_body()
+                        Ok(ServiceResponse::new(http, answer).map_into_right_body())
                     }
                     Ok((admission, body)) => {
                         let delivery = admission.into_delivery();
                         http.extensions_mut().insert(delivery.clone());
                         let request = ServiceRequest::from_parts(http, Payload::from(body));
-                        let response = service.call(request).await?;
-                        gate.finish(&delivery, response.status().as_u16()).await;
-                        response.map_into_left_body()
+                        let result = service.call(request).await;
+                        // An inner middleware's error is answered by actix-web
+                        // later, with its own status: a failure all the same.
+                        gate.finish(&delivery, status_of(&result)).await;
+                        result.map(ServiceResponse::map_into_left_body)
                     }
                 };
-                claimkit::trace::answered(response.status().as_u16(), started.elapsed());
-                Ok(response)
+                claimkit::trace::answered(status_of(&result), started.elapsed());
+                result
             }
             .instrument(span),
         )
+    }
+}
+
+/// The status a service's result is answered with.
+fn status_of<B>(result: &Result<ServiceResponse<B>, actix_web::Error>) -> u16 {
+    match result {
+        Ok(response) => response.status().as_u16(),
+        Err(err) => err.as_response_error().status_code().as_u16(),
     }
 }
