@@ -85,7 +85,14 @@
 //!
 //! The `examples/actix-plugins` crate in the repository is a complete server
 //! with one handler per preset.
-
+//!
+//! # Crate features
+//!
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | `testing` | no | [`testing`]: plugin calls (`plugin_request`) and signed webhooks (`webhook_request`) as `TestRequest`s for actix-web's harness |
+//!
+#![cfg_attr(not(feature = "testing"), doc = "[`testing`]: #crate-features")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod after;

@@ -1,16 +1,21 @@
-//! Calls are traced with their claim fields, never with a secret.
+//! Calls are traced with their claim fields, webhook deliveries with their
+//! id, never with a secret or a signature.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use axum::routing::post;
 use axum::Router;
+use claimkit::signature::{StandardWebhooks, WebhookGate};
+use claimkit::testing::{Fault, Signer};
 use claimkit::{PluginConfig, Secret, Stateless};
-use claimkit_axum::{plugin, Plugin};
+use claimkit_axum::{plugin, Plugin, SignatureLayer};
 use tower::ServiceExt;
 
 const SECRET: &str = "trace-secret-1b2c3d";
+const WHSEC: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 /// Log lines, captured.
 #[derive(Clone, Default)]
@@ -79,4 +84,48 @@ async fn calls_are_traced_without_secrets() {
         "{text}"
     );
     assert!(!text.contains(SECRET) && !text.contains("guess"), "{text}");
+}
+
+#[tokio::test]
+async fn deliveries_are_traced_without_signatures() {
+    let logs = Logs::default();
+    let _guard = logs.start();
+    let gate = WebhookGate::new(StandardWebhooks::new(Secret::new(WHSEC).unwrap()).unwrap());
+    let app = Router::new().route(
+        "/hook",
+        post(|| async { Stateless }).layer(SignatureLayer::new(gate)),
+    );
+    let signer = || Signer::standard(WHSEC).unwrap().with_id("msg_trace");
+    let good = signer().sign(b"{}");
+    let forged = signer().with_fault(Fault::WrongSecret).sign(b"{}");
+    for (headers, status) in [
+        (good.clone(), StatusCode::OK),
+        (forged.clone(), StatusCode::UNAUTHORIZED),
+    ] {
+        let mut request = Request::post("/hook");
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        let request = request.body(Body::from("{}")).unwrap();
+        assert_eq!(app.clone().oneshot(request).await.unwrap().status(), status);
+    }
+    let text = logs.text();
+    assert!(
+        text.contains(
+            r#"webhook{method="POST" path="/hook" webhook_id="msg_trace"}: claimkit::trace: answered status=200"#
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("WARN")
+            && text.contains(r#"webhook{method="POST" path="/hook"}"#)
+            && text.contains("request refused"),
+        "{text}"
+    );
+    for (name, value) in good.iter().chain(&forged) {
+        if name == "webhook-signature" {
+            assert!(!text.contains(value.trim_start_matches("v1,")), "{text}");
+        }
+    }
+    assert!(!text.contains(WHSEC.trim_start_matches("whsec_")), "{text}");
 }
