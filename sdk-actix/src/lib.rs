@@ -111,6 +111,6 @@ pub use claimkit;
 pub use config::PluginErrorHandler;
 pub use deadline::{Deadline, DeadlineMiddleware};
 pub use extract::{Plugin, PluginRejection};
-pub use route::{plugin, plugin_with_deadline, webhook};
+pub use route::{plugin, plugin_with_deadline, signed_webhook, webhook};
 pub use signature::{Signature, SignatureMiddleware, Signed};
 pub use trace::{PluginTrace, PluginTraceMiddleware};

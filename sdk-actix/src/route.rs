@@ -6,7 +6,12 @@ use std::time::Duration;
 
 use claimkit::{Error, ErrorKind, DEFAULT_DEADLINE};
 
-use crate::{Deadline, PluginTrace};
+use std::sync::Arc;
+
+use claimkit::signature::{Verifier, WebhookGate};
+use claimkit::store::Dedupe;
+
+use crate::{Deadline, PluginTrace, Signature};
 
 /// A resource at `path` routing `handler` for `GET`, `POST`, `PUT` and
 /// `DELETE`, the methods a BitBadges plugin can be configured with; any other
@@ -98,8 +103,8 @@ async fn method_not_allowed() -> Error {
 /// A resource at `path` routing a signed-webhook `handler` for `POST`, the
 /// method webhook senders use; any other method is answered `405` with
 /// `{"message": ...}` and `Allow: POST`. Pair it with
-/// [`Signature`](crate::Signature) or the [`Signed`](crate::Signed)
-/// extractor.
+/// the [`Signed`](crate::Signed) extractor, or use [`signed_webhook`] to
+/// verify with the [`Signature`](crate::Signature) middleware.
 pub fn webhook<F, Args>(
     path: &str,
     handler: F,
@@ -119,5 +124,44 @@ where
 {
     web::resource(path)
         .route(web::post().to(handler))
+        .default_service(web::to(|| async { Error::method_not_allowed("POST") }))
+}
+
+/// [`webhook`], with every `POST` verified by the
+/// [`Signature`](crate::Signature) middleware driving `gate` before `handler`
+/// runs; other methods still get their `405`.
+///
+/// ```
+/// use actix_web::App;
+/// use claimkit::signature::{StandardWebhooks, WebhookGate};
+/// use claimkit::{Secret, Stateless};
+/// use claimkit_actix::signed_webhook;
+///
+/// let gate = WebhookGate::new(StandardWebhooks::new(Secret::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?)?);
+/// let app = App::new().service(signed_webhook("/webhooks/standard", || async { Stateless }, gate));
+/// # Ok::<(), claimkit::Error>(())
+/// ```
+pub fn signed_webhook<F, Args, V, D>(
+    path: &str,
+    handler: F,
+    gate: impl Into<Arc<WebhookGate<V, D>>>,
+) -> Resource<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+>
+where
+    F: Handler<Args>,
+    Args: FromRequest + 'static,
+    F::Output: Responder + 'static,
+    V: Verifier,
+    D: Dedupe + 'static,
+{
+    web::resource(path)
+        .route(web::post().to(handler).wrap(Signature::new(gate)))
         .default_service(web::to(|| async { Error::method_not_allowed("POST") }))
 }

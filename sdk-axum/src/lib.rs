@@ -87,6 +87,7 @@ pub use claimkit;
 pub use deadline::{Deadline, DeadlineFuture, DeadlineLayer};
 pub use extract::{Plugin, PluginRejection};
 pub use route::{
-    plugin, plugin_with_deadline, webhook, PluginTrace, PluginTraceFuture, PluginTraceLayer,
+    plugin, plugin_with_deadline, signed_webhook, webhook, PluginTrace, PluginTraceFuture,
+    PluginTraceLayer,
 };
 pub use signature::{SignatureLayer, SignatureService, Signed};

@@ -13,7 +13,12 @@ use axum::routing::{on, MethodFilter, MethodRouter};
 use claimkit::{Error, ErrorKind, DEFAULT_DEADLINE};
 use tower::{Layer, Service};
 
-use crate::DeadlineLayer;
+use std::sync::Arc;
+
+use claimkit::signature::{Verifier, WebhookGate};
+use claimkit::store::Dedupe;
+
+use crate::{DeadlineLayer, SignatureLayer};
 use tracing::instrument::{Instrument, Instrumented};
 
 /// Routes `handler` for `GET`, `POST`, `PUT` and `DELETE`, the methods a
@@ -73,8 +78,8 @@ where
 
 /// Routes a signed-webhook `handler` for `POST`, the method webhook senders
 /// use; any other method is answered `405` with `{"message": ...}` and
-/// `Allow: POST`. Pair it with [`SignatureLayer`](crate::SignatureLayer) or
-/// the [`Signed`](crate::Signed) extractor.
+/// `Allow: POST`. Pair it with the [`Signed`](crate::Signed) extractor, or
+/// use [`signed_webhook`] to verify with a [`SignatureLayer`].
 pub fn webhook<H, T, S>(handler: H) -> MethodRouter<S>
 where
     H: Handler<T, S>,
@@ -150,4 +155,31 @@ where
         }
         Poll::Ready(result)
     }
+}
+
+/// [`webhook`], with every `POST` verified by a [`SignatureLayer`] driving
+/// `gate` before `handler` runs; other methods still get their `405`.
+///
+/// ```
+/// use axum::Router;
+/// use claimkit::signature::{StandardWebhooks, WebhookGate};
+/// use claimkit::{Secret, Stateless};
+/// use claimkit_axum::signed_webhook;
+///
+/// let gate = WebhookGate::new(StandardWebhooks::new(Secret::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?)?);
+/// let app: Router = Router::new().route("/webhooks/standard", signed_webhook(|| async { Stateless }, gate));
+/// # Ok::<(), claimkit::Error>(())
+/// ```
+pub fn signed_webhook<H, T, S, V, D>(
+    handler: H,
+    gate: impl Into<Arc<WebhookGate<V, D>>>,
+) -> MethodRouter<S>
+where
+    H: Handler<T, S>,
+    T: 'static,
+    S: Clone + Send + Sync + 'static,
+    V: Verifier,
+    D: Dedupe + 'static,
+{
+    webhook(handler).route_layer(SignatureLayer::new(gate))
 }

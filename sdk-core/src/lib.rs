@@ -97,7 +97,11 @@
 //! | `testing` | no | [`testing`]: build requests the way the platform sends them, sign webhooks |
 //! | `axum` | no | `axum::response::IntoResponse` for every response type (enabled by `claimkit-axum`) |
 //! | `actix` | no | `actix_web::Responder` for every response type and `ResponseError` for [`Error`] and [`Reject`] (enabled by `claimkit-actix`) |
-
+//!
+#![cfg_attr(
+    not(any(test, feature = "testing")),
+    doc = "[`testing`]: #crate-features"
+)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod claimr;

@@ -9,7 +9,7 @@ use actix_web::web;
 use claimkit::signature::{HmacScheme, HmacVerifier, StandardWebhooks, WebhookGate};
 use claimkit::store::{MemoryClaimNumbers, MemoryClaimTokens, MemoryDedupe};
 use claimkit::{PluginConfig, Secret, Secrets};
-use claimkit_actix::{plugin, webhook, Signature};
+use claimkit_actix::{plugin, signed_webhook, webhook};
 
 mod claim_number;
 mod claim_token;
@@ -102,10 +102,11 @@ pub fn app(
             .service(plugin("/plugins/claim-token", claim_token))
             .service(plugin("/plugins/claim-number", claim_number))
             .service(plugin("/plugins/status-hook", status_hook))
-            .service(
-                webhook("/webhooks/standard", standard_webhook)
-                    .wrap(Signature::new(state.standard.clone())),
-            )
+            .service(signed_webhook(
+                "/webhooks/standard",
+                standard_webhook,
+                state.standard.clone(),
+            ))
             .service(webhook("/webhooks/claimr", claimr_webhook));
     })
 }

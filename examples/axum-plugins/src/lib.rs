@@ -9,7 +9,7 @@ use axum::Router;
 use claimkit::signature::{HmacScheme, HmacVerifier, StandardWebhooks, WebhookGate};
 use claimkit::store::{MemoryClaimNumbers, MemoryClaimTokens, MemoryDedupe};
 use claimkit::{PluginConfig, Secret, Secrets};
-use claimkit_axum::{plugin, webhook, SignatureLayer};
+use claimkit_axum::{plugin, signed_webhook, webhook};
 
 mod claim_number;
 mod claim_token;
@@ -75,7 +75,7 @@ pub fn app(
         .route("/plugins/status-hook", plugin(status_hook))
         .route(
             "/webhooks/standard",
-            webhook(standard_webhook).layer(SignatureLayer::new(standard)),
+            signed_webhook(standard_webhook, standard),
         )
         .route("/webhooks/claimr", webhook(claimr_webhook))
         .with_state(state))

@@ -521,6 +521,36 @@ pub fn cases() -> Vec<Case> {
         Empty,
     ));
     hostile(&mut cases);
+
+    // Webhook routes: only a signed POST gets in.
+    for route in ["/webhooks/standard", "/webhooks/claimr"] {
+        for method in ["GET", "PUT", "DELETE", "PATCH"] {
+            cases.push(case(
+                "webhooks take POST only",
+                route,
+                method,
+                Raw(b"{}".to_vec(), Some("application/json")),
+                405,
+                Message,
+            ));
+        }
+        cases.push(case(
+            "an unsigned delivery",
+            route,
+            "POST",
+            Json(json!({"id": "x"})),
+            400,
+            Message,
+        ));
+        cases.push(case(
+            "a body over the webhook limit",
+            route,
+            "POST",
+            Raw(vec![b' '; 2 * 1024 * 1024], Some("application/json")),
+            413,
+            Message,
+        ));
+    }
     cases
 }
 
@@ -847,11 +877,12 @@ pub fn check(case: &Case, answer: &Answer) {
         "{what}: content type"
     );
     if case.status == 405 {
-        assert_eq!(
-            answer.allow.as_deref(),
-            Some("GET, POST, PUT, DELETE"),
-            "{what}: Allow"
-        );
+        let allowed = if case.route.starts_with("/webhooks/") {
+            "POST"
+        } else {
+            "GET, POST, PUT, DELETE"
+        };
+        assert_eq!(answer.allow.as_deref(), Some(allowed), "{what}: Allow");
     }
 }
 
