@@ -43,8 +43,10 @@ fuzz_target!(|data: &[u8]| {
             Some(SECRET)
         );
         assert!(request.inputs().get("pluginSecret").is_none());
-        let context = serde_json::to_string(request.context()).unwrap();
-        assert!(!context.contains("pluginSecret"));
+        // The secret is never kept: the context has no such key (a value
+        // may say anything).
+        let context = serde_json::to_value(request.context()).unwrap();
+        assert!(context.get("pluginSecret").is_none());
     }
     // Whatever inputs type accepts a body, skipping the inputs accepts it too.
     if raw.is_ok() || typed.is_ok() {
