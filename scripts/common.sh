@@ -10,10 +10,11 @@ else
   LOAD_CPU=""
 fi
 
+# wrk drives the load; bc computes the ratios.
 install_wrk() {
-  if ! command -v wrk >/dev/null 2>&1; then
-    echo "installing wrk from Debian's packages" >&2
-    apt-get update -qq && apt-get install -y -qq wrk >/dev/null
+  if ! command -v wrk >/dev/null 2>&1 || ! command -v bc >/dev/null 2>&1; then
+    echo "installing wrk and bc from Debian's packages" >&2
+    apt-get update -qq && apt-get install -y -qq wrk bc >/dev/null
   fi
 }
 

@@ -68,3 +68,36 @@ fn an_out_of_range_number_in_an_ignored_field_is_refused() {
         400
     );
 }
+
+/// `plugin_json`, crash-d41d41bf: a `pluginSecret` inside legacy hardcoded
+/// inputs (`"1": {"pluginSecret": ...}`) was flattened into the author's
+/// inputs, so the secret reached them. It is refused as a second secret,
+/// from a body and from a query alike.
+#[test]
+fn a_secret_inside_legacy_hardcoded_inputs_is_refused() {
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Typed {
+        code: Option<String>,
+    }
+    let body =
+        br#"{"pluginSecret":"fuzz-secret","1":{},"1":{"pluginSecret":"fuzz-secret","code":"x"}}"#;
+    for err in [
+        config().decode_json::<()>(body).unwrap_err(),
+        config().decode_json::<Typed>(body).unwrap_err(),
+        config().decode_json::<RawInputs>(body).unwrap_err(),
+    ] {
+        assert_eq!(err.kind(), ErrorKind::InvalidField, "{err:?}");
+        assert_eq!(err.field(), Some("pluginSecret"));
+        assert_eq!(err.status(), 400);
+        assert!(!err.message().contains("fuzz-secret"));
+    }
+    let query = "pluginSecret=fuzz-secret&0[pluginSecret]=fuzz-secret&0[code]=x";
+    let err = config().decode_query::<RawInputs>(query).unwrap_err();
+    assert_eq!(err.field(), Some("pluginSecret"), "{err:?}");
+
+    // Legacy hardcoded inputs without a secret are still flattened.
+    let legacy = br#"{"pluginSecret":"fuzz-secret","0":{"code":"x"}}"#;
+    let request = config().decode_json::<Typed>(legacy).unwrap();
+    assert_eq!(request.inputs().code.as_deref(), Some("x"));
+}

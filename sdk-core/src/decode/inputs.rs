@@ -119,6 +119,12 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for FilteredMap<'_, A> {
         loop {
             if let Some(entries) = &mut self.pending {
                 if let Some((key, value)) = entries.next() {
+                    // Flattened, a secret here would sit beside the real
+                    // one and reach the author's inputs: refused alike.
+                    if key == SECRET_KEY {
+                        self.sink.failed_key = Some(SECRET_KEY.to_owned());
+                        return Err(de::Error::duplicate_field(SECRET_KEY));
+                    }
                     self.pending_value = Some(value);
                     return seed.deserialize(StringDeserializer::new(key)).map(Some);
                 }
