@@ -25,6 +25,26 @@ pub enum Source {
     Body,
 }
 
+impl Source {
+    /// Where a call with `method` carries its fields; `None` for a method
+    /// the platform never uses (see [`ALLOWED_METHODS`]).
+    ///
+    /// ```
+    /// use claimkit::Source;
+    ///
+    /// assert_eq!(Source::of_method("GET"), Some(Source::Query));
+    /// assert_eq!(Source::of_method("DELETE"), Some(Source::Body));
+    /// assert_eq!(Source::of_method("PATCH"), None);
+    /// ```
+    pub fn of_method(method: &str) -> Option<Source> {
+        match method {
+            "GET" => Some(Source::Query),
+            "POST" | "PUT" | "DELETE" => Some(Source::Body),
+            _ => None,
+        }
+    }
+}
+
 /// How a plugin endpoint checks and decodes its requests: the accepted
 /// secrets and the body limit.
 ///
@@ -95,10 +115,10 @@ impl PluginConfig {
         content_type: Option<&[u8]>,
         content_length: Option<&[u8]>,
     ) -> Result<Source, Error> {
-        let source = match method {
-            "GET" => return Ok(Source::Query),
-            "POST" | "PUT" | "DELETE" => Source::Body,
-            _ => return Err(Error::new(ErrorKind::MethodNotAllowed)),
+        let source = match Source::of_method(method) {
+            Some(Source::Query) => return Ok(Source::Query),
+            Some(Source::Body) => Source::Body,
+            None => return Err(Error::new(ErrorKind::MethodNotAllowed)),
         };
         if let Some(content_type) = content_type {
             if !is_json(content_type) {
@@ -150,12 +170,9 @@ pub(crate) fn check_content_length(
     let Some(length) = content_length else {
         return Ok(());
     };
-    let length = std::str::from_utf8(length)
-        .ok()
-        .and_then(|text| text.trim().parse::<u64>().ok())
-        .ok_or_else(|| {
-            Error::with_message(ErrorKind::MalformedBody, "invalid Content-Length header")
-        })?;
+    let length = parse_decimal(length.trim_ascii()).ok_or_else(|| {
+        Error::with_message(ErrorKind::MalformedBody, "invalid Content-Length header")
+    })?;
     if length > limit as u64 {
         return Err(Error::body_too_large(limit));
     }
@@ -164,21 +181,57 @@ pub(crate) fn check_content_length(
 
 /// `application/json`, `application/<anything>+json`, with any parameters.
 fn is_json(content_type: &[u8]) -> bool {
-    let Ok(content_type) = std::str::from_utf8(content_type) else {
+    let essence = match content_type.iter().position(|&b| b == b';') {
+        Some(end) => &content_type[..end],
+        None => content_type,
+    };
+    let essence = essence.trim_ascii();
+    let Some(slash) = essence.iter().position(|&b| b == b'/') else {
         return false;
     };
-    let essence = content_type.split(';').next().unwrap_or("").trim();
-    let Some((kind, subtype)) = essence.split_once('/') else {
-        return false;
-    };
-    kind.eq_ignore_ascii_case("application")
-        && (subtype.eq_ignore_ascii_case("json")
-            || subtype.len() > 5 && subtype[subtype.len() - 5..].eq_ignore_ascii_case("+json"))
+    let (kind, subtype) = (&essence[..slash], &essence[slash + 1..]);
+    kind.eq_ignore_ascii_case(b"application")
+        && subtype.is_ascii()
+        && (subtype.eq_ignore_ascii_case(b"json")
+            || subtype.len() > 5 && subtype[subtype.len() - 5..].eq_ignore_ascii_case(b"+json"))
+}
+
+/// A non-empty run of ASCII digits as a number, `None` on anything else or
+/// on overflow.
+fn parse_decimal(digits: &[u8]) -> Option<u64> {
+    if digits.is_empty() {
+        return None;
+    }
+    digits.iter().try_fold(0u64, |n, &b| {
+        let digit = b.checked_sub(b'0').filter(|d| *d <= 9)?;
+        n.checked_mul(10)?.checked_add(u64::from(digit))
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn content_lengths() {
+        for (header, expected) in [
+            (&b"12"[..], Ok(())),
+            (b" 12 ", Ok(())),
+            (b"0", Ok(())),
+            (b"65536", Ok(())),
+            (b"65537", Err(ErrorKind::BodyTooLarge)),
+            (b"99999999999999999999999", Err(ErrorKind::MalformedBody)),
+            (b"", Err(ErrorKind::MalformedBody)),
+            (b"+5", Err(ErrorKind::MalformedBody)),
+            (b"-1", Err(ErrorKind::MalformedBody)),
+            (b"1a", Err(ErrorKind::MalformedBody)),
+            (b"1 2", Err(ErrorKind::MalformedBody)),
+        ] {
+            let got = check_content_length(Some(header), 65536).map_err(|err| err.kind());
+            assert_eq!(got, expected, "{}", String::from_utf8_lossy(header));
+        }
+        assert!(check_content_length(None, 0).is_ok());
+    }
 
     #[test]
     fn json_content_types() {
@@ -187,6 +240,7 @@ mod tests {
             b"application/json; charset=utf-8",
             b"Application/JSON",
             b"application/vnd.api+json",
+            b" application/json ;charset=utf-8",
         ] {
             assert!(is_json(ok), "{}", String::from_utf8_lossy(ok));
         }
@@ -197,6 +251,7 @@ mod tests {
             b"application/+json",
             b"json",
             b"\xff",
+            b"application/\xff+json",
             b"",
         ] {
             assert!(!is_json(bad), "{}", String::from_utf8_lossy(bad));
