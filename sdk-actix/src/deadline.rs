@@ -2,11 +2,13 @@
 
 use std::future::{ready, Future, Ready};
 use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use actix_web::body::BoxBody;
 use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Transform};
-use actix_web::ResponseError;
+use actix_web::rt::time::{sleep, Sleep};
+use actix_web::{HttpRequest, ResponseError};
 use claimkit::{Error, DEFAULT_DEADLINE};
 
 /// Answers `503 {"message": ...}` when the wrapped service has not answered
@@ -85,23 +87,53 @@ where
 {
     type Response = ServiceResponse<BoxBody>;
     type Error = actix_web::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<ServiceResponse<BoxBody>, actix_web::Error>>>>;
+    type Future = DeadlineFuture<S::Future>;
 
     forward_ready!(service);
 
     fn call(&self, request: ServiceRequest) -> Self::Future {
         let http = request.request().clone();
-        let deadline = self.deadline;
-        let answer = self.service.call(request);
-        Box::pin(async move {
-            match actix_web::rt::time::timeout(deadline, answer).await {
-                Ok(result) => result.map(ServiceResponse::map_into_boxed_body),
-                Err(_) => {
-                    let err = Error::timeout(deadline);
-                    claimkit::trace::rejected(&err);
-                    Ok(ServiceResponse::new(http, err.error_response()))
-                }
-            }
-        })
+        DeadlineFuture {
+            inner: self.service.call(request),
+            sleep: sleep(self.deadline),
+            deadline: self.deadline,
+            request: http,
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The response future of [`DeadlineMiddleware`]. The timer is armed
+    /// only if the service does not answer on its first poll.
+    #[derive(Debug)]
+    pub struct DeadlineFuture<F> {
+        #[pin]
+        inner: F,
+        #[pin]
+        sleep: Sleep,
+        deadline: Duration,
+        request: HttpRequest,
+    }
+}
+
+impl<F, B> Future for DeadlineFuture<F>
+where
+    F: Future<Output = Result<ServiceResponse<B>, actix_web::Error>>,
+    B: actix_web::body::MessageBody + 'static,
+{
+    type Output = Result<ServiceResponse<BoxBody>, actix_web::Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        if let Poll::Ready(result) = this.inner.poll(cx) {
+            return Poll::Ready(result.map(ServiceResponse::map_into_boxed_body));
+        }
+        std::task::ready!(this.sleep.poll(cx));
+        let err = Error::timeout(*this.deadline);
+        claimkit::trace::rejected(&err);
+        Poll::Ready(Ok(ServiceResponse::new(
+            this.request.clone(),
+            err.error_response(),
+        )))
     }
 }

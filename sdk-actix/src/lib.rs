@@ -28,8 +28,8 @@
 //! | configuration | router state, through `FromRef` | `app_data` |
 //! | mounting | `.route(path, plugin(handler))` | `.service(plugin(path, handler))` |
 //! | own rejection | `Plugin<I, R>` | `app_data(PluginErrorHandler)` |
-//! | tracing middleware | `PluginTraceLayer` + `PluginTrace<S>` | [`PluginTrace`] + [`PluginTraceMiddleware<S>`] |
-//! | deadline | `DeadlineLayer` + `Deadline<S>` | [`Deadline`] + [`DeadlineMiddleware<S>`] |
+//! | tracing middleware | `PluginTraceLayer` + `PluginTrace<S>` + `PluginTraceFuture<F>` | [`PluginTrace`] + [`PluginTraceMiddleware<S>`] + [`PluginTraceFuture<F>`] |
+//! | deadline | `DeadlineLayer` + `Deadline<S>` + `DeadlineFuture<F>` | [`Deadline`] + [`DeadlineMiddleware<S>`] + [`DeadlineFuture<F>`] |
 //! | signature middleware | `SignatureLayer` + `SignatureService<S>` | [`Signature`] + [`SignatureMiddleware<S>`] |
 //! | webhook gate for `Signed` | router state, `Arc<WebhookGate>` | `app_data(web::Data<WebhookGate>)` |
 //! | background work | on the Tokio runtime | on the answering actix-web worker |
@@ -109,8 +109,8 @@ mod trace;
 pub use after::after_response;
 pub use claimkit;
 pub use config::PluginErrorHandler;
-pub use deadline::{Deadline, DeadlineMiddleware};
+pub use deadline::{Deadline, DeadlineFuture, DeadlineMiddleware};
 pub use extract::{Plugin, PluginRejection};
 pub use route::{plugin, plugin_with_deadline, signed_webhook, webhook};
 pub use signature::{Signature, SignatureMiddleware, Signed};
-pub use trace::{PluginTrace, PluginTraceMiddleware};
+pub use trace::{PluginTrace, PluginTraceFuture, PluginTraceMiddleware};

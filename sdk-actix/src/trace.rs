@@ -2,9 +2,11 @@
 
 use std::future::{ready, Future, Ready};
 use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Instant;
 
 use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Transform};
+use tracing::instrument::Instrumented;
 use tracing::Instrument;
 
 /// Runs each call in the `plugin` span (see [`plugin`](crate::plugin)) and
@@ -56,25 +58,46 @@ where
 {
     type Response = ServiceResponse<B>;
     type Error = actix_web::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<ServiceResponse<B>, actix_web::Error>>>>;
+    type Future = PluginTraceFuture<S::Future>;
 
     forward_ready!(service);
 
     fn call(&self, request: ServiceRequest) -> Self::Future {
         let span = claimkit::trace::plugin_span(request.method().as_str(), request.path());
-        let started = Instant::now();
-        let future = span.in_scope(|| self.service.call(request));
-        Box::pin(
-            async move {
-                let result = future.await;
-                let status = match &result {
-                    Ok(response) => response.status(),
-                    Err(err) => err.as_response_error().status_code(),
-                };
-                claimkit::trace::answered(status.as_u16(), started.elapsed());
-                result
-            }
-            .instrument(span),
-        )
+        let inner = span.in_scope(|| self.service.call(request));
+        PluginTraceFuture {
+            inner: inner.instrument(span),
+            started: Instant::now(),
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The response future of [`PluginTraceMiddleware`]: the inner future,
+    /// run in the call's span, and the answer logged when it completes.
+    #[derive(Debug)]
+    pub struct PluginTraceFuture<F> {
+        #[pin]
+        inner: Instrumented<F>,
+        started: Instant,
+    }
+}
+
+impl<F, B> Future for PluginTraceFuture<F>
+where
+    F: Future<Output = Result<ServiceResponse<B>, actix_web::Error>>,
+{
+    type Output = Result<ServiceResponse<B>, actix_web::Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut this = self.project();
+        let result = std::task::ready!(this.inner.as_mut().poll(cx));
+        let status = match &result {
+            Ok(response) => response.status(),
+            Err(err) => err.as_response_error().status_code(),
+        };
+        let _entered = this.inner.span().enter();
+        claimkit::trace::answered(status.as_u16(), this.started.elapsed());
+        Poll::Ready(result)
     }
 }
