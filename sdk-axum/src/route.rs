@@ -11,7 +11,7 @@ use axum::handler::Handler;
 use axum::response::Response;
 use axum::routing::{on, MethodFilter, MethodRouter};
 use claimkit::{Error, ErrorKind, DEFAULT_DEADLINE};
-use tower::{Layer, Service};
+use tower::{Layer, Service, ServiceBuilder};
 
 use std::sync::Arc;
 
@@ -70,10 +70,14 @@ where
         .or(MethodFilter::POST)
         .or(MethodFilter::PUT)
         .or(MethodFilter::DELETE);
+    // One `layer` call for both: each call boxes the routes again, which
+    // every request then pays for.
+    let layers = ServiceBuilder::new()
+        .layer(PluginTraceLayer)
+        .layer(DeadlineLayer::new(deadline));
     on(methods, handler)
         .fallback(|| async { Error::new(ErrorKind::MethodNotAllowed) })
-        .layer::<_, Infallible>(DeadlineLayer::new(deadline))
-        .layer::<_, Infallible>(PluginTraceLayer)
+        .layer::<_, Infallible>(layers)
 }
 
 /// Routes a signed-webhook `handler` for `POST`, the method webhook senders
