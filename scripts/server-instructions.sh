@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# User-space instructions per plugin call of each example server and of the
+# hand-written baseline for the same framework, counted by callgrind: a
+# figure a busy, shared machine cannot disturb, beside scripts/load.sh's
+# wall-clock throughput. Each server runs under callgrind; after a warm-up
+# the counters are zeroed, N genuine calls are sent one after another on one
+# keep-alive connection, and the counters are dumped. (Kernel time, the
+# larger share of a loopback call, is the same for both and not counted.)
+#
+#   scripts/server-instructions.sh        # N=3000
+#
+# Needs valgrind and python3 (valgrind installed from Debian's packages when
+# missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/common.sh
+
+N=${N:-3000}
+export PLUGIN_SECRET=${PLUGIN_SECRET:-4f9d2c1ab7e3f0d85c6b9a2e1f4d7c0b3a6e9f2c5d8b1a4e7f0c3d6b9a2e5f81}
+WORK=$(mktemp -d)
+trap 'stop_all; rm -rf "$WORK"' EXIT
+if ! command -v valgrind >/dev/null 2>&1; then
+  apt-get update -qq && apt-get install -y -qq valgrind >/dev/null
+fi
+cargo build --release -q -p example-axum-plugins -p example-actix-plugins -p bench-baselines
+make_body
+
+# calls PORT COUNT: COUNT genuine calls on one connection; fails on any non-200.
+calls() {
+  python3 - "$1" "$2" "$WORK/body.json" <<'PY'
+import http.client, sys
+port, n, body = int(sys.argv[1]), int(sys.argv[2]), open(sys.argv[3], "rb").read()
+connection = http.client.HTTPConnection("127.0.0.1", port)
+for _ in range(n):
+    connection.request("POST", "/plugins/stateless", body, {"content-type": "application/json"})
+    response = connection.getresponse()
+    response.read()
+    if response.status != 200:
+        sys.exit(f"unexpected status {response.status}")
+PY
+}
+
+declare -A result
+port=3700
+for server in example-axum-plugins baseline-axum example-actix-plugins baseline-actix; do
+  port=$((port + 1))
+  BIND=127.0.0.1:$port RUST_LOG=warn valgrind --tool=callgrind \
+    --callgrind-out-file="$WORK/$server.%p" "target/release/$server" >"$WORK/$server.log" 2>&1 &
+  echo $! >"$WORK/$server.pid"
+  for _ in $(seq 300); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+    sleep 0.2
+  done
+  calls "$port" 300
+  callgrind_control --zero "$(cat "$WORK/$server.pid")" >/dev/null 2>&1
+  calls "$port" "$N"
+  callgrind_control --dump "$(cat "$WORK/$server.pid")" >/dev/null 2>&1
+  total=$(awk '/^summary:/ {print $2}' "$WORK/$server".*.1)
+  result[$server]=$((total / N))
+  printf '%-24s %8d instructions per call\n' "$server" "${result[$server]}"
+  kill "$(cat "$WORK/$server.pid")"
+  wait "$(cat "$WORK/$server.pid")" 2>/dev/null || true
+done
+echo
+echo "axum:  example / baseline = $(echo "scale=3; ${result[example-axum-plugins]} / ${result[baseline-axum]}" | bc)"
+echo "actix: example / baseline = $(echo "scale=3; ${result[example-actix-plugins]} / ${result[baseline-actix]}" | bc)"
