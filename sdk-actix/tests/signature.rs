@@ -286,3 +286,45 @@ async fn the_extractor_hands_the_body_to_json() {
     assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(response.headers().get("allow").unwrap(), "POST");
 }
+
+#[actix_web::test]
+async fn a_handler_that_never_finishes_gets_the_retry() {
+    // The first call hangs until its future is dropped (as at a deadline or
+    // when the sender hangs up); later calls answer.
+    let calls = Calls::default();
+    let gate = WebhookGate::new(StandardWebhooks::new(Secret::new(WHSEC).unwrap()).unwrap());
+    let app = test::init_service(
+        App::new().app_data(web::Data::new(calls.clone())).service(
+            web::resource("/hook")
+                .route(web::post().to(|calls: web::Data<Calls>| async move {
+                    if calls.0.fetch_add(1, Ordering::SeqCst) == 0 {
+                        std::future::pending::<()>().await;
+                    }
+                    HttpResponse::Ok().body("done")
+                }))
+                .wrap(Signature::new(gate)),
+        ),
+    )
+    .await;
+    let headers = Signer::standard(WHSEC)
+        .unwrap()
+        .with_id("msg_hang")
+        .sign(b"{}");
+
+    let cut = actix_web::rt::time::timeout(
+        std::time::Duration::from_millis(100),
+        test::call_service(&app, signed(headers.clone(), "{}").to_request()),
+    )
+    .await;
+    assert!(cut.is_err(), "the first call never answers");
+    // The guard's clean-up runs as a task of its own.
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
+
+    let response = test::call_service(&app, signed(headers.clone(), "{}").to_request()).await;
+    assert_eq!(answer(response).await, (StatusCode::OK, "done".to_owned()));
+    assert_eq!(calls.count(), 2, "the retry ran the handler");
+
+    let response = test::call_service(&app, signed(headers, "{}").to_request()).await;
+    assert_eq!(answer(response).await, (StatusCode::OK, "{}".to_owned()));
+    assert_eq!(calls.count(), 2, "then it is done, once");
+}

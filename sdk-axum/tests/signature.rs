@@ -240,3 +240,80 @@ async fn the_extractor_hands_the_body_to_json() {
     assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(response.headers()["allow"], "POST");
 }
+
+#[tokio::test]
+async fn a_handler_that_never_finishes_gets_the_retry() {
+    // The first call hangs until its future is dropped (as at a deadline or
+    // when the sender hangs up); later calls answer.
+    async fn hangs_once(State(calls): State<Calls>) -> &'static str {
+        if calls.0.fetch_add(1, Ordering::SeqCst) == 0 {
+            std::future::pending::<()>().await;
+        }
+        "done"
+    }
+    let calls = Calls::default();
+    let gate = WebhookGate::new(StandardWebhooks::new(Secret::new(WHSEC).unwrap()).unwrap());
+    let app = Router::new()
+        .route("/hook", post(hangs_once).layer(SignatureLayer::new(gate)))
+        .with_state(calls.clone());
+    let headers = Signer::standard(WHSEC)
+        .unwrap()
+        .with_id("msg_hang")
+        .sign(b"{}");
+
+    let cut = tokio::time::timeout(
+        std::time::Duration::from_millis(100),
+        send(&app, signed(headers.clone(), "{}")),
+    )
+    .await;
+    assert!(cut.is_err(), "the first call never answers");
+    // The guard's clean-up runs as a task of its own.
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+
+    let (status, answer) = send(&app, signed(headers.clone(), "{}")).await;
+    assert_eq!((status, answer.as_str()), (StatusCode::OK, "done"));
+    assert_eq!(
+        calls.0.load(Ordering::SeqCst),
+        2,
+        "the retry ran the handler"
+    );
+
+    let (status, answer) = send(&app, signed(headers, "{}")).await;
+    assert_eq!((status, answer.as_str()), (StatusCode::OK, "{}"));
+    assert_eq!(calls.0.load(Ordering::SeqCst), 2, "then it is done, once");
+}
+
+#[tokio::test]
+async fn a_handler_that_panics_gets_the_retry() {
+    async fn panics_once(State(calls): State<Calls>) -> &'static str {
+        if calls.0.fetch_add(1, Ordering::SeqCst) == 0 {
+            panic!("the handler's first run fails");
+        }
+        "done"
+    }
+    let calls = Calls::default();
+    let gate = WebhookGate::new(StandardWebhooks::new(Secret::new(WHSEC).unwrap()).unwrap());
+    let app = Router::new()
+        .route("/hook", post(panics_once).layer(SignatureLayer::new(gate)))
+        .with_state(calls.clone());
+    let headers = Signer::standard(WHSEC)
+        .unwrap()
+        .with_id("msg_panic")
+        .sign(b"{}");
+
+    let first = tokio::spawn({
+        let (app, request) = (app.clone(), signed(headers.clone(), "{}"));
+        async move { send(&app, request).await }
+    })
+    .await;
+    assert!(first.unwrap_err().is_panic());
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+
+    let (status, answer) = send(&app, signed(headers, "{}")).await;
+    assert_eq!((status, answer.as_str()), (StatusCode::OK, "done"));
+    assert_eq!(
+        calls.0.load(Ordering::SeqCst),
+        2,
+        "the retry ran the handler"
+    );
+}

@@ -15,7 +15,7 @@ use claimkit::store::{Dedupe, MemoryDedupe};
 use claimkit::{Error, Stateless};
 use tracing::Instrument;
 
-use super::HttpHeaders;
+use super::{spawn, HttpHeaders};
 use crate::extract::read_body;
 
 /// Verifies signed webhooks before the wrapped service sees them; the
@@ -29,9 +29,12 @@ use crate::extract::read_body;
 /// verified delivery reaches the service with its body untouched and its
 /// [`Delivery`](claimkit::signature::Delivery) (id, timestamp, matched
 /// secret) in the request extensions. When the service answers with
-/// anything but a success, or fails with an error (an inner middleware's
-/// `Err`), the delivery id is forgotten so that the sender's retry runs it
-/// again. Refusals answer `{"message": ...}`.
+/// anything but a success, fails with an error (an inner middleware's
+/// `Err`), or never finishes (its future is dropped at a deadline or when
+/// the sender hangs up), the delivery id is forgotten so that the sender's
+/// retry runs it again. (A handler that panics takes its actix-web worker
+/// down with it, and the clean-up with the worker's runtime.) Refusals
+/// answer `{"message": ...}`.
 ///
 /// ```
 /// use actix_web::{web, App, HttpRequest, HttpMessage};
@@ -143,10 +146,13 @@ where
                         let delivery = admission.into_delivery();
                         http.extensions_mut().insert(delivery.clone());
                         let request = ServiceRequest::from_parts(http, Payload::from(body));
+                        // Dropped unfinished (a panic, a deadline), the
+                        // guard forgets the delivery so its retry runs.
+                        let running = gate.running(&delivery, spawn);
                         let result = service.call(request).await;
                         // An inner middleware's error is answered by actix-web
                         // later, with its own status: a failure all the same.
-                        gate.finish(&delivery, status_of(&result)).await;
+                        running.finish(status_of(&result)).await;
                         result.map(ServiceResponse::map_into_left_body)
                     }
                 };

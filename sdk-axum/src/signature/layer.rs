@@ -16,7 +16,7 @@ use claimkit::{Error, Stateless};
 use tower::{Layer, Service};
 use tracing::Instrument;
 
-use super::HttpHeaders;
+use super::{spawn, HttpHeaders};
 use crate::extract::read_body;
 
 /// Verifies signed webhooks before the wrapped service sees them.
@@ -29,8 +29,10 @@ use crate::extract::read_body;
 /// verified delivery reaches the service with its body untouched and its
 /// [`Delivery`](claimkit::signature::Delivery) (id, timestamp, matched
 /// secret) in the request extensions. When the service answers with
-/// anything but a success, the delivery id is forgotten so that the sender's
-/// retry runs it again. Refusals answer `{"message": ...}`.
+/// anything but a success, or never finishes (it panics, or its future is
+/// dropped at a deadline or when the sender hangs up), the delivery id is
+/// forgotten so that the sender's retry runs it again. Refusals answer
+/// `{"message": ...}`.
 ///
 /// ```
 /// use axum::routing::post;
@@ -139,8 +141,11 @@ where
                         let delivery = admission.into_delivery();
                         let mut request = Request::from_parts(parts, Body::from(body));
                         request.extensions_mut().insert(delivery.clone());
+                        // Dropped unfinished (a panic, a deadline), the
+                        // guard forgets the delivery so its retry runs.
+                        let running = gate.running(&delivery, spawn);
                         let response = inner.call(request).await?;
-                        gate.finish(&delivery, response.status().as_u16()).await;
+                        running.finish(response.status().as_u16()).await;
                         response
                     }
                 };

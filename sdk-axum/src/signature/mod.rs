@@ -4,8 +4,10 @@
 mod extract;
 mod headers;
 mod layer;
+mod spawn;
 
 pub use extract::Signed;
 pub use layer::{SignatureLayer, SignatureService};
 
 pub(crate) use headers::HttpHeaders;
+pub(crate) use spawn::spawn;

@@ -1,6 +1,9 @@
 //! Everything a webhook endpoint does before its handler runs, in one place
 //! for every adapter: the body limit, the signature, redeliveries.
 
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use super::replay::{self, DeliveryState};
@@ -173,10 +176,105 @@ impl<V: Verifier, D: Dedupe> WebhookGate<V, D> {
             return;
         }
         if let (Some(dedupe), Some(id)) = (&self.dedupe, delivery.id()) {
-            if let Err(err) = replay::abandon(&**dedupe, id).await {
-                tracing::error!(error = %err, webhook_id = id, "could not forget a failed delivery; its retry will be acknowledged");
-            }
+            forget(&**dedupe, id).await;
         }
+    }
+
+    /// Marks the handler of an admitted `delivery` as running, for a caller
+    /// that may not see it end: a handler that panics, or whose future is
+    /// dropped at a deadline or when the connection closes, never reports
+    /// its status. Report it with [`Running::finish`]; if the guard is
+    /// dropped first, the delivery is forgotten all the same, by a task
+    /// handed to `spawn`, so that the sender's retry runs the handler.
+    ///
+    /// `spawn` runs a future on the caller's runtime (the core has none).
+    ///
+    /// ```
+    /// use claimkit::signature::{HmacScheme, HmacVerifier, WebhookGate};
+    /// use claimkit::Secret;
+    /// # futures_executor::block_on(async {
+    /// let gate = WebhookGate::new(HmacVerifier::new(HmacScheme::claimr(), Secret::new("k")?)?);
+    /// let body = br#"{"id":"d1"}"#;
+    /// let headers = claimkit::testing::Signer::claimr("k").sign(body);
+    ///
+    /// let admitted = gate.admit(&headers, body).await?;
+    /// // Here `spawn` runs the task on a thread of its own, to the end.
+    /// let spawn: claimkit::signature::Spawn = |task| {
+    ///     std::thread::spawn(|| futures_executor::block_on(task)).join().unwrap()
+    /// };
+    /// let running = gate.running(admitted.delivery(), spawn);
+    /// drop(running); // the handler never finished
+    ///
+    /// // The sender's retry runs the handler again.
+    /// assert!(!gate.admit(&headers, body).await?.acknowledge_only());
+    /// # Ok::<(), claimkit::Error>(())
+    /// # }).unwrap();
+    /// ```
+    #[must_use = "dropping the guard at once forgets the delivery"]
+    pub fn running(&self, delivery: &Delivery, spawn: Spawn) -> Running<D> {
+        let forget = match (&self.dedupe, delivery.id()) {
+            (Some(dedupe), Some(id)) if !delivery.is_redelivery() => {
+                Some((Arc::clone(dedupe), id.to_owned()))
+            }
+            _ => None,
+        };
+        Running { forget, spawn }
+    }
+}
+
+/// Runs a future to completion on the caller's runtime, without waiting for
+/// it: `tokio::spawn`, or `actix_web::rt::spawn`.
+pub type Spawn = fn(Pin<Box<dyn Future<Output = ()> + Send>>);
+
+/// The handler of an admitted delivery, running (see
+/// [`WebhookGate::running`]). Dropped before [`finish`](Self::finish), it
+/// forgets the delivery, so that the retry runs the handler again.
+#[must_use = "dropping the guard at once forgets the delivery"]
+pub struct Running<D: Dedupe + 'static> {
+    forget: Option<(Arc<D>, String)>,
+    spawn: Spawn,
+}
+
+impl<D: Dedupe + 'static> Running<D> {
+    /// Reports how the handler answered: a delivery whose handler did not
+    /// succeed (a status outside `200..=299`) is forgotten, so that the
+    /// sender's retry runs the handler again.
+    pub async fn finish(mut self, status: u16) {
+        let Some((dedupe, id)) = self.forget.take() else {
+            return;
+        };
+        if !(200..300).contains(&status) {
+            forget(&*dedupe, &id).await;
+        }
+    }
+}
+
+impl<D: Dedupe + 'static> Drop for Running<D> {
+    fn drop(&mut self) {
+        let Some((dedupe, id)) = self.forget.take() else {
+            return;
+        };
+        tracing::warn!(
+            webhook_id = %id,
+            "the webhook handler did not finish; the delivery is forgotten so that its retry runs"
+        );
+        (self.spawn)(Box::pin(async move { forget(&*dedupe, &id).await }));
+    }
+}
+
+impl<D: Dedupe + 'static> fmt::Debug for Running<D> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Running")
+            .field("webhook_id", &self.forget.as_ref().map(|(_, id)| id))
+            .finish_non_exhaustive()
+    }
+}
+
+/// Forgets a delivery whose handler did not succeed; a store error is
+/// logged, for the retry will then be acknowledged without running.
+async fn forget<D: Dedupe + ?Sized>(dedupe: &D, id: &str) {
+    if let Err(err) = replay::abandon(dedupe, id).await {
+        tracing::error!(error = %err, webhook_id = id, "could not forget a failed delivery; its retry will be acknowledged");
     }
 }
 
@@ -240,6 +338,44 @@ mod tests {
             // Finishing a redelivery forgets nothing.
             gate.finish(again.delivery(), 500).await;
             assert!(gate.admit(&headers, body).await.unwrap().acknowledge_only());
+        });
+    }
+
+    #[test]
+    fn a_handler_that_never_finishes_lets_the_retry_through() {
+        block_on(async {
+            let gate = gate();
+            let body = br#"{"id":"d3"}"#;
+            let headers = Signer::claimr("k").sign(body);
+            let first = gate.admit(&headers, body).await.unwrap();
+            let spawn: Spawn = |task| std::thread::spawn(|| block_on(task)).join().unwrap();
+            drop(gate.running(first.delivery(), spawn));
+            let retry = gate.admit(&headers, body).await.unwrap();
+            assert!(!retry.acknowledge_only(), "the dropped delivery runs again");
+
+            // Finished with success: remembered; finished with a failure: forgotten.
+            gate.running(retry.delivery(), |_| {
+                unreachable!("finished, never spawned")
+            })
+            .finish(200)
+            .await;
+            let acknowledged = gate.admit(&headers, body).await.unwrap();
+            assert!(acknowledged.acknowledge_only());
+            // A redelivery's guard forgets nothing, even dropped.
+            drop(gate.running(acknowledged.delivery(), |_| {
+                unreachable!("nothing to forget")
+            }));
+            assert!(gate.admit(&headers, body).await.unwrap().acknowledge_only());
+
+            let body = br#"{"id":"d4"}"#;
+            let headers = Signer::claimr("k").sign(body);
+            let first = gate.admit(&headers, body).await.unwrap();
+            gate.running(first.delivery(), |_| {
+                unreachable!("finished, never spawned")
+            })
+            .finish(503)
+            .await;
+            assert!(!gate.admit(&headers, body).await.unwrap().acknowledge_only());
         });
     }
 
