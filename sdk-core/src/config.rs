@@ -142,7 +142,7 @@ impl PluginConfig {
         if body.len() > self.body_limit {
             return Err(Error::body_too_large(self.body_limit));
         }
-        decode::json(body, &self.secrets)
+        decode::json(body, &self.secrets).map_err(|err| self.scrub(err))
     }
 
     /// Decodes a `GET` query string (without the leading `?`), encoded the
@@ -158,7 +158,19 @@ impl PluginConfig {
         if query.len() > self.body_limit {
             return Err(Error::body_too_large(self.body_limit));
         }
-        decode::query(query, &self.secrets)
+        decode::query(query, &self.secrets).map_err(|err| self.scrub(err))
+    }
+
+    /// An error whose message or field holds an accepted secret of 8 bytes
+    /// or more (a key the caller named after it, say) falls back to its
+    /// kind's own message.
+    fn scrub(&self, err: Error) -> Error {
+        let holds = |text: &str| self.secrets.appear_in(text.as_bytes());
+        if holds(err.message()) || err.field().is_some_and(holds) {
+            Error::new(err.kind())
+        } else {
+            err
+        }
     }
 }
 

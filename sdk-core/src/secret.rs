@@ -166,6 +166,23 @@ impl Secrets {
         }
         bool::from(found).then(|| SecretMatch::new(index as usize))
     }
+
+    /// Whether any of the secrets appears in `text`. Every window of `text`
+    /// is compared with every secret, in constant time. Secrets shorter
+    /// than 8 bytes are not looked for: such text is in ordinary words.
+    pub(crate) fn appear_in(&self, text: &[u8]) -> bool {
+        const SHORTEST: usize = 8;
+        let mut found = subtle::Choice::from(0);
+        for secret in self.list.iter() {
+            let secret = secret.expose();
+            if (SHORTEST..=text.len()).contains(&secret.len()) {
+                for window in text.windows(secret.len()) {
+                    found |= window.ct_eq(secret);
+                }
+            }
+        }
+        found.into()
+    }
 }
 
 impl From<Secret> for Secrets {
@@ -217,6 +234,19 @@ mod tests {
         let secrets =
             Secrets::new(Secret::new("same").unwrap()).with_previous(Secret::new("same").unwrap());
         assert_eq!(secrets.verify(b"same").unwrap().index(), 0);
+    }
+
+    #[test]
+    fn appear_in_finds_any_secret_anywhere() {
+        let secrets = Secrets::new(Secret::new("current-1").unwrap())
+            .with_previous(Secret::new("previous-0").unwrap());
+        assert!(secrets.appear_in(b"current-1"));
+        assert!(secrets.appear_in(b"key `xcurrent-1y`"));
+        assert!(secrets.appear_in(b"the previous-0"));
+        assert!(!secrets.appear_in(b"current-"));
+        assert!(!secrets.appear_in(b""));
+        // Too short to look for: "s" is in every other word.
+        assert!(!Secrets::new(Secret::new("s").unwrap()).appear_in(b"a string"));
     }
 
     #[test]

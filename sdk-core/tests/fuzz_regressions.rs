@@ -101,3 +101,40 @@ fn a_secret_inside_legacy_hardcoded_inputs_is_refused() {
     let request = config().decode_json::<Typed>(legacy).unwrap();
     assert_eq!(request.inputs().code.as_deref(), Some("x"));
 }
+
+/// `plugin_query`, crash-620ae344: a query with conflicting parameters under
+/// a key that held the secret's text (`cfuzz-secret`) was refused with a
+/// message naming that key, secret and all. An error whose message or field
+/// holds an accepted secret now falls back to its kind's own message, for
+/// queries and bodies alike.
+#[test]
+fn a_key_holding_the_secret_is_not_named_in_the_message() {
+    let query = "pluginSecret=fuzz-secret&cfuzz-secret=a&cfuzz-secret[x]=b";
+    let err = config().decode_query::<RawInputs>(query).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::MalformedBody);
+    assert_eq!(err.status(), 400);
+    assert!(!err.message().contains("fuzz-secret"), "{err:?}");
+    assert!(!err.message().is_empty());
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Typed {
+        nested: Option<std::collections::BTreeMap<String, String>>,
+    }
+    let body = br#"{"pluginSecret":"fuzz-secret","nested":{"my-fuzz-secret":5}}"#;
+    let err = config().decode_json::<Typed>(body).unwrap_err();
+    assert_eq!(err.status(), 400);
+    assert!(!err.message().contains("fuzz-secret"), "{err:?}");
+    assert!(
+        !err.field().unwrap_or("").contains("fuzz-secret"),
+        "{err:?}"
+    );
+
+    // Other keys are still named.
+    let query = "pluginSecret=fuzz-secret&other=a&other[x]=b";
+    let err = config().decode_query::<RawInputs>(query).unwrap_err();
+    assert_eq!(
+        err.message(),
+        "malformed query: conflicting parameters for `other`"
+    );
+}
