@@ -172,7 +172,7 @@ impl<V: Verifier, D: Dedupe> WebhookGate<V, D> {
     /// not succeed (a status outside `200..=299`) is forgotten, so that the
     /// sender's retry runs the handler again.
     pub async fn finish(&self, delivery: &Delivery, status: u16) {
-        if (200..300).contains(&status) || delivery.is_redelivery() {
+        if succeeded(status) || delivery.is_redelivery() {
             return;
         }
         if let (Some(dedupe), Some(id)) = (&self.dedupe, delivery.id()) {
@@ -223,7 +223,8 @@ impl<V: Verifier, D: Dedupe> WebhookGate<V, D> {
 }
 
 /// Runs a future to completion on the caller's runtime, without waiting for
-/// it: `tokio::spawn`, or `actix_web::rt::spawn`.
+/// it, as `tokio::spawn` does (both adapters spawn on the current Tokio
+/// runtime).
 pub type Spawn = fn(Pin<Box<dyn Future<Output = ()> + Send>>);
 
 /// The handler of an admitted delivery, running (see
@@ -243,7 +244,7 @@ impl<D: Dedupe + 'static> Running<D> {
         let Some((dedupe, id)) = self.forget.take() else {
             return;
         };
-        if !(200..300).contains(&status) {
+        if !succeeded(status) {
             forget(&*dedupe, &id).await;
         }
     }
@@ -268,6 +269,11 @@ impl<D: Dedupe + 'static> fmt::Debug for Running<D> {
             .field("webhook_id", &self.forget.as_ref().map(|(_, id)| id))
             .finish_non_exhaustive()
     }
+}
+
+/// Whether a handler's status is a success: `200..=299`.
+fn succeeded(status: u16) -> bool {
+    (200..300).contains(&status)
 }
 
 /// Forgets a delivery whose handler did not succeed; a store error is
