@@ -9,7 +9,7 @@ use claimkit::{Error, ErrorKind, Source, DEFAULT_DEADLINE};
 use std::sync::Arc;
 
 use claimkit::signature::{Verifier, WebhookGate};
-use claimkit::store::Dedupe;
+use claimkit::store::Deliveries;
 
 use crate::{Deadline, PluginTrace, Signature};
 
@@ -158,7 +158,7 @@ where
     Args: FromRequest + 'static,
     F::Output: Responder + 'static,
     V: Verifier,
-    D: Dedupe + 'static,
+    D: Deliveries + 'static,
 {
     web::resource(path)
         .route(web::post().to(handler).wrap(Signature::new(gate)))

@@ -16,7 +16,7 @@ use tower::{Layer, Service, ServiceBuilder};
 use std::sync::Arc;
 
 use claimkit::signature::{Verifier, WebhookGate};
-use claimkit::store::Dedupe;
+use claimkit::store::Deliveries;
 
 use crate::{DeadlineLayer, SignatureLayer};
 use tracing::instrument::{Instrument, Instrumented};
@@ -183,7 +183,7 @@ where
     T: 'static,
     S: Clone + Send + Sync + 'static,
     V: Verifier,
-    D: Dedupe + 'static,
+    D: Deliveries + 'static,
 {
     webhook(handler).route_layer(SignatureLayer::new(gate))
 }

@@ -37,6 +37,11 @@ pub enum ErrorKind {
     Timeout,
     /// A store the plugin depends on is full or cannot be reached. `503`.
     Unavailable,
+    /// The claim has no claim number left below its bound (`maxUses`). `409`.
+    Exhausted,
+    /// The same delivery is being handled right now (a retry arrived while
+    /// the first is in flight): the sender should retry later. `409`.
+    InProgress,
     /// The plugin's own response broke the protocol, for example a key
     /// containing `.` or a success with an empty claim token. `500`.
     InvalidResponse,
@@ -63,6 +68,7 @@ impl ErrorKind {
             Self::UnsupportedMediaType => 415,
             Self::MethodNotAllowed => 405,
             Self::Timeout | Self::Unavailable => 503,
+            Self::Exhausted | Self::InProgress => 409,
             Self::InvalidResponse | Self::InvalidConfig => 500,
         }
     }
@@ -83,6 +89,8 @@ impl ErrorKind {
             Self::StaleTimestamp => "timestamp outside the accepted tolerance",
             Self::Timeout => "the plugin did not answer in time",
             Self::Unavailable => "the plugin is unavailable; try again later",
+            Self::Exhausted => "no claim numbers left",
+            Self::InProgress => "this delivery is being handled; try again later",
             Self::InvalidResponse => "internal error",
             Self::InvalidConfig => "internal error",
         }
@@ -281,6 +289,8 @@ mod tests {
             StaleTimestamp,
             Timeout,
             Unavailable,
+            Exhausted,
+            InProgress,
             InvalidResponse,
             InvalidConfig,
         ];
@@ -294,6 +304,8 @@ mod tests {
         assert_eq!(InvalidField.status(), 400);
         assert_eq!(UnsupportedMediaType.status(), 415);
         assert_eq!(MethodNotAllowed.status(), 405);
+        assert_eq!(Exhausted.status(), 409);
+        assert_eq!(InProgress.status(), 409);
     }
 
     #[test]

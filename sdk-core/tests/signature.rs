@@ -6,12 +6,12 @@ use std::sync::Arc;
 
 use base64::Engine as _;
 use claimkit::claimr::{ClaimrEvent, EventType, Scope};
-use claimkit::signature::replay::{self, DeliveryState};
+use claimkit::signature::{replay, Spawn, WebhookGate};
 use claimkit::signature::{
     Encoding, FixedClock, Headers, HmacScheme, HmacVerifier, IdSource, SignedContent,
     StandardWebhooks, Tolerance, Verified, Verifier,
 };
-use claimkit::store::MemoryDedupe;
+use claimkit::store::MemoryStore;
 use claimkit::{Error, ErrorKind, Secret, Secrets};
 use futures_executor::block_on;
 use hmac::{Hmac, KeyInit, Mac};
@@ -890,31 +890,28 @@ fn no_message_or_debug_output_reveals_secrets_signatures_or_bodies() {
 // Replays
 
 #[test]
-fn a_second_delivery_is_a_duplicate_until_abandoned() {
-    let seen = MemoryDedupe::default();
+fn a_second_delivery_is_in_flight_then_done_unless_abandoned() {
+    let gate = WebhookGate::new(standard()).with_deliveries(Arc::new(MemoryStore::default()));
     let headers = known();
-    let verified = standard().verify(&headers, SW_BODY).unwrap();
+    let never: Spawn = |_| unreachable!("finished, never spawned");
     block_on(async {
-        let id = verified.delivery_id();
-        assert_eq!(replay::begin(&seen, id).await.unwrap(), DeliveryState::New);
-        assert_eq!(
-            replay::begin(&seen, id).await.unwrap(),
-            DeliveryState::Duplicate
+        let first = gate.admit(&headers, SW_BODY).await.unwrap();
+        assert!(!first.acknowledge_only());
+        assert_eq!(first.delivery().id(), Some(SW_ID));
+        let err = gate.admit(&headers, SW_BODY).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InProgress);
+        gate.running(&first, never).finish(500).await;
+        let retry = gate.admit(&headers, SW_BODY).await.unwrap();
+        assert!(
+            !retry.acknowledge_only(),
+            "an abandoned delivery runs again"
         );
-        replay::abandon(&seen, SW_ID).await.unwrap();
-        assert_eq!(replay::begin(&seen, id).await.unwrap(), DeliveryState::New);
-        assert!(replay::begin(&seen, SW_ID).await.unwrap().is_duplicate());
+        gate.running(&retry, never).finish(204).await;
+        let done = gate.admit(&headers, SW_BODY).await.unwrap();
+        assert!(done.acknowledge_only());
+        assert!(done.delivery().is_redelivery());
         // Keys are namespaced, so a status-webhook key cannot collide.
         assert_eq!(replay::key(SW_ID), format!("webhook:{SW_ID}"));
-        let shared = Arc::new(MemoryDedupe::default());
-        assert_eq!(
-            replay::begin(&shared, "x").await.unwrap(),
-            DeliveryState::New
-        );
-        assert_eq!(
-            replay::begin(&*shared, "x").await.unwrap(),
-            DeliveryState::Duplicate
-        );
     });
 }
 

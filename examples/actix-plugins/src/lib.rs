@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use actix_web::web;
 use claimkit::signature::{HmacScheme, HmacVerifier, StandardWebhooks, WebhookGate};
-use claimkit::store::{MemoryClaimNumbers, MemoryClaimTokens, MemoryDedupe};
+use claimkit::store::MemoryStore;
 use claimkit::{PluginConfig, Secret, Secrets};
 use claimkit_actix::{plugin, signed_webhook, webhook};
 
@@ -30,12 +30,8 @@ pub use status_hook::status_hook;
 pub struct AppState {
     /// The accepted secrets and body limit.
     pub plugin: PluginConfig,
-    /// Tokens issued per claim attempt.
-    pub tokens: Arc<MemoryClaimTokens>,
-    /// Claim numbers reserved per claim attempt.
-    pub numbers: Arc<MemoryClaimNumbers>,
-    /// Status webhooks already acted on.
-    pub seen: Arc<MemoryDedupe>,
+    /// Claim numbers, tokens and deliveries.
+    pub store: Arc<MemoryStore>,
     /// The claimr webhook's signature check and seen deliveries.
     pub claimr: Arc<WebhookGate<HmacVerifier>>,
     /// The Standard Webhooks route's signature check and seen deliveries.
@@ -80,23 +76,23 @@ pub fn app(
     plugin_config: PluginConfig,
     webhooks: WebhookSecrets,
 ) -> Result<impl Fn(&mut web::ServiceConfig) + Clone + Send, claimkit::Error> {
+    let store = Arc::new(MemoryStore::default());
     let state = AppState {
         plugin: plugin_config,
-        tokens: Arc::default(),
-        numbers: Arc::default(),
-        seen: Arc::default(),
-        claimr: Arc::new(WebhookGate::new(HmacVerifier::new(
-            HmacScheme::claimr(),
-            webhooks.claimr,
-        )?)),
-        standard: Arc::new(WebhookGate::new(StandardWebhooks::new(webhooks.standard)?)),
+        claimr: Arc::new(
+            WebhookGate::new(HmacVerifier::new(HmacScheme::claimr(), webhooks.claimr)?)
+                .with_deliveries(store.clone()),
+        ),
+        standard: Arc::new(
+            WebhookGate::new(StandardWebhooks::new(webhooks.standard)?)
+                .with_deliveries(store.clone()),
+        ),
+        store,
     };
     Ok(move |routes: &mut web::ServiceConfig| {
         routes
             .app_data(state.plugin.clone())
-            .app_data(web::Data::from(state.tokens.clone()))
-            .app_data(web::Data::from(state.numbers.clone()))
-            .app_data(web::Data::from(state.seen.clone()))
+            .app_data(web::Data::from(state.store.clone()))
             .app_data(web::Data::from(state.claimr.clone()))
             .service(plugin("/plugins/stateless", stateless))
             .service(plugin("/plugins/claim-token", claim_token))

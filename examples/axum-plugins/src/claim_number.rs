@@ -1,16 +1,17 @@
 use std::sync::Arc;
 
 use axum::extract::State;
-use claimkit::store::{self, MemoryClaimNumbers};
+use claimkit::store::{self, MemoryStore};
 use claimkit::{Error, Preset};
 use claimkit_axum::Plugin;
 
-/// The `ClaimNumbers` preset: executing attempts reserve the lowest free
-/// number, simulations see the number they would get, `success` webhooks
-/// confirm it and `failure` webhooks release it (answering `{}`).
+/// The `ClaimNumbers` preset: each claim numbers on its own; executing
+/// attempts reserve the lowest free number below the claim's `maxUses`,
+/// simulations see the number they would get, `success` webhooks confirm it
+/// and `failure` webhooks release it (answering `{}`).
 pub async fn claim_number(
-    State(numbers): State<Arc<MemoryClaimNumbers>>,
+    State(store): State<Arc<MemoryStore>>,
     request: Plugin,
 ) -> Result<Preset, Error> {
-    store::claim_number(&numbers, request.context()).await
+    store::claim_number(&store, request.context()).await
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use axum::Router;
 use claimkit::signature::{HmacScheme, HmacVerifier, StandardWebhooks, WebhookGate};
-use claimkit::store::{MemoryClaimNumbers, MemoryClaimTokens, MemoryDedupe};
+use claimkit::store::MemoryStore;
 use claimkit::{PluginConfig, Secret, Secrets};
 use claimkit_axum::{plugin, signed_webhook, webhook};
 
@@ -30,12 +30,8 @@ pub use status_hook::status_hook;
 pub struct AppState {
     /// The accepted secrets and body limit.
     pub plugin: PluginConfig,
-    /// Tokens issued per claim attempt.
-    pub tokens: Arc<MemoryClaimTokens>,
-    /// Claim numbers reserved per claim attempt.
-    pub numbers: Arc<MemoryClaimNumbers>,
-    /// Status webhooks already acted on.
-    pub seen: Arc<MemoryDedupe>,
+    /// Claim numbers, tokens and deliveries.
+    pub store: Arc<MemoryStore>,
     /// The claimr webhook's signature check and seen deliveries.
     pub claimr: Arc<WebhookGate<HmacVerifier>>,
 }
@@ -59,13 +55,14 @@ pub fn app(
     plugin_config: PluginConfig,
     webhooks: WebhookSecrets,
 ) -> Result<Router, claimkit::Error> {
-    let claimr = WebhookGate::new(HmacVerifier::new(HmacScheme::claimr(), webhooks.claimr)?);
-    let standard = WebhookGate::new(StandardWebhooks::new(webhooks.standard)?);
+    let store = Arc::new(MemoryStore::default());
+    let claimr = WebhookGate::new(HmacVerifier::new(HmacScheme::claimr(), webhooks.claimr)?)
+        .with_deliveries(store.clone());
+    let standard =
+        WebhookGate::new(StandardWebhooks::new(webhooks.standard)?).with_deliveries(store.clone());
     let state = AppState {
         plugin: plugin_config,
-        tokens: Arc::default(),
-        numbers: Arc::default(),
-        seen: Arc::default(),
+        store,
         claimr: Arc::new(claimr),
     };
     Ok(Router::new()

@@ -10,10 +10,10 @@ use actix_web::error::InternalError;
 use actix_web::http::header::CONTENT_LENGTH;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest, Responder};
 use claimkit::signature::{Delivery, HmacVerifier, Verifier, WebhookGate};
-use claimkit::store::{Dedupe, MemoryDedupe};
+use claimkit::store::{Deliveries, MemoryStore};
 use claimkit::{Error, ErrorKind, Stateless};
 
-use super::HttpHeaders;
+use super::{spawn, HttpHeaders};
 use crate::extract::read_body;
 
 /// Verifies a signed webhook, then extracts `T` (such as
@@ -47,7 +47,7 @@ use crate::extract::read_body;
 /// # Ok::<(), claimkit::Error>(())
 /// ```
 #[derive(Debug)]
-pub struct Signed<T, V = HmacVerifier, D = MemoryDedupe> {
+pub struct Signed<T, V = HmacVerifier, D = MemoryStore> {
     inner: T,
     delivery: Delivery,
     _gate: PhantomData<fn() -> (V, D)>,
@@ -83,7 +83,7 @@ where
     T: FromRequest + 'static,
     T::Error: Into<actix_web::Error>,
     V: Verifier,
-    D: Dedupe + 'static,
+    D: Deliveries + 'static,
 {
     type Error = actix_web::Error;
     type Future = Pin<Box<dyn Future<Output = Result<Self, actix_web::Error>>>>;
@@ -117,17 +117,25 @@ where
                 let answer = Stateless.respond_to(&request).map_into_boxed_body();
                 return Err(InternalError::from_response("redelivery acknowledged", answer).into());
             }
+            // The handler's answer is out of sight: the delivery is done
+            // once it is extracted, and freed when the inner extractor
+            // refuses it.
+            let running = gate.running(&admission, spawn);
             let delivery = admission.into_delivery();
             request.extensions_mut().insert(delivery.clone());
             match T::from_request(&request, &mut Payload::from(body)).await {
-                Ok(inner) => Ok(Self {
-                    inner,
-                    delivery,
-                    _gate: PhantomData,
-                }),
+                Ok(inner) => {
+                    running.finish(200).await;
+                    Ok(Self {
+                        inner,
+                        delivery,
+                        _gate: PhantomData,
+                    })
+                }
                 Err(err) => {
                     let err: actix_web::Error = err.into();
-                    gate.finish(&delivery, err.as_response_error().status_code().as_u16())
+                    running
+                        .finish(err.as_response_error().status_code().as_u16())
                         .await;
                     Err(err)
                 }

@@ -11,7 +11,7 @@ use actix_web::dev::{forward_ready, Payload, Service, ServiceRequest, ServiceRes
 use actix_web::http::header::CONTENT_LENGTH;
 use actix_web::{HttpMessage, Responder, ResponseError};
 use claimkit::signature::{Verifier, WebhookGate};
-use claimkit::store::{Dedupe, MemoryDedupe};
+use claimkit::store::{Deliveries, MemoryStore};
 use claimkit::{Error, Stateless};
 use tracing::Instrument;
 
@@ -58,7 +58,7 @@ use crate::extract::read_body;
 /// # Ok::<(), claimkit::Error>(())
 /// ```
 #[derive(Debug)]
-pub struct Signature<V, D = MemoryDedupe> {
+pub struct Signature<V, D = MemoryStore> {
     gate: Arc<WebhookGate<V, D>>,
 }
 
@@ -82,7 +82,7 @@ where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
     B: 'static,
     V: Verifier,
-    D: Dedupe + 'static,
+    D: Deliveries + 'static,
 {
     type Response = ServiceResponse<EitherBody<B>>;
     type Error = actix_web::Error;
@@ -100,7 +100,7 @@ where
 
 /// The service made by [`Signature`].
 #[derive(Debug)]
-pub struct SignatureMiddleware<S, V, D = MemoryDedupe> {
+pub struct SignatureMiddleware<S, V, D = MemoryStore> {
     service: Rc<S>,
     gate: Arc<WebhookGate<V, D>>,
 }
@@ -110,7 +110,7 @@ where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
     B: 'static,
     V: Verifier,
-    D: Dedupe + 'static,
+    D: Deliveries + 'static,
 {
     type Response = ServiceResponse<EitherBody<B>>;
     type Error = actix_web::Error;
@@ -143,12 +143,12 @@ where
                         Ok(ServiceResponse::new(http, answer).map_into_right_body())
                     }
                     Ok((admission, body)) => {
+                        let running = gate.running(&admission, spawn);
                         let delivery = admission.into_delivery();
                         http.extensions_mut().insert(delivery.clone());
                         let request = ServiceRequest::from_parts(http, Payload::from(body));
                         // Dropped unfinished (a panic, a deadline), the
                         // guard forgets the delivery so its retry runs.
-                        let running = gate.running(&delivery, spawn);
                         let result = service.call(request).await;
                         // An inner middleware's error is answered by actix-web
                         // later, with its own status: a failure all the same.

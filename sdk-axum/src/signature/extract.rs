@@ -8,10 +8,10 @@ use axum::extract::{FromRef, FromRequest, Request};
 use axum::http::header::CONTENT_LENGTH;
 use axum::response::{IntoResponse, Response};
 use claimkit::signature::{Delivery, HmacVerifier, Verifier, WebhookGate};
-use claimkit::store::{Dedupe, MemoryDedupe};
+use claimkit::store::{Deliveries, MemoryStore};
 use claimkit::{Error, Stateless};
 
-use super::HttpHeaders;
+use super::{spawn, HttpHeaders};
 use crate::extract::read_body;
 
 /// Verifies a signed webhook, then extracts `T` (such as `Json<Event>`)
@@ -47,7 +47,7 @@ use crate::extract::read_body;
 /// # Ok::<(), claimkit::Error>(())
 /// ```
 #[derive(Debug)]
-pub struct Signed<T, V = HmacVerifier, D = MemoryDedupe> {
+pub struct Signed<T, V = HmacVerifier, D = MemoryStore> {
     inner: T,
     delivery: Delivery,
     _gate: std::marker::PhantomData<fn() -> (V, D)>,
@@ -81,9 +81,9 @@ impl<T, V, D> DerefMut for Signed<T, V, D> {
 impl<S, T, V, D> FromRequest<S> for Signed<T, V, D>
 where
     S: Send + Sync,
-    T: FromRequest<S>,
+    T: FromRequest<S> + Send,
     V: Verifier,
-    D: Dedupe + 'static,
+    D: Deliveries + 'static,
     Arc<WebhookGate<V, D>>: FromRef<S>,
 {
     type Rejection = Response;
@@ -108,20 +108,27 @@ where
         if admission.acknowledge_only() {
             return Err(Stateless.into_response());
         }
+        // The handler's answer is out of sight: the delivery is done once
+        // it is extracted, and freed when the inner extractor refuses it.
+        let running = gate.running(&admission, spawn);
         let delivery = admission.into_delivery();
         parts.extensions.insert(delivery.clone());
-        let rejection =
-            match T::from_request(Request::from_parts(parts, Body::from(body)), state).await {
-                Ok(inner) => {
-                    return Ok(Self {
-                        inner,
-                        delivery,
-                        _gate: std::marker::PhantomData,
-                    })
-                }
-                Err(rejection) => rejection.into_response(),
-            };
-        gate.finish(&delivery, rejection.status().as_u16()).await;
-        Err(rejection)
+        let extracted = T::from_request(Request::from_parts(parts, Body::from(body)), state)
+            .await
+            .map_err(IntoResponse::into_response);
+        match extracted {
+            Ok(inner) => {
+                running.finish(200).await;
+                Ok(Self {
+                    inner,
+                    delivery,
+                    _gate: std::marker::PhantomData,
+                })
+            }
+            Err(rejection) => {
+                running.finish(rejection.status().as_u16()).await;
+                Err(rejection)
+            }
+        }
     }
 }

@@ -11,7 +11,7 @@ use axum::extract::Request;
 use axum::http::header::CONTENT_LENGTH;
 use axum::response::{IntoResponse, Response};
 use claimkit::signature::{Verifier, WebhookGate};
-use claimkit::store::{Dedupe, MemoryDedupe};
+use claimkit::store::{Deliveries, MemoryStore};
 use claimkit::{Error, Stateless};
 use tower::{Layer, Service};
 use tracing::Instrument;
@@ -53,7 +53,7 @@ use crate::extract::read_body;
 /// # Ok::<(), claimkit::Error>(())
 /// ```
 #[derive(Debug)]
-pub struct SignatureLayer<V, D = MemoryDedupe> {
+pub struct SignatureLayer<V, D = MemoryStore> {
     gate: Arc<WebhookGate<V, D>>,
 }
 
@@ -85,7 +85,7 @@ impl<S, V, D> Layer<S> for SignatureLayer<V, D> {
 
 /// The service made by [`SignatureLayer`].
 #[derive(Debug)]
-pub struct SignatureService<S, V, D = MemoryDedupe> {
+pub struct SignatureService<S, V, D = MemoryStore> {
     inner: S,
     gate: Arc<WebhookGate<V, D>>,
 }
@@ -104,7 +104,7 @@ where
     S: Service<Request, Response = Response> + Clone + Send + 'static,
     S::Future: Send + 'static,
     V: Verifier,
-    D: Dedupe + 'static,
+    D: Deliveries + 'static,
 {
     type Response = Response;
     type Error = S::Error;
@@ -138,12 +138,12 @@ where
                     }
                     Ok((admission, _)) if admission.acknowledge_only() => Stateless.into_response(),
                     Ok((admission, body)) => {
+                        let running = gate.running(&admission, spawn);
                         let delivery = admission.into_delivery();
                         let mut request = Request::from_parts(parts, Body::from(body));
                         request.extensions_mut().insert(delivery.clone());
                         // Dropped unfinished (a panic, a deadline), the
                         // guard forgets the delivery so its retry runs.
-                        let running = gate.running(&delivery, spawn);
                         let response = inner.call(request).await?;
                         running.finish(response.status().as_u16()).await;
                         response

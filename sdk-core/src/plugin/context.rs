@@ -242,7 +242,7 @@ impl Context {
     /// The key that identifies this status webhook among its retries:
     /// `"{attempt id}:{status}"`. `None` unless this is a status webhook with
     /// an attempt id, outside a simulation; use it with a
-    /// [`Dedupe`](crate::store::Dedupe) store so that a post-claim action runs
+    /// [`Deliveries`](crate::store::Deliveries) store so that a post-claim action runs
     /// once.
     ///
     /// ```

@@ -6,11 +6,10 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use super::replay::{self, DeliveryState};
-use super::{Delivery, Headers, Verifier};
+use super::{replay, Delivery, Headers, Verifier};
 use crate::config::check_content_length;
-use crate::store::{Dedupe, MemoryDedupe};
-use crate::Error;
+use crate::store::{Begun, Deliveries, DeliveryTerms, Lease, MemoryStore};
+use crate::{Error, ErrorKind};
 
 /// The default body limit of a webhook endpoint: 1 MiB.
 pub const DEFAULT_WEBHOOK_BODY_LIMIT: usize = 1024 * 1024;
@@ -18,8 +17,10 @@ pub const DEFAULT_WEBHOOK_BODY_LIMIT: usize = 1024 * 1024;
 /// What to do with a delivery whose id was seen before.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Redeliveries {
-    /// Answer `200 {}` at once, without running the handler again (the
-    /// default): the sender stops retrying, and the work is done once.
+    /// Answer `200 {}` at once for a delivery that is done, without running
+    /// the handler again (the default): the sender stops retrying, and the
+    /// work is done once. A delivery still in flight is answered `409`, so
+    /// that the sender retries later.
     #[default]
     Acknowledge,
     /// Run the handler, with [`Delivery::is_redelivery`] set.
@@ -28,8 +29,8 @@ pub enum Redeliveries {
 
 /// The checks a signed-webhook endpoint makes before its handler runs,
 /// without a web framework: the declared length against the limit, the
-/// signature (with any [`Verifier`]), and whether the delivery was seen
-/// before (with a [`Dedupe`] store).
+/// signature (with any [`Verifier`]), and whether the delivery is new, in
+/// flight or done (with a [`Deliveries`] store).
 ///
 /// The axum layer and extractor and the actix middleware and extractor all
 /// drive one of these, so they behave the same.
@@ -49,6 +50,8 @@ pub enum Redeliveries {
 /// let first = gate.admit(&headers, body).await?;
 /// assert_eq!(first.delivery().id(), Some("72d3162e-cc78-11e3-81ab-4c9367dc0958"));
 /// assert!(!first.acknowledge_only());
+/// // The handler ran and answered 200.
+/// gate.running(&first, |_| {}).finish(200).await;
 ///
 /// // The sender retries: the same delivery is acknowledged, not run again.
 /// let retry = gate.admit(&headers, body).await?;
@@ -57,41 +60,51 @@ pub enum Redeliveries {
 /// # }).unwrap();
 /// ```
 #[derive(Debug)]
-pub struct WebhookGate<V, D = MemoryDedupe> {
+pub struct WebhookGate<V, D = MemoryStore> {
     verifier: V,
-    dedupe: Option<Arc<D>>,
+    deliveries: Option<Arc<D>>,
+    terms: DeliveryTerms,
     body_limit: usize,
     redeliveries: Redeliveries,
 }
 
 impl<V: Verifier> WebhookGate<V> {
-    /// A gate for `verifier`, remembering delivery ids in memory
-    /// ([`MemoryDedupe`]), with a 1 MiB body limit.
+    /// A gate for `verifier`, keeping delivery ids in this process's memory
+    /// ([`MemoryStore`]: lost on a restart), with a 1 MiB body limit.
     pub fn new(verifier: V) -> Self {
         Self {
             verifier,
-            dedupe: Some(Arc::new(MemoryDedupe::default())),
+            deliveries: Some(Arc::new(MemoryStore::default())),
+            terms: DeliveryTerms::default(),
             body_limit: DEFAULT_WEBHOOK_BODY_LIMIT,
             redeliveries: Redeliveries::default(),
         }
     }
 }
 
-impl<V: Verifier, D: Dedupe> WebhookGate<V, D> {
-    /// Remembers delivery ids in `dedupe` (a shared store, when the endpoint
-    /// runs on several machines).
-    pub fn with_dedupe<E: Dedupe>(self, dedupe: Arc<E>) -> WebhookGate<V, E> {
+impl<V: Verifier, D: Deliveries> WebhookGate<V, D> {
+    /// Keeps delivery ids in `deliveries` (a durable or shared store, so
+    /// that a restart or another replica still recognises them).
+    pub fn with_deliveries<E: Deliveries>(self, deliveries: Arc<E>) -> WebhookGate<V, E> {
         WebhookGate {
             verifier: self.verifier,
-            dedupe: Some(dedupe),
+            deliveries: Some(deliveries),
+            terms: self.terms,
             body_limit: self.body_limit,
             redeliveries: self.redeliveries,
         }
     }
 
-    /// Remembers no delivery ids: every verified delivery runs the handler.
-    pub fn without_dedupe(mut self) -> Self {
-        self.dedupe = None;
+    /// Keeps no delivery ids: every verified delivery runs the handler.
+    pub fn without_deliveries(mut self) -> Self {
+        self.deliveries = None;
+        self
+    }
+
+    /// Sets how long a handler's lease lasts and how long a done delivery
+    /// is remembered.
+    pub fn with_terms(mut self, terms: DeliveryTerms) -> Self {
+        self.terms = terms;
         self
     }
 
@@ -147,45 +160,55 @@ impl<V: Verifier, D: Dedupe> WebhookGate<V, D> {
         if let Some(id) = delivery.id() {
             tracing::Span::current().record("webhook_id", id);
         }
-        let state = match &self.dedupe {
-            Some(dedupe) => replay::begin(&**dedupe, delivery.id()).await?,
-            None => DeliveryState::New,
+        let (Some(deliveries), Some(id)) = (&self.deliveries, delivery.id()) else {
+            // Nothing to recognise it by, or nowhere to keep it: new.
+            return Ok(Admission {
+                delivery,
+                lease: None,
+                acknowledge_only: false,
+            });
         };
-        if state.is_duplicate() {
-            delivery.mark_redelivery();
-        }
-        let acknowledge_only =
-            state.is_duplicate() && self.redeliveries == Redeliveries::Acknowledge;
-        if acknowledge_only {
-            tracing::info!(
-                webhook_id = delivery.id(),
-                "redelivery acknowledged without running the handler"
-            );
-        }
+        let lease = match deliveries.begin(&replay::key(id), &self.terms).await? {
+            Begun::Leased(lease) => Some(lease),
+            Begun::Done | Begun::InFlight if self.redeliveries == Redeliveries::Forward => {
+                delivery.mark_redelivery();
+                None
+            }
+            Begun::Done => {
+                delivery.mark_redelivery();
+                tracing::info!(
+                    webhook_id = delivery.id(),
+                    "redelivery acknowledged without running the handler"
+                );
+                return Ok(Admission {
+                    delivery,
+                    lease: None,
+                    acknowledge_only: true,
+                });
+            }
+            Begun::InFlight => {
+                tracing::info!(
+                    webhook_id = delivery.id(),
+                    "redelivery while the first is in flight; the sender is asked to retry"
+                );
+                return Err(Error::new(ErrorKind::InProgress));
+            }
+        };
         Ok(Admission {
             delivery,
-            acknowledge_only,
+            lease,
+            acknowledge_only: false,
         })
     }
 
-    /// Tells the gate how the handler answered. A delivery whose handler did
-    /// not succeed (a status outside `200..=299`) is forgotten, so that the
-    /// sender's retry runs the handler again.
-    pub async fn finish(&self, delivery: &Delivery, status: u16) {
-        if succeeded(status) || delivery.is_redelivery() {
-            return;
-        }
-        if let (Some(dedupe), Some(id)) = (&self.dedupe, delivery.id()) {
-            forget(&**dedupe, id).await;
-        }
-    }
-
-    /// Marks the handler of an admitted `delivery` as running, for a caller
-    /// that may not see it end: a handler that panics, or whose future is
-    /// dropped at a deadline or when the connection closes, never reports
-    /// its status. Report it with [`Running::finish`]; if the guard is
-    /// dropped first, the delivery is forgotten all the same, by a task
-    /// handed to `spawn`, so that the sender's retry runs the handler.
+    /// Marks the handler of an admitted delivery as running under its lease.
+    /// Report how the handler answered with [`Running::finish`]: a success
+    /// marks the delivery done, anything else frees it for the sender's
+    /// retry. A handler that panics, or whose future is dropped at a
+    /// deadline or when the connection closes, never reports: if the guard
+    /// is dropped first, the delivery is freed all the same, by a task
+    /// handed to `spawn` (and, should the process die first, its lease
+    /// expires by itself).
     ///
     /// `spawn` runs a future on the caller's runtime (the core has none).
     ///
@@ -202,7 +225,7 @@ impl<V: Verifier, D: Dedupe> WebhookGate<V, D> {
     /// let spawn: claimkit::signature::Spawn = |task| {
     ///     std::thread::spawn(|| futures_executor::block_on(task)).join().unwrap()
     /// };
-    /// let running = gate.running(admitted.delivery(), spawn);
+    /// let running = gate.running(&admitted, spawn);
     /// drop(running); // the handler never finished
     ///
     /// // The sender's retry runs the handler again.
@@ -211,14 +234,17 @@ impl<V: Verifier, D: Dedupe> WebhookGate<V, D> {
     /// # }).unwrap();
     /// ```
     #[must_use = "dropping the guard at once forgets the delivery"]
-    pub fn running(&self, delivery: &Delivery, spawn: Spawn) -> Running<D> {
-        let forget = match (&self.dedupe, delivery.id()) {
-            (Some(dedupe), Some(id)) if !delivery.is_redelivery() => {
-                Some((Arc::clone(dedupe), id.to_owned()))
-            }
+    pub fn running(&self, admission: &Admission, spawn: Spawn) -> Running<D> {
+        let held = match (&self.deliveries, admission.delivery.id(), &admission.lease) {
+            (Some(deliveries), Some(id), Some(lease)) => Some(Held {
+                deliveries: Arc::clone(deliveries),
+                key: replay::key(id),
+                lease: lease.clone(),
+                terms: self.terms,
+            }),
             _ => None,
         };
-        Running { forget, spawn }
+        Running { held, spawn }
     }
 }
 
@@ -227,46 +253,62 @@ impl<V: Verifier, D: Dedupe> WebhookGate<V, D> {
 /// runtime).
 pub type Spawn = fn(Pin<Box<dyn Future<Output = ()> + Send>>);
 
-/// The handler of an admitted delivery, running (see
+/// The handler of an admitted delivery, running under its lease (see
 /// [`WebhookGate::running`]). Dropped before [`finish`](Self::finish), it
-/// forgets the delivery, so that the retry runs the handler again.
+/// frees the delivery, so that the retry runs the handler again.
 #[must_use = "dropping the guard at once forgets the delivery"]
-pub struct Running<D: Dedupe + 'static> {
-    forget: Option<(Arc<D>, String)>,
+pub struct Running<D: Deliveries + 'static> {
+    held: Option<Held<D>>,
     spawn: Spawn,
 }
 
-impl<D: Dedupe + 'static> Running<D> {
-    /// Reports how the handler answered: a delivery whose handler did not
-    /// succeed (a status outside `200..=299`) is forgotten, so that the
-    /// sender's retry runs the handler again.
+struct Held<D> {
+    deliveries: Arc<D>,
+    key: String,
+    lease: Lease,
+    terms: DeliveryTerms,
+}
+
+impl<D: Deliveries + 'static> Running<D> {
+    /// Reports how the handler answered: a success (a status in
+    /// `200..=299`) marks the delivery done, so that its redeliveries are
+    /// acknowledged; anything else frees it, so that the sender's retry
+    /// runs the handler again. A store error is logged.
     pub async fn finish(mut self, status: u16) {
-        let Some((dedupe, id)) = self.forget.take() else {
+        let Some(held) = self.held.take() else {
             return;
         };
-        if !succeeded(status) {
-            forget(&*dedupe, &id).await;
-        }
+        let outcome = if succeeded(status) {
+            held.deliveries
+                .complete(&held.key, &held.lease, &held.terms)
+                .await
+        } else {
+            held.deliveries.abandon(&held.key, &held.lease).await
+        };
+        report(&held.key, succeeded(status), outcome);
     }
 }
 
-impl<D: Dedupe + 'static> Drop for Running<D> {
+impl<D: Deliveries + 'static> Drop for Running<D> {
     fn drop(&mut self) {
-        let Some((dedupe, id)) = self.forget.take() else {
+        let Some(held) = self.held.take() else {
             return;
         };
         tracing::warn!(
-            webhook_id = %id,
-            "the webhook handler did not finish; the delivery is forgotten so that its retry runs"
+            webhook_id = %held.key.trim_start_matches(replay::KEY_PREFIX),
+            "the webhook handler did not finish; the delivery is freed so that its retry runs"
         );
-        (self.spawn)(Box::pin(async move { forget(&*dedupe, &id).await }));
+        (self.spawn)(Box::pin(async move {
+            let outcome = held.deliveries.abandon(&held.key, &held.lease).await;
+            report(&held.key, false, outcome);
+        }));
     }
 }
 
-impl<D: Dedupe + 'static> fmt::Debug for Running<D> {
+impl<D: Deliveries + 'static> fmt::Debug for Running<D> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Running")
-            .field("webhook_id", &self.forget.as_ref().map(|(_, id)| id))
+            .field("webhook_key", &self.held.as_ref().map(|held| &held.key))
             .finish_non_exhaustive()
     }
 }
@@ -276,11 +318,22 @@ fn succeeded(status: u16) -> bool {
     (200..300).contains(&status)
 }
 
-/// Forgets a delivery whose handler did not succeed; a store error is
-/// logged, for the retry will then be acknowledged without running.
-async fn forget<D: Dedupe + ?Sized>(dedupe: &D, id: &str) {
-    if let Err(err) = replay::abandon(dedupe, id).await {
-        tracing::error!(error = %err, webhook_id = id, "could not forget a failed delivery; its retry will be acknowledged");
+/// Logs what recording a handler's outcome did, when it did not go as
+/// planned.
+fn report(key: &str, done: bool, outcome: Result<bool, Error>) {
+    let id = key.trim_start_matches(replay::KEY_PREFIX);
+    match outcome {
+        Ok(true) => {}
+        Ok(false) => tracing::warn!(
+            webhook_id = id,
+            "the delivery's lease expired before its handler finished"
+        ),
+        Err(err) if done => {
+            tracing::error!(error = %err, webhook_id = id, "could not mark a delivery done; its lease expires and a retry runs the handler again")
+        }
+        Err(err) => {
+            tracing::error!(error = %err, webhook_id = id, "could not free a failed delivery; its lease expires before a retry runs it")
+        }
     }
 }
 
@@ -288,6 +341,7 @@ async fn forget<D: Dedupe + ?Sized>(dedupe: &D, id: &str) {
 #[derive(Debug, Clone)]
 pub struct Admission {
     delivery: Delivery,
+    lease: Option<Lease>,
     acknowledge_only: bool,
 }
 
@@ -303,7 +357,7 @@ impl Admission {
     }
 
     /// Whether to answer `200 {}` without running the handler: the delivery
-    /// was seen before and redeliveries are acknowledged.
+    /// is done and redeliveries are acknowledged.
     pub fn acknowledge_only(&self) -> bool {
         self.acknowledge_only
     }
@@ -323,6 +377,10 @@ mod tests {
         )
     }
 
+    /// Runs a spawned clean-up to its end on a thread of its own.
+    const SPAWN: Spawn = |task| std::thread::spawn(|| block_on(task)).join().unwrap();
+    const NEVER: Spawn = |_| unreachable!("finished, never spawned");
+
     #[test]
     fn a_failed_handler_lets_the_retry_through() {
         block_on(async {
@@ -331,18 +389,34 @@ mod tests {
             let headers = Signer::claimr("k").sign(body);
             let first = gate.admit(&headers, body).await.unwrap();
             assert!(!first.acknowledge_only());
-            gate.finish(first.delivery(), 500).await;
+            gate.running(&first, NEVER).finish(500).await;
             let retry = gate.admit(&headers, body).await.unwrap();
             assert!(
                 !retry.acknowledge_only(),
                 "the failed delivery is run again"
             );
-            gate.finish(retry.delivery(), 200).await;
+            gate.running(&retry, NEVER).finish(200).await;
             let again = gate.admit(&headers, body).await.unwrap();
             assert!(again.acknowledge_only());
             assert!(again.delivery().is_redelivery());
-            // Finishing a redelivery forgets nothing.
-            gate.finish(again.delivery(), 500).await;
+            // Finishing a redelivery changes nothing.
+            gate.running(&again, NEVER).finish(500).await;
+            assert!(gate.admit(&headers, body).await.unwrap().acknowledge_only());
+        });
+    }
+
+    #[test]
+    fn a_duplicate_in_flight_is_told_to_retry() {
+        block_on(async {
+            let gate = gate();
+            let body = br#"{"id":"d5"}"#;
+            let headers = Signer::claimr("k").sign(body);
+            let first = gate.admit(&headers, body).await.unwrap();
+            let running = gate.running(&first, NEVER);
+            let err = gate.admit(&headers, body).await.unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::InProgress);
+            assert_eq!(err.status(), 409);
+            running.finish(200).await;
             assert!(gate.admit(&headers, body).await.unwrap().acknowledge_only());
         });
     }
@@ -354,34 +428,40 @@ mod tests {
             let body = br#"{"id":"d3"}"#;
             let headers = Signer::claimr("k").sign(body);
             let first = gate.admit(&headers, body).await.unwrap();
-            let spawn: Spawn = |task| std::thread::spawn(|| block_on(task)).join().unwrap();
-            drop(gate.running(first.delivery(), spawn));
+            drop(gate.running(&first, SPAWN));
             let retry = gate.admit(&headers, body).await.unwrap();
             assert!(!retry.acknowledge_only(), "the dropped delivery runs again");
 
-            // Finished with success: remembered; finished with a failure: forgotten.
-            gate.running(retry.delivery(), |_| {
-                unreachable!("finished, never spawned")
-            })
-            .finish(200)
-            .await;
+            gate.running(&retry, NEVER).finish(200).await;
             let acknowledged = gate.admit(&headers, body).await.unwrap();
             assert!(acknowledged.acknowledge_only());
-            // A redelivery's guard forgets nothing, even dropped.
-            drop(gate.running(acknowledged.delivery(), |_| {
-                unreachable!("nothing to forget")
-            }));
+            // A redelivery's guard frees nothing, even dropped.
+            drop(gate.running(&acknowledged, |_| unreachable!("nothing to free")));
             assert!(gate.admit(&headers, body).await.unwrap().acknowledge_only());
 
             let body = br#"{"id":"d4"}"#;
             let headers = Signer::claimr("k").sign(body);
             let first = gate.admit(&headers, body).await.unwrap();
-            gate.running(first.delivery(), |_| {
-                unreachable!("finished, never spawned")
-            })
-            .finish(503)
-            .await;
+            gate.running(&first, NEVER).finish(503).await;
             assert!(!gate.admit(&headers, body).await.unwrap().acknowledge_only());
+        });
+    }
+
+    #[test]
+    fn a_lease_expires_by_itself() {
+        block_on(async {
+            let gate = gate().with_terms(DeliveryTerms {
+                lease: std::time::Duration::from_millis(20),
+                ..DeliveryTerms::default()
+            });
+            let body = br#"{"id":"d6"}"#;
+            let headers = Signer::claimr("k").sign(body);
+            let first = gate.admit(&headers, body).await.unwrap();
+            // The holder crashed: nothing reports, nothing is dropped.
+            std::mem::forget(gate.running(&first, NEVER));
+            std::thread::sleep(std::time::Duration::from_millis(30));
+            let retry = gate.admit(&headers, body).await.unwrap();
+            assert!(!retry.acknowledge_only());
         });
     }
 
@@ -391,12 +471,13 @@ mod tests {
             let body = br#"{"id":"d2"}"#;
             let headers = Signer::claimr("k").sign(body);
             let forward = gate().with_redeliveries(Redeliveries::Forward);
-            forward.admit(&headers, body).await.unwrap();
+            let first = forward.admit(&headers, body).await.unwrap();
+            forward.running(&first, NEVER).finish(200).await;
             let second = forward.admit(&headers, body).await.unwrap();
             assert!(!second.acknowledge_only());
             assert!(second.delivery().is_redelivery());
 
-            let untracked = gate().without_dedupe();
+            let untracked = gate().without_deliveries();
             untracked.admit(&headers, body).await.unwrap();
             let second = untracked.admit(&headers, body).await.unwrap();
             assert!(!second.acknowledge_only());
@@ -436,19 +517,21 @@ mod tests {
     #[test]
     fn a_shared_store_can_back_it() {
         block_on(async {
-            let store = Arc::new(MemoryDedupe::default());
+            let store = Arc::new(MemoryStore::default());
             let verifier = StandardWebhooks::new(
                 Secret::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap(),
             )
             .unwrap();
-            let a = WebhookGate::new(verifier.clone()).with_dedupe(store.clone());
-            let b = WebhookGate::new(verifier).with_dedupe(store);
+            let a = WebhookGate::new(verifier.clone()).with_deliveries(store.clone());
+            let b = WebhookGate::new(verifier).with_deliveries(store);
             let body = b"{}";
             let headers = Signer::standard("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
                 .unwrap()
                 .with_id("msg_1")
                 .sign(body);
-            assert!(!a.admit(&headers, body).await.unwrap().acknowledge_only());
+            let first = a.admit(&headers, body).await.unwrap();
+            assert!(!first.acknowledge_only());
+            a.running(&first, NEVER).finish(200).await;
             assert!(
                 b.admit(&headers, body).await.unwrap().acknowledge_only(),
                 "the second machine sees the first's delivery"

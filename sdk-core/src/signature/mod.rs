@@ -34,8 +34,8 @@
 //! does not match ([`InvalidSignature`]) or a timestamp outside the
 //! [`Tolerance`] ([`StaleTimestamp`]) answers `401`.
 //!
-//! A verified delivery can still be a retry or a replay: [`replay`] marks
-//! delivery ids as seen in a [`Dedupe`](crate::store::Dedupe) store.
+//! A verified delivery can still be a retry or a replay: [`replay`] keeps
+//! delivery ids in a [`Deliveries`](crate::store::Deliveries) store.
 //!
 //! What this module does **not** do: read the body (the adapters do, with a
 //! size limit), parse it (see [`claimr`](crate::claimr) for claimr's events),

@@ -1,20 +1,54 @@
-//! State a plugin keeps between calls: claim numbers, claim tokens, and
-//! deduplication of retried deliveries.
+//! State a plugin keeps between calls: claim numbers, claim tokens and
+//! deliveries of retried webhooks.
 //!
-//! Each concept is a small trait with an in-memory default, bounded and with
-//! expiry where entries can pile up. The traits' methods are `async`, so a
-//! shared store (Redis, a database) can back them when a plugin runs on
-//! several machines; the in-memory defaults never wait.
+//! # Design
 //!
-//! The functions [`claim_number`] and [`claim_token`] carry the protocol's
-//! rules (simulations change nothing, status webhooks confirm or release) so
-//! that a handler is one line.
+//! Each concept is one small trait whose methods return `impl Future + Send`:
+//!
+//! | trait | what it keeps | rules in this crate |
+//! |---|---|---|
+//! | [`ClaimNumbers`] | each claim's pool of 0-based numbers | [`claim_number`] |
+//! | [`ClaimTokens`] | one token per claim attempt | [`claim_token`] |
+//! | [`Deliveries`] | which deliveries are new, in flight or done | [`status_webhook`], the signature gate |
+//!
+//! The rules (what a simulation may touch, which status confirms or
+//! releases, what a duplicate in flight gets) live in this crate, once. A
+//! backend only makes each operation atomic on its engine, and every
+//! backend passes the one conformance suite
+//! (`claimkit::testing::conformance`, feature `testing`).
+//!
+//! [`MemoryStore`] implements every trait in this process's memory: for
+//! tests and single-process plugins that may lose their state on a restart.
+//! The `claimkit-store` crate has durable backends (SQLite, PostgreSQL,
+//! Redis) behind the same traits.
+//!
+//! # What every implementation guarantees
+//!
+//! - **Atomicity.** Each method is one atomic step on its store: two calls
+//!   racing on the same claim or key behave as if one ran first, across
+//!   threads, processes and machines sharing the store.
+//! - **Idempotency.** Asking again gives the same answer: a retried
+//!   attempt gets the number or token it has; confirming, releasing,
+//!   completing or abandoning twice changes nothing the second time.
+//! - **Expiry by one clock.** Reservations, leases and records expire by
+//!   the store's own clock (the database's or Redis' clock for shared
+//!   stores, this process's monotonic clock for [`MemoryStore`]), so that
+//!   replicas with skewed clocks agree. Everything that can pile up expires.
+//! - **Durability.** Once a method has returned `Ok`, what it recorded
+//!   survives a crash of the process (for [`MemoryStore`]: it does not).
+//! - **Failures are quick.** A store that cannot be reached fails with
+//!   [`ErrorKind::Unavailable`](crate::ErrorKind::Unavailable) (`503
+//!   {"message"}`) within a bounded time, never a hang, and never with a
+//!   connection string in its message.
 
 mod claim_numbers;
 mod claim_tokens;
-mod dedupe;
-mod expiry;
+mod deliveries;
+mod memory;
+mod status_webhook;
 
-pub use claim_numbers::{claim_number, ClaimNumbers, MemoryClaimNumbers};
-pub use claim_tokens::{claim_token, random_token, ClaimTokens, MemoryClaimTokens};
-pub use dedupe::{Dedupe, MemoryDedupe};
+pub use claim_numbers::{claim_number, claim_number_with, ClaimNumbers, ClaimPool, Numbering};
+pub use claim_tokens::{claim_token, random_token, ClaimTokens, DEFAULT_TOKEN_RETENTION};
+pub use deliveries::{Begun, Deliveries, DeliveryTerms, Lease};
+pub use memory::MemoryStore;
+pub use status_webhook::{status_webhook, LeasedDelivery};

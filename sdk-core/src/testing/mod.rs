@@ -3,6 +3,7 @@
 
 mod axios;
 mod call;
+pub mod conformance;
 mod sign;
 
 pub use axios::axios_query;

@@ -1,0 +1,448 @@
+//! Every store trait in this process's memory.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use super::{Begun, ClaimNumbers, ClaimPool, ClaimTokens, Deliveries, DeliveryTerms, Lease};
+use crate::{Error, ErrorKind};
+
+/// Every store trait ([`ClaimNumbers`], [`ClaimTokens`], [`Deliveries`]) in
+/// this process's memory, by this process's monotonic clock.
+///
+/// For tests and for a plugin that runs as one process and may lose its
+/// state: **nothing survives a restart**, and replicas do not share it. A
+/// claim number confirmed before a restart is handed out again after it.
+/// Use a durable store from `claimkit-store` in production.
+///
+/// Bounded: at most `capacity` entries (reservations, tokens and
+/// deliveries together) are kept besides confirmed numbers; past that, new
+/// entries fail with [`ErrorKind::Unavailable`] rather than forgetting one
+/// that is still needed. Expired entries make room.
+///
+/// ```
+/// use claimkit::store::{ClaimNumbers, ClaimPool, MemoryStore, Numbering};
+/// # futures_executor::block_on(async {
+/// let store = MemoryStore::default();
+/// let pool = ClaimPool { claim_id: "c1", limit: None, hold: Numbering::DEFAULT_HOLD };
+/// assert_eq!(store.reserve(&pool, "a").await?, 0);
+/// assert_eq!(store.reserve(&pool, "b").await?, 1);
+/// store.release("c1", "a").await?;
+/// assert_eq!(store.preview(&pool).await?, 0);
+/// assert_eq!(store.reserve(&pool, "c").await?, 0);
+/// # Ok::<(), claimkit::Error>(())
+/// # }).unwrap();
+/// ```
+#[derive(Debug)]
+pub struct MemoryStore {
+    capacity: usize,
+    state: Mutex<State>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    claims: HashMap<String, Claim>,
+    tokens: HashMap<String, (String, Instant)>,
+    deliveries: HashMap<String, Delivery>,
+    /// Every expiring entry, by deadline: what makes room.
+    deadlines: BTreeSet<(Instant, Entry)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Entry {
+    Reservation { claim: String, attempt: String },
+    Token(String),
+    Delivery(String),
+}
+
+#[derive(Debug, Default)]
+struct Claim {
+    /// The lowest number never handed out.
+    next: u64,
+    /// Numbers below `next` that are free again.
+    free: BTreeSet<u64>,
+    /// Attempt → its number, and the deadline of a pending reservation
+    /// (`None` once confirmed).
+    held: HashMap<String, (u64, Option<Instant>)>,
+}
+
+#[derive(Debug)]
+enum Delivery {
+    InFlight { token: String, until: Instant },
+    Done,
+}
+
+impl MemoryStore {
+    /// The default number of entries kept.
+    pub const DEFAULT_CAPACITY: usize = 100_000;
+
+    /// A store keeping at most `capacity` expiring entries.
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self {
+            capacity: capacity.max(1),
+            state: Mutex::new(State::default()),
+        }
+    }
+
+    /// How many tokens are remembered now.
+    pub fn tokens(&self) -> usize {
+        self.lock().tokens.len()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // Every method leaves the maps consistent before it can panic.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Expires what is due at `now`, and checks there is room for one more
+    /// entry.
+    fn make_room(&self, state: &mut State, now: Instant) -> Result<(), Error> {
+        state.expire(now);
+        if state.deadlines.len() >= self.capacity {
+            return Err(Error::with_message(
+                ErrorKind::Unavailable,
+                "the plugin's store is full; try again later",
+            ));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn reserve_at(
+        &self,
+        pool: &ClaimPool<'_>,
+        attempt: &str,
+        now: Instant,
+    ) -> Result<u64, Error> {
+        let mut state = self.lock();
+        state.expire(now);
+        if let Some(claim) = state.claims.get(pool.claim_id) {
+            if let Some(&(number, _)) = claim.held.get(attempt) {
+                return Ok(number);
+            }
+        }
+        self.make_room(&mut state, now)?;
+        let claim = state.claims.entry(pool.claim_id.to_owned()).or_default();
+        let number = claim.lowest_free(pool.limit)?;
+        if !claim.free.remove(&number) {
+            claim.next = number
+                .checked_add(1)
+                .ok_or(Error::new(ErrorKind::Exhausted))?;
+        }
+        let until = now + pool.hold;
+        claim.held.insert(attempt.to_owned(), (number, Some(until)));
+        state.deadlines.insert((
+            until,
+            Entry::Reservation {
+                claim: pool.claim_id.to_owned(),
+                attempt: attempt.to_owned(),
+            },
+        ));
+        Ok(number)
+    }
+
+    pub(crate) fn preview_at(&self, pool: &ClaimPool<'_>, now: Instant) -> Result<u64, Error> {
+        let mut state = self.lock();
+        state.expire(now);
+        match state.claims.get(pool.claim_id) {
+            Some(claim) => claim.lowest_free(pool.limit),
+            None => Claim::default().lowest_free(pool.limit),
+        }
+    }
+
+    fn settle(&self, claim_id: &str, attempt: &str, confirm: bool) {
+        let mut state = self.lock();
+        let State {
+            claims, deadlines, ..
+        } = &mut *state;
+        let Some(claim) = claims.get_mut(claim_id) else {
+            return;
+        };
+        let Some(&(number, Some(until))) = claim.held.get(attempt) else {
+            return; // unknown, or confirmed already
+        };
+        deadlines.remove(&(
+            until,
+            Entry::Reservation {
+                claim: claim_id.to_owned(),
+                attempt: attempt.to_owned(),
+            },
+        ));
+        if confirm {
+            claim.held.insert(attempt.to_owned(), (number, None));
+        } else {
+            claim.held.remove(attempt);
+            claim.free.insert(number);
+        }
+    }
+
+    pub(crate) fn issue_at(
+        &self,
+        attempt: &str,
+        retention: Duration,
+        now: Instant,
+    ) -> Result<String, Error> {
+        let mut state = self.lock();
+        state.expire(now);
+        if let Some((token, _)) = state.tokens.get(attempt) {
+            return Ok(token.clone());
+        }
+        self.make_room(&mut state, now)?;
+        let token = super::random_token();
+        let until = now + retention;
+        state
+            .tokens
+            .insert(attempt.to_owned(), (token.clone(), until));
+        state
+            .deadlines
+            .insert((until, Entry::Token(attempt.to_owned())));
+        Ok(token)
+    }
+
+    pub(crate) fn begin_at(
+        &self,
+        key: &str,
+        terms: &DeliveryTerms,
+        now: Instant,
+    ) -> Result<Begun, Error> {
+        let mut state = self.lock();
+        state.expire(now);
+        match state.deliveries.get(key) {
+            Some(Delivery::InFlight { .. }) => return Ok(Begun::InFlight),
+            Some(Delivery::Done) => return Ok(Begun::Done),
+            None => {}
+        }
+        self.make_room(&mut state, now)?;
+        let lease = Lease::random();
+        let until = now + terms.lease;
+        state.deliveries.insert(
+            key.to_owned(),
+            Delivery::InFlight {
+                token: lease.token().to_owned(),
+                until,
+            },
+        );
+        state
+            .deadlines
+            .insert((until, Entry::Delivery(key.to_owned())));
+        Ok(Begun::Leased(lease))
+    }
+
+    pub(crate) fn end_at(
+        &self,
+        key: &str,
+        lease: &Lease,
+        done: Option<&DeliveryTerms>,
+        now: Instant,
+    ) -> bool {
+        let mut state = self.lock();
+        state.expire(now);
+        let until = match state.deliveries.get(key) {
+            Some(Delivery::InFlight { token, until }) if token == lease.token() => *until,
+            _ => return false,
+        };
+        state
+            .deadlines
+            .remove(&(until, Entry::Delivery(key.to_owned())));
+        match done {
+            Some(terms) => {
+                let until = now + terms.retention;
+                state.deliveries.insert(key.to_owned(), Delivery::Done);
+                state
+                    .deadlines
+                    .insert((until, Entry::Delivery(key.to_owned())));
+            }
+            None => {
+                state.deliveries.remove(key);
+            }
+        }
+        true
+    }
+}
+
+impl State {
+    fn expire(&mut self, now: Instant) {
+        while let Some((deadline, _)) = self.deadlines.first() {
+            if *deadline > now {
+                break;
+            }
+            let Some((deadline, entry)) = self.deadlines.pop_first() else {
+                break;
+            };
+            match entry {
+                Entry::Reservation { claim, attempt } => {
+                    if let Some(pool) = self.claims.get_mut(&claim) {
+                        if let Some(&(number, Some(until))) = pool.held.get(&attempt) {
+                            if until == deadline {
+                                pool.held.remove(&attempt);
+                                pool.free.insert(number);
+                            }
+                        }
+                    }
+                }
+                Entry::Token(attempt) => {
+                    self.tokens.remove(&attempt);
+                }
+                Entry::Delivery(key) => {
+                    self.deliveries.remove(&key);
+                }
+            }
+        }
+    }
+}
+
+impl Claim {
+    fn lowest_free(&self, limit: Option<u64>) -> Result<u64, Error> {
+        let number = self.free.first().copied().unwrap_or(self.next);
+        match limit {
+            Some(limit) if number >= limit => Err(Error::new(ErrorKind::Exhausted)),
+            _ => Ok(number),
+        }
+    }
+}
+
+impl Default for MemoryStore {
+    fn default() -> Self {
+        Self::with_capacity(Self::DEFAULT_CAPACITY)
+    }
+}
+
+impl ClaimNumbers for MemoryStore {
+    async fn reserve(&self, pool: &ClaimPool<'_>, attempt_id: &str) -> Result<u64, Error> {
+        self.reserve_at(pool, attempt_id, Instant::now())
+    }
+
+    async fn preview(&self, pool: &ClaimPool<'_>) -> Result<u64, Error> {
+        self.preview_at(pool, Instant::now())
+    }
+
+    async fn confirm(&self, claim_id: &str, attempt_id: &str) -> Result<(), Error> {
+        self.settle(claim_id, attempt_id, true);
+        Ok(())
+    }
+
+    async fn release(&self, claim_id: &str, attempt_id: &str) -> Result<(), Error> {
+        self.settle(claim_id, attempt_id, false);
+        Ok(())
+    }
+}
+
+impl ClaimTokens for MemoryStore {
+    async fn issue(&self, attempt_id: &str, retention: Duration) -> Result<String, Error> {
+        self.issue_at(attempt_id, retention, Instant::now())
+    }
+}
+
+impl Deliveries for MemoryStore {
+    async fn begin(&self, key: &str, terms: &DeliveryTerms) -> Result<Begun, Error> {
+        self.begin_at(key, terms, Instant::now())
+    }
+
+    async fn complete(
+        &self,
+        key: &str,
+        lease: &Lease,
+        terms: &DeliveryTerms,
+    ) -> Result<bool, Error> {
+        Ok(self.end_at(key, lease, Some(terms), Instant::now()))
+    }
+
+    async fn abandon(&self, key: &str, lease: &Lease) -> Result<bool, Error> {
+        Ok(self.end_at(key, lease, None, Instant::now()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINUTE: Duration = Duration::from_secs(60);
+
+    fn pool(limit: Option<u64>) -> ClaimPool<'static> {
+        ClaimPool {
+            claim_id: "c",
+            limit,
+            hold: MINUTE,
+        }
+    }
+
+    #[test]
+    fn reservations_expire_into_the_free_set() {
+        let store = MemoryStore::default();
+        let t0 = Instant::now();
+        assert_eq!(store.reserve_at(&pool(None), "a", t0).unwrap(), 0);
+        assert_eq!(
+            store.reserve_at(&pool(None), "b", t0 + MINUTE / 2).unwrap(),
+            1
+        );
+        assert_eq!(
+            store
+                .preview_at(&pool(None), t0 + MINUTE - Duration::from_secs(1))
+                .unwrap(),
+            2
+        );
+        assert_eq!(store.preview_at(&pool(None), t0 + MINUTE).unwrap(), 0);
+        assert_eq!(store.reserve_at(&pool(None), "c", t0 + MINUTE).unwrap(), 0);
+        assert_eq!(store.reserve_at(&pool(None), "b", t0 + MINUTE).unwrap(), 1);
+    }
+
+    #[test]
+    fn a_full_store_is_unavailable_and_forgets_nothing() {
+        let store = MemoryStore::with_capacity(2);
+        let now = Instant::now();
+        store.reserve_at(&pool(None), "a", now).unwrap();
+        store.issue_at("t", MINUTE, now).unwrap();
+        let err = store.reserve_at(&pool(None), "b", now).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Unavailable);
+        assert_eq!(err.status(), 503);
+        assert_eq!(
+            store.reserve_at(&pool(None), "a", now).unwrap(),
+            0,
+            "known attempts still answer"
+        );
+        assert_eq!(
+            store
+                .begin_at("k", &DeliveryTerms::default(), now)
+                .unwrap_err()
+                .kind(),
+            ErrorKind::Unavailable
+        );
+        // Expired entries make room.
+        assert_eq!(store.reserve_at(&pool(None), "b", now + MINUTE).unwrap(), 0);
+    }
+
+    #[test]
+    fn leases_expire_and_are_fenced() {
+        let store = MemoryStore::default();
+        let terms = DeliveryTerms {
+            lease: MINUTE,
+            retention: 10 * MINUTE,
+        };
+        let t0 = Instant::now();
+        let Begun::Leased(first) = store.begin_at("k", &terms, t0).unwrap() else {
+            panic!("a new delivery is leased")
+        };
+        assert_eq!(store.begin_at("k", &terms, t0).unwrap(), Begun::InFlight);
+        let Begun::Leased(second) = store.begin_at("k", &terms, t0 + MINUTE).unwrap() else {
+            panic!("an expired lease frees itself")
+        };
+        assert!(
+            !store.end_at("k", &first, None, t0 + MINUTE),
+            "a stale holder frees nothing"
+        );
+        assert_eq!(
+            store.begin_at("k", &terms, t0 + MINUTE).unwrap(),
+            Begun::InFlight
+        );
+        assert!(store.end_at("k", &second, Some(&terms), t0 + MINUTE));
+        assert_eq!(
+            store.begin_at("k", &terms, t0 + 2 * MINUTE).unwrap(),
+            Begun::Done
+        );
+        assert!(matches!(
+            store.begin_at("k", &terms, t0 + 11 * MINUTE).unwrap(),
+            Begun::Leased(_)
+        ));
+    }
+}

@@ -1,0 +1,89 @@
+//! One store type for every backend, chosen by URL at run time.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use claimkit::store::{
+    Begun, ClaimNumbers, ClaimPool, ClaimTokens, Deliveries, DeliveryTerms, Lease, MemoryStore,
+};
+use claimkit::Error;
+
+/// A store of any backend, chosen by URL: what an application holds in its
+/// router's state. Cloning it is cheap and shares the store.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Store {
+    /// This process's memory: lost on a restart, not shared by replicas.
+    Memory(Arc<MemoryStore>),
+}
+
+impl Store {
+    /// Opens the store `url` names: `memory:`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidConfig`](claimkit::ErrorKind::InvalidConfig) for
+    /// a URL of no known backend, or of a backend whose feature is off;
+    /// [`ErrorKind::Unavailable`](claimkit::ErrorKind::Unavailable) when the
+    /// store cannot be reached. Messages never hold a password.
+    pub async fn connect(url: &str) -> Result<Self, Error> {
+        match url.split_once(':').map(|(scheme, _)| scheme) {
+            Some("memory") => Ok(Self::Memory(Arc::new(MemoryStore::default()))),
+            _ => Err(Error::with_message(
+                claimkit::ErrorKind::InvalidConfig,
+                "unknown store URL: expected memory:",
+            )),
+        }
+    }
+}
+
+/// Calls `$call` on the backend inside `$store`.
+macro_rules! each_backend {
+    ($store:expr, $backend:ident => $call:expr) => {
+        match $store {
+            Store::Memory($backend) => $call,
+        }
+    };
+}
+
+impl ClaimNumbers for Store {
+    async fn reserve(&self, pool: &ClaimPool<'_>, attempt_id: &str) -> Result<u64, Error> {
+        each_backend!(self, store => store.reserve(pool, attempt_id).await)
+    }
+
+    async fn preview(&self, pool: &ClaimPool<'_>) -> Result<u64, Error> {
+        each_backend!(self, store => store.preview(pool).await)
+    }
+
+    async fn confirm(&self, claim_id: &str, attempt_id: &str) -> Result<(), Error> {
+        each_backend!(self, store => store.confirm(claim_id, attempt_id).await)
+    }
+
+    async fn release(&self, claim_id: &str, attempt_id: &str) -> Result<(), Error> {
+        each_backend!(self, store => store.release(claim_id, attempt_id).await)
+    }
+}
+
+impl ClaimTokens for Store {
+    async fn issue(&self, attempt_id: &str, retention: Duration) -> Result<String, Error> {
+        each_backend!(self, store => store.issue(attempt_id, retention).await)
+    }
+}
+
+impl Deliveries for Store {
+    async fn begin(&self, key: &str, terms: &DeliveryTerms) -> Result<Begun, Error> {
+        each_backend!(self, store => store.begin(key, terms).await)
+    }
+
+    async fn complete(
+        &self,
+        key: &str,
+        lease: &Lease,
+        terms: &DeliveryTerms,
+    ) -> Result<bool, Error> {
+        each_backend!(self, store => store.complete(key, lease, terms).await)
+    }
+
+    async fn abandon(&self, key: &str, lease: &Lease) -> Result<bool, Error> {
+        each_backend!(self, store => store.abandon(key, lease).await)
+    }
+}

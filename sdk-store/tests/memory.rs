@@ -1,0 +1,38 @@
+//! The conformance suite through `Store`, on its memory backend.
+
+use std::time::Duration;
+
+use claimkit::testing::conformance::{self, Backend};
+use claimkit_store::Store;
+
+struct Memory;
+
+impl Backend for Memory {
+    type Store = Store;
+
+    async fn open(&self) -> Store {
+        Store::connect("memory:").await.unwrap()
+    }
+
+    async fn reopen(&self, _store: Store) -> Option<Store> {
+        None
+    }
+
+    async fn sleep(&self, duration: Duration) {
+        tokio::time::sleep(duration).await;
+    }
+}
+
+#[tokio::test]
+async fn the_memory_store_conforms() {
+    conformance::run(&Memory).await;
+}
+
+#[tokio::test]
+async fn unknown_urls_are_refused_without_echoing_them() {
+    let err = Store::connect("mysql://root:hunter2@db/app")
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), claimkit::ErrorKind::InvalidConfig);
+    assert!(!err.message().contains("hunter2"));
+}
