@@ -9,9 +9,9 @@ use actix_web::dev::Payload;
 use actix_web::error::InternalError;
 use actix_web::http::header::CONTENT_LENGTH;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest, Responder};
-use claimkit::signature::{Delivery, HmacVerifier, Verifier, WebhookGate};
+use claimkit::signature::{Delivery, HmacVerifier, Reception, Verifier, WebhookGate};
 use claimkit::store::{Deliveries, MemoryStore};
-use claimkit::{Error, ErrorKind, Stateless};
+use claimkit::{Error, ErrorKind};
 
 use super::{spawn, HttpHeaders};
 use crate::extract::read_body;
@@ -99,29 +99,25 @@ where
                 );
                 return Err(Error::new(ErrorKind::InvalidConfig).into());
             };
-            let admitted = async {
-                gate.check_length(request.headers().get(CONTENT_LENGTH).map(|v| v.as_bytes()))?;
-                let body = read_body(payload, gate.body_limit()).await?;
-                let admission = gate.admit(&HttpHeaders(request.headers()), &body).await?;
-                Ok::<_, Error>((admission, body))
-            }
-            .await;
-            let (admission, body) = match admitted {
-                Ok(admitted) => admitted,
-                Err(err) => {
-                    claimkit::trace::rejected(&err);
-                    return Err(err.into());
+            let length = request.headers().get(CONTENT_LENGTH).map(|v| v.as_bytes());
+            let read = |limit| read_body(payload, limit);
+            let reception = gate
+                .receive(length, &HttpHeaders(request.headers()), read, spawn)
+                .await;
+            let admitted = match reception {
+                Reception::Answer(Err(err)) => return Err(err.into()),
+                Reception::Answer(Ok(acknowledged)) => {
+                    let answer = acknowledged.respond_to(&request).map_into_boxed_body();
+                    return Err(
+                        InternalError::from_response("redelivery acknowledged", answer).into(),
+                    );
                 }
+                Reception::Run(admitted) => admitted,
             };
-            if admission.acknowledge_only() {
-                let answer = Stateless.respond_to(&request).map_into_boxed_body();
-                return Err(InternalError::from_response("redelivery acknowledged", answer).into());
-            }
             // The handler's answer is out of sight: the delivery is done
             // once it is extracted, and freed when the inner extractor
             // refuses it.
-            let running = gate.running(&admission, spawn);
-            let delivery = admission.into_delivery();
+            let (delivery, body, running) = admitted.into_parts();
             request.extensions_mut().insert(delivery.clone());
             match T::from_request(&request, &mut Payload::from(body)).await {
                 Ok(inner) => {

@@ -9,10 +9,9 @@ use std::time::Instant;
 use actix_web::body::EitherBody;
 use actix_web::dev::{forward_ready, Payload, Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::http::header::CONTENT_LENGTH;
-use actix_web::{HttpMessage, Responder, ResponseError};
-use claimkit::signature::{Verifier, WebhookGate};
+use actix_web::{HttpMessage, Responder};
+use claimkit::signature::{Reception, Verifier, WebhookGate};
 use claimkit::store::{Deliveries, MemoryStore};
-use claimkit::{Error, Stateless};
 use tracing::Instrument;
 
 use super::{spawn, HttpHeaders};
@@ -126,29 +125,22 @@ where
         Box::pin(
             async move {
                 let (http, payload) = request.into_parts();
-                let admitted = async {
-                    gate.check_length(http.headers().get(CONTENT_LENGTH).map(|v| v.as_bytes()))?;
-                    let body = read_body(payload, gate.body_limit()).await?;
-                    let admission = gate.admit(&HttpHeaders(http.headers()), &body).await?;
-                    Ok::<_, Error>((admission, body))
-                }
-                .await;
-                let result = match admitted {
-                    Err(err) => {
-                        claimkit::trace::rejected(&err);
-                        Ok(ServiceResponse::new(http, err.error_response()).map_into_right_body())
-                    }
-                    Ok((admission, _)) if admission.acknowledge_only() => {
-                        let answer = Stateless.respond_to(&http).map_into_boxed_body();
+                let length = http.headers().get(CONTENT_LENGTH).map(|v| v.as_bytes());
+                let read = |limit| read_body(payload, limit);
+                let reception = gate
+                    .receive(length, &HttpHeaders(http.headers()), read, spawn)
+                    .await;
+                let result = match reception {
+                    Reception::Answer(answer) => {
+                        let answer = answer.respond_to(&http).map_into_boxed_body();
                         Ok(ServiceResponse::new(http, answer).map_into_right_body())
                     }
-                    Ok((admission, body)) => {
-                        let running = gate.running(&admission, spawn);
-                        let delivery = admission.into_delivery();
-                        http.extensions_mut().insert(delivery.clone());
+                    Reception::Run(admitted) => {
+                        let (delivery, body, running) = admitted.into_parts();
+                        http.extensions_mut().insert(delivery);
                         let request = ServiceRequest::from_parts(http, Payload::from(body));
                         // Dropped unfinished (a panic, a deadline), the
-                        // guard forgets the delivery so its retry runs.
+                        // guard frees the delivery so its retry runs.
                         let result = service.call(request).await;
                         // An inner middleware's error is answered by actix-web
                         // later, with its own status: a failure all the same.

@@ -7,9 +7,8 @@ use axum::body::Body;
 use axum::extract::{FromRef, FromRequest, Request};
 use axum::http::header::CONTENT_LENGTH;
 use axum::response::{IntoResponse, Response};
-use claimkit::signature::{Delivery, HmacVerifier, Verifier, WebhookGate};
+use claimkit::signature::{Delivery, HmacVerifier, Reception, Verifier, WebhookGate};
 use claimkit::store::{Deliveries, MemoryStore};
-use claimkit::{Error, Stateless};
 
 use super::{spawn, HttpHeaders};
 use crate::extract::read_body;
@@ -91,27 +90,18 @@ where
     async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
         let gate = Arc::<WebhookGate<V, D>>::from_ref(state);
         let (mut parts, body) = request.into_parts();
-        let admitted = async {
-            gate.check_length(parts.headers.get(CONTENT_LENGTH).map(|v| v.as_bytes()))?;
-            let body = read_body(body, gate.body_limit()).await?;
-            let admission = gate.admit(&HttpHeaders(&parts.headers), &body).await?;
-            Ok::<_, Error>((admission, body))
-        }
-        .await;
-        let (admission, body) = match admitted {
-            Ok(admitted) => admitted,
-            Err(err) => {
-                claimkit::trace::rejected(&err);
-                return Err(err.into_response());
-            }
+        let length = parts.headers.get(CONTENT_LENGTH).map(|v| v.as_bytes());
+        let read = |limit| read_body(body, limit);
+        let admitted = match gate
+            .receive(length, &HttpHeaders(&parts.headers), read, spawn)
+            .await
+        {
+            Reception::Answer(answer) => return Err(answer.into_response()),
+            Reception::Run(admitted) => admitted,
         };
-        if admission.acknowledge_only() {
-            return Err(Stateless.into_response());
-        }
         // The handler's answer is out of sight: the delivery is done once
         // it is extracted, and freed when the inner extractor refuses it.
-        let running = gate.running(&admission, spawn);
-        let delivery = admission.into_delivery();
+        let (delivery, body, running) = admitted.into_parts();
         parts.extensions.insert(delivery.clone());
         let extracted = T::from_request(Request::from_parts(parts, Body::from(body)), state)
             .await

@@ -10,9 +10,8 @@ use axum::body::Body;
 use axum::extract::Request;
 use axum::http::header::CONTENT_LENGTH;
 use axum::response::{IntoResponse, Response};
-use claimkit::signature::{Verifier, WebhookGate};
+use claimkit::signature::{Reception, Verifier, WebhookGate};
 use claimkit::store::{Deliveries, MemoryStore};
-use claimkit::{Error, Stateless};
 use tower::{Layer, Service};
 use tracing::Instrument;
 
@@ -124,26 +123,19 @@ where
         Box::pin(
             async move {
                 let (parts, body) = request.into_parts();
-                let admitted = async {
-                    gate.check_length(parts.headers.get(CONTENT_LENGTH).map(|v| v.as_bytes()))?;
-                    let body = read_body(body, gate.body_limit()).await?;
-                    let admission = gate.admit(&HttpHeaders(&parts.headers), &body).await?;
-                    Ok::<_, Error>((admission, body))
-                }
-                .await;
-                let response = match admitted {
-                    Err(err) => {
-                        claimkit::trace::rejected(&err);
-                        err.into_response()
-                    }
-                    Ok((admission, _)) if admission.acknowledge_only() => Stateless.into_response(),
-                    Ok((admission, body)) => {
-                        let running = gate.running(&admission, spawn);
-                        let delivery = admission.into_delivery();
+                let length = parts.headers.get(CONTENT_LENGTH).map(|v| v.as_bytes());
+                let read = |limit| read_body(body, limit);
+                let response = match gate
+                    .receive(length, &HttpHeaders(&parts.headers), read, spawn)
+                    .await
+                {
+                    Reception::Answer(answer) => answer.into_response(),
+                    Reception::Run(admitted) => {
+                        let (delivery, body, running) = admitted.into_parts();
                         let mut request = Request::from_parts(parts, Body::from(body));
-                        request.extensions_mut().insert(delivery.clone());
+                        request.extensions_mut().insert(delivery);
                         // Dropped unfinished (a panic, a deadline), the
-                        // guard forgets the delivery so its retry runs.
+                        // guard frees the delivery so its retry runs.
                         let response = inner.call(request).await?;
                         running.finish(response.status().as_u16()).await;
                         response

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use super::{replay, Delivery, Headers, Verifier};
 use crate::config::check_content_length;
 use crate::store::{Begun, Deliveries, DeliveryTerms, Lease, MemoryStore};
-use crate::{Error, ErrorKind};
+use crate::{Error, ErrorKind, Stateless};
 
 /// The default body limit of a webhook endpoint: 1 MiB.
 pub const DEFAULT_WEBHOOK_BODY_LIMIT: usize = 1024 * 1024;
@@ -138,6 +138,80 @@ impl<V: Verifier, D: Deliveries> WebhookGate<V, D> {
     /// for a value that is not a number.
     pub fn check_length(&self, content_length: Option<&[u8]>) -> Result<(), Error> {
         check_content_length(content_length, self.body_limit)
+    }
+
+    /// Everything before a webhook handler runs, in order: the declared
+    /// `Content-Length` against the limit, the body read within the limit
+    /// by `read_body` (given the limit; it should stop reading past it), the
+    /// signature, and the delivery's state. Returns what to do: answer at
+    /// once (a refusal, a redelivery's `200 {}`, a duplicate in flight's
+    /// `409`), or run the handler with the verified delivery and its body,
+    /// under a [`Running`] guard made with `spawn` (see
+    /// [`running`](Self::running)).
+    ///
+    /// Every adapter (a layer, a middleware, an extractor) is this one call
+    /// and its two arms. A refusal is logged here ([`crate::trace::rejected`]).
+    ///
+    /// ```
+    /// use claimkit::signature::{HmacScheme, HmacVerifier, Reception, WebhookGate};
+    /// use claimkit::Secret;
+    /// # futures_executor::block_on(async {
+    /// let gate = WebhookGate::new(HmacVerifier::new(HmacScheme::claimr(), Secret::new("k")?)?);
+    /// let body = br#"{"id":"d1"}"#;
+    /// let headers = claimkit::testing::Signer::claimr("k").sign(body);
+    /// let read = |_limit: usize| async { Ok(body.to_vec()) };
+    ///
+    /// let Reception::Run(admitted) = gate.receive(None, &headers, read, |_| {}).await else {
+    ///     panic!("a new delivery runs");
+    /// };
+    /// assert_eq!(admitted.delivery().id(), Some("d1"));
+    /// let (_delivery, _body, running) = admitted.into_parts();
+    /// running.finish(200).await;
+    ///
+    /// // The sender's retry is answered at once, without running anything.
+    /// let Reception::Answer(answer) = gate.receive(None, &headers, read, |_| {}).await else {
+    ///     panic!("a redelivery is acknowledged");
+    /// };
+    /// assert!(answer.is_ok());
+    /// # Ok::<(), claimkit::Error>(())
+    /// # }).unwrap();
+    /// ```
+    pub async fn receive<H, R, F, B>(
+        &self,
+        content_length: Option<&[u8]>,
+        headers: &H,
+        read_body: R,
+        spawn: Spawn,
+    ) -> Reception<D, B>
+    where
+        H: Headers + ?Sized,
+        R: FnOnce(usize) -> F,
+        F: Future<Output = Result<B, Error>>,
+        B: AsRef<[u8]>,
+        D: 'static,
+    {
+        let admitted = async {
+            self.check_length(content_length)?;
+            let body = read_body(self.body_limit).await?;
+            let admission = self.admit(headers, body.as_ref()).await?;
+            Ok::<_, Error>((admission, body))
+        }
+        .await;
+        match admitted {
+            Err(err) => {
+                crate::trace::rejected(&err);
+                Reception::Answer(Err(err))
+            }
+            Ok((admission, _)) if admission.acknowledge_only => Reception::Answer(Ok(Stateless)),
+            Ok((admission, body)) => {
+                let running = self.running(&admission, spawn);
+                Reception::Run(Admitted {
+                    delivery: admission.delivery,
+                    body,
+                    running,
+                })
+            }
+        }
     }
 
     /// Verifies a delivery and recognises a redelivery. Call it with the
@@ -334,6 +408,37 @@ fn report(key: &str, done: bool, outcome: Result<bool, Error>) {
         Err(err) => {
             tracing::error!(error = %err, webhook_id = id, "could not free a failed delivery; its lease expires before a retry runs it")
         }
+    }
+}
+
+/// What [`WebhookGate::receive`] decided.
+#[derive(Debug)]
+pub enum Reception<D: Deliveries + 'static, B> {
+    /// Answer at once, without running the handler: a refusal, or a
+    /// redelivery's acknowledgement (`200 {}`).
+    Answer(Result<Stateless, Error>),
+    /// Run the handler with this delivery and body.
+    Run(Admitted<D, B>),
+}
+
+/// A verified delivery to run, from [`WebhookGate::receive`].
+#[derive(Debug)]
+pub struct Admitted<D: Deliveries + 'static, B> {
+    delivery: Delivery,
+    body: B,
+    running: Running<D>,
+}
+
+impl<D: Deliveries + 'static, B> Admitted<D, B> {
+    /// The verified delivery.
+    pub fn delivery(&self) -> &Delivery {
+        &self.delivery
+    }
+
+    /// The delivery, its exact body bytes, and the guard to report the
+    /// handler's status to ([`Running::finish`]).
+    pub fn into_parts(self) -> (Delivery, B, Running<D>) {
+        (self.delivery, self.body, self.running)
     }
 }
 

@@ -92,7 +92,10 @@ mod verifier;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use content::SignedContent;
 pub use encoding::Encoding;
-pub use gate::{Admission, Redeliveries, Running, Spawn, WebhookGate, DEFAULT_WEBHOOK_BODY_LIMIT};
+pub use gate::{
+    Admission, Admitted, Reception, Redeliveries, Running, Spawn, WebhookGate,
+    DEFAULT_WEBHOOK_BODY_LIMIT,
+};
 pub use headers::{single_header, Headers};
 pub use hmac_scheme::{HmacScheme, IdSource};
 pub use hmac_verifier::HmacVerifier;
