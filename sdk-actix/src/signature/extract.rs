@@ -14,7 +14,7 @@ use claimkit::store::{Dedupe, MemoryDedupe};
 use claimkit::{Error, ErrorKind, Stateless};
 
 use super::HttpHeaders;
-use crate::extract::read_body;
+use crate::body::{read_body, refuse};
 
 /// Verifies a signed webhook, then extracts `T` (such as
 /// `web::Json<Event>` or `web::Bytes`) from the untouched body; the
@@ -100,7 +100,10 @@ where
                 return Err(Error::new(ErrorKind::InvalidConfig).into());
             };
             let admitted = async {
-                gate.check_length(request.headers().get(CONTENT_LENGTH).map(|v| v.as_bytes()))?;
+                let length = request.headers().get(CONTENT_LENGTH).map(|v| v.as_bytes());
+                if let Err(err) = gate.check_length(length) {
+                    return Err(refuse(payload, length, err).await);
+                }
                 let body = read_body(payload, gate.body_limit()).await?;
                 let admission = gate.admit(&HttpHeaders(request.headers()), &body).await?;
                 Ok::<_, Error>((admission, body))

@@ -16,7 +16,7 @@ use claimkit::{Error, Stateless};
 use tracing::Instrument;
 
 use super::{spawn, HttpHeaders};
-use crate::extract::read_body;
+use crate::body::{read_body, refuse};
 
 /// Verifies signed webhooks before the wrapped service sees them; the
 /// counterpart of `claimkit-axum`'s `SignatureLayer`, passed to `.wrap()`.
@@ -127,7 +127,10 @@ where
             async move {
                 let (http, payload) = request.into_parts();
                 let admitted = async {
-                    gate.check_length(http.headers().get(CONTENT_LENGTH).map(|v| v.as_bytes()))?;
+                    let length = http.headers().get(CONTENT_LENGTH).map(|v| v.as_bytes());
+                    if let Err(err) = gate.check_length(length) {
+                        return Err(refuse(payload, length, err).await);
+                    }
                     let body = read_body(payload, gate.body_limit()).await?;
                     let admission = gate.admit(&HttpHeaders(http.headers()), &body).await?;
                     Ok::<_, Error>((admission, body))

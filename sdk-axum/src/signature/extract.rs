@@ -12,7 +12,7 @@ use claimkit::store::{Dedupe, MemoryDedupe};
 use claimkit::{Error, Stateless};
 
 use super::HttpHeaders;
-use crate::extract::read_body;
+use crate::body::{read_body, refuse};
 
 /// Verifies a signed webhook, then extracts `T` (such as `Json<Event>`)
 /// from the untouched body.
@@ -92,7 +92,10 @@ where
         let gate = Arc::<WebhookGate<V, D>>::from_ref(state);
         let (mut parts, body) = request.into_parts();
         let admitted = async {
-            gate.check_length(parts.headers.get(CONTENT_LENGTH).map(|v| v.as_bytes()))?;
+            let length = parts.headers.get(CONTENT_LENGTH).map(|v| v.as_bytes());
+            if let Err(err) = gate.check_length(length) {
+                return Err(refuse(body, length, err).await);
+            }
             let body = read_body(body, gate.body_limit()).await?;
             let admission = gate.admit(&HttpHeaders(&parts.headers), &body).await?;
             Ok::<_, Error>((admission, body))

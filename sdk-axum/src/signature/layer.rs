@@ -17,7 +17,7 @@ use tower::{Layer, Service};
 use tracing::Instrument;
 
 use super::{spawn, HttpHeaders};
-use crate::extract::read_body;
+use crate::body::{read_body, refuse};
 
 /// Verifies signed webhooks before the wrapped service sees them.
 ///
@@ -125,7 +125,10 @@ where
             async move {
                 let (parts, body) = request.into_parts();
                 let admitted = async {
-                    gate.check_length(parts.headers.get(CONTENT_LENGTH).map(|v| v.as_bytes()))?;
+                    let length = parts.headers.get(CONTENT_LENGTH).map(|v| v.as_bytes());
+                    if let Err(err) = gate.check_length(length) {
+                        return Err(refuse(body, length, err).await);
+                    }
                     let body = read_body(body, gate.body_limit()).await?;
                     let admission = gate.admit(&HttpHeaders(&parts.headers), &body).await?;
                     Ok::<_, Error>((admission, body))
