@@ -4,14 +4,13 @@ use std::future::Future;
 use std::ops::{Deref, DerefMut};
 use std::pin::Pin;
 
-use actix_web::body::{to_bytes_limited, BodyStream};
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::web::Bytes;
 use actix_web::{FromRequest, HttpRequest};
 use claimkit::{Error, PluginConfig, PluginRequest, RawInputs, Source};
 use serde::de::DeserializeOwned;
 
+use crate::body::{read_body, refuse};
 use crate::config;
 
 /// The default rejection of [`Plugin`]: claimkit's one error type, answered
@@ -26,7 +25,9 @@ pub type PluginRejection = Error;
 /// Before reading a body it checks the method (`GET`, `POST`, `PUT`,
 /// `DELETE`; else `405`), the content type (absent or JSON; else `415`) and
 /// `Content-Length` against the limit (`413`); the limit is enforced again
-/// while the body is read, for chunked bodies. A missing or wrong secret is
+/// while the body is read, for chunked bodies. The rest of a refused body is
+/// read and thrown away, within the bounds of [`claimkit::Drain`], so that a
+/// client still sending it reads the answer. A missing or wrong secret is
 /// `401`; a malformed or ill-typed request `400`. Every rejection answers
 /// `{"message": ...}`.
 ///
@@ -135,25 +136,21 @@ async fn extract<I: DeserializeOwned>(
     payload: Payload,
 ) -> Result<PluginRequest<I>, Error> {
     let header = |name| request.headers().get(name).map(|value| value.as_bytes());
-    let source = config.check_head(
+    let length = header(header::CONTENT_LENGTH);
+    let checked = config.check_head(
         request.method().as_str(),
         header(header::CONTENT_TYPE),
-        header(header::CONTENT_LENGTH),
-    )?;
+        length,
+    );
+    let source = match checked {
+        Ok(source) => source,
+        Err(err) => return Err(refuse(payload, length, err).await),
+    };
     match source {
         Source::Query => config.decode_query(request.query_string()),
         Source::Body => {
             let body = read_body(payload, config.body_limit()).await?;
             config.decode_json(&body)
         }
-    }
-}
-
-/// Reads a body, stopping as soon as it passes `limit` bytes.
-pub(crate) async fn read_body(payload: Payload, limit: usize) -> Result<Bytes, Error> {
-    match to_bytes_limited(BodyStream::new(payload), limit).await {
-        Ok(Ok(body)) => Ok(body),
-        Ok(Err(_)) => Err(Error::unreadable_body()),
-        Err(_) => Err(Error::body_too_large(limit)),
     }
 }

@@ -96,6 +96,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod after;
+mod body;
 mod config;
 mod deadline;
 mod extract;

@@ -3,12 +3,12 @@
 use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
 
-use axum::body::Body;
 use axum::extract::{FromRef, FromRequest, Request};
 use axum::response::IntoResponse;
 use claimkit::{Error, PluginConfig, PluginRequest, RawInputs, Source};
-use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde::de::DeserializeOwned;
+
+use crate::body::{read_body, refuse};
 
 /// The default rejection of [`Plugin`]: claimkit's one error type, answered
 /// as `{"message": ...}` with its status.
@@ -21,7 +21,9 @@ pub type PluginRejection = Error;
 /// Before reading a body it checks the method (`GET`, `POST`, `PUT`,
 /// `DELETE`; else `405`), the content type (absent or JSON; else `415`) and
 /// `Content-Length` against the limit (`413`); the limit is enforced again
-/// while the body is read, for chunked bodies. A missing or wrong secret is
+/// while the body is read, for chunked bodies. The rest of a refused body is
+/// read and thrown away, within the bounds of [`claimkit::Drain`], so that a
+/// client still sending it reads the answer. A missing or wrong secret is
 /// `401`; a malformed or ill-typed request `400`. Every rejection answers
 /// `{"message": ...}`.
 ///
@@ -120,27 +122,21 @@ async fn extract<I: DeserializeOwned>(
 ) -> Result<PluginRequest<I>, Error> {
     let (parts, body) = request.into_parts();
     let header = |name| parts.headers.get(name).map(|value| value.as_bytes());
-    let source = config.check_head(
+    let length = header(axum::http::header::CONTENT_LENGTH);
+    let checked = config.check_head(
         parts.method.as_str(),
         header(axum::http::header::CONTENT_TYPE),
-        header(axum::http::header::CONTENT_LENGTH),
-    )?;
+        length,
+    );
+    let source = match checked {
+        Ok(source) => source,
+        Err(err) => return Err(refuse(body, length, err).await),
+    };
     match source {
         Source::Query => config.decode_query(parts.uri.query().unwrap_or_default()),
         Source::Body => {
             let body = read_body(body, config.body_limit()).await?;
             config.decode_json(&body)
         }
-    }
-}
-
-/// Reads a body, stopping as soon as it passes `limit` bytes.
-pub(crate) async fn read_body(body: Body, limit: usize) -> Result<axum::body::Bytes, Error> {
-    match Limited::new(body, limit).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(err) if err.downcast_ref::<LengthLimitError>().is_some() => {
-            Err(Error::body_too_large(limit))
-        }
-        Err(_) => Err(Error::unreadable_body()),
     }
 }

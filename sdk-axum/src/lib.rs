@@ -74,6 +74,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod after;
+mod body;
 mod deadline;
 mod extract;
 mod route;

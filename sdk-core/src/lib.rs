@@ -107,6 +107,7 @@
 pub mod claimr;
 mod config;
 mod decode;
+mod drain;
 mod error;
 mod integration;
 mod plugin;
@@ -121,6 +122,7 @@ pub mod testing;
 pub mod trace;
 
 pub use config::{PluginConfig, Source, ALLOWED_METHODS, DEFAULT_BODY_LIMIT, DEFAULT_DEADLINE};
+pub use drain::{Drain, DRAIN_LIMIT, DRAIN_TIME};
 pub use error::{Error, ErrorKind};
 pub use plugin::{AttemptStatus, Context, Email, PluginRequest, RawInputs, Social};
 pub use respond::{

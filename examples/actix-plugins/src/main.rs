@@ -9,7 +9,6 @@
 
 use std::io::IsTerminal;
 
-use actix_web::{App, HttpServer};
 use example_actix_plugins::{app, Settings};
 use tracing_subscriber::EnvFilter;
 
@@ -29,9 +28,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("try: {}", settings.curl_example(address));
 
     let routes = app(settings.plugin_config(), settings.webhooks.clone())?;
-    HttpServer::new(move || App::new().configure(routes.clone()))
-        .listen(listener)?
-        .run()
-        .await?;
+    example_actix_plugins::serve(listener, routes)?.await?;
     Ok(())
 }

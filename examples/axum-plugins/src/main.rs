@@ -27,10 +27,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("claimkit axum plugins listening on http://{address}");
     println!("try: {}", settings.curl_example(address));
 
-    axum::serve(listener, settings.app()?)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    example_axum_plugins::serve(listener, settings.app()?, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }

@@ -14,7 +14,7 @@ use claimkit::store::{Deliveries, MemoryStore};
 use claimkit::{Error, ErrorKind};
 
 use super::{spawn, HttpHeaders};
-use crate::extract::read_body;
+use crate::body::read_allowed;
 
 /// Verifies a signed webhook, then extracts `T` (such as
 /// `web::Json<Event>` or `web::Bytes`) from the untouched body; the
@@ -100,7 +100,7 @@ where
                 return Err(Error::new(ErrorKind::InvalidConfig).into());
             };
             let length = request.headers().get(CONTENT_LENGTH).map(|v| v.as_bytes());
-            let read = |limit| read_body(payload, limit);
+            let read = |allowance| read_allowed(payload, length, allowance);
             let reception = gate
                 .receive(length, &HttpHeaders(request.headers()), read, spawn)
                 .await;

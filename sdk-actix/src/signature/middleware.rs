@@ -15,7 +15,7 @@ use claimkit::store::{Deliveries, MemoryStore};
 use tracing::Instrument;
 
 use super::{spawn, HttpHeaders};
-use crate::extract::read_body;
+use crate::body::read_allowed;
 
 /// Verifies signed webhooks before the wrapped service sees them; the
 /// counterpart of `claimkit-axum`'s `SignatureLayer`, passed to `.wrap()`.
@@ -126,7 +126,7 @@ where
             async move {
                 let (http, payload) = request.into_parts();
                 let length = http.headers().get(CONTENT_LENGTH).map(|v| v.as_bytes());
-                let read = |limit| read_body(payload, limit);
+                let read = |allowance| read_allowed(payload, length, allowance);
                 let reception = gate
                     .receive(length, &HttpHeaders(http.headers()), read, spawn)
                     .await;

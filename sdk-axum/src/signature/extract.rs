@@ -11,7 +11,7 @@ use claimkit::signature::{Delivery, HmacVerifier, Reception, Verifier, WebhookGa
 use claimkit::store::{Deliveries, MemoryStore};
 
 use super::{spawn, HttpHeaders};
-use crate::extract::read_body;
+use crate::body::read_allowed;
 
 /// Verifies a signed webhook, then extracts `T` (such as `Json<Event>`)
 /// from the untouched body.
@@ -91,7 +91,7 @@ where
         let gate = Arc::<WebhookGate<V, D>>::from_ref(state);
         let (mut parts, body) = request.into_parts();
         let length = parts.headers.get(CONTENT_LENGTH).map(|v| v.as_bytes());
-        let read = |limit| read_body(body, limit);
+        let read = |allowance| read_allowed(body, length, allowance);
         let admitted = match gate
             .receive(length, &HttpHeaders(&parts.headers), read, spawn)
             .await

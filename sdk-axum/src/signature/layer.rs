@@ -16,7 +16,7 @@ use tower::{Layer, Service};
 use tracing::Instrument;
 
 use super::{spawn, HttpHeaders};
-use crate::extract::read_body;
+use crate::body::read_allowed;
 
 /// Verifies signed webhooks before the wrapped service sees them.
 ///
@@ -124,7 +124,7 @@ where
             async move {
                 let (parts, body) = request.into_parts();
                 let length = parts.headers.get(CONTENT_LENGTH).map(|v| v.as_bytes());
-                let read = |limit| read_body(body, limit);
+                let read = |allowance| read_allowed(body, length, allowance);
                 let response = match gate
                     .receive(length, &HttpHeaders(&parts.headers), read, spawn)
                     .await

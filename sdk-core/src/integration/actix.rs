@@ -31,6 +31,7 @@ fn response(rendered: Rendered) -> HttpResponse {
         .body(body)
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "actix")))]
 impl Responder for Rendered {
     type Body = BoxBody;
 
@@ -42,6 +43,7 @@ impl Responder for Rendered {
 macro_rules! responder {
     ($($ty:ty),*) => {
         $(
+            #[cfg_attr(docsrs, doc(cfg(feature = "actix")))]
             impl Responder for $ty {
                 type Body = BoxBody;
 
@@ -55,6 +57,7 @@ macro_rules! responder {
 
 responder!(Stateless, ClaimToken, ClaimNumber, Preset);
 
+#[cfg_attr(docsrs, doc(cfg(feature = "actix")))]
 impl<T: Serialize> Responder for Custom<T> {
     type Body = BoxBody;
 
@@ -63,6 +66,7 @@ impl<T: Serialize> Responder for Custom<T> {
     }
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "actix")))]
 impl ResponseError for Reject {
     fn status_code(&self) -> StatusCode {
         status_code(render(self).status())
@@ -73,6 +77,7 @@ impl ResponseError for Reject {
     }
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "actix")))]
 impl Responder for Reject {
     type Body = BoxBody;
 
@@ -81,6 +86,7 @@ impl Responder for Reject {
     }
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "actix")))]
 impl ResponseError for Error {
     fn status_code(&self) -> StatusCode {
         status_code(self.status())
@@ -97,6 +103,7 @@ impl ResponseError for Error {
     }
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "actix")))]
 impl Responder for Error {
     type Body = BoxBody;
 

@@ -9,6 +9,7 @@ use crate::{
     CONTENT_TYPE,
 };
 
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 impl IntoResponse for Rendered {
     fn into_response(self) -> Response {
         let status =
@@ -25,6 +26,7 @@ impl IntoResponse for Rendered {
 macro_rules! into_response {
     ($($ty:ty),*) => {
         $(
+            #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
             impl IntoResponse for $ty {
                 fn into_response(self) -> Response {
                     render(&self).into_response()
@@ -36,12 +38,14 @@ macro_rules! into_response {
 
 into_response!(Stateless, ClaimToken, ClaimNumber, Preset, Reject);
 
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 impl<T: Serialize> IntoResponse for Custom<T> {
     fn into_response(self) -> Response {
         render(&self).into_response()
     }
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let mut response = render(&self).into_response();

@@ -141,9 +141,14 @@ impl<V: Verifier, D: Deliveries> WebhookGate<V, D> {
     }
 
     /// Everything before a webhook handler runs, in order: the declared
-    /// `Content-Length` against the limit, the body read within the limit
-    /// by `read_body` (given the limit; it should stop reading past it), the
-    /// signature, and the delivery's state. Returns what to do: answer at
+    /// `Content-Length` against the limit, the body read by `read_body`,
+    /// the signature, and the delivery's state.
+    ///
+    /// `read_body` is called once, with `Ok(limit)` to read the body and
+    /// stop past `limit` bytes, or with `Err(refusal)` when the declared
+    /// length is refused already: it may then drain what the client still
+    /// sends (so that the client reads the answer) and hands the refusal
+    /// back. Returns what to do: answer at
     /// once (a refusal, a redelivery's `200 {}`, a duplicate in flight's
     /// `409`), or run the handler with the verified delivery and its body,
     /// under a [`Running`] guard made with `spawn` (see
@@ -159,7 +164,9 @@ impl<V: Verifier, D: Deliveries> WebhookGate<V, D> {
     /// let gate = WebhookGate::new(HmacVerifier::new(HmacScheme::claimr(), Secret::new("k")?)?);
     /// let body = br#"{"id":"d1"}"#;
     /// let headers = claimkit::testing::Signer::claimr("k").sign(body);
-    /// let read = |_limit: usize| async { Ok(body.to_vec()) };
+    /// let read = |allowance: Result<usize, claimkit::Error>| async move {
+    ///     allowance.map(|_limit| body.to_vec())
+    /// };
     ///
     /// let Reception::Run(admitted) = gate.receive(None, &headers, read, |_| {}).await else {
     ///     panic!("a new delivery runs");
@@ -185,14 +192,14 @@ impl<V: Verifier, D: Deliveries> WebhookGate<V, D> {
     ) -> Reception<D, B>
     where
         H: Headers + ?Sized,
-        R: FnOnce(usize) -> F,
+        R: FnOnce(Result<usize, Error>) -> F,
         F: Future<Output = Result<B, Error>>,
         B: AsRef<[u8]>,
         D: 'static,
     {
         let admitted = async {
-            self.check_length(content_length)?;
-            let body = read_body(self.body_limit).await?;
+            let allowance = self.check_length(content_length).map(|()| self.body_limit);
+            let body = read_body(allowance).await?;
             let admission = self.admit(headers, body.as_ref()).await?;
             Ok::<_, Error>((admission, body))
         }
