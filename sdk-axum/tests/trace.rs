@@ -39,7 +39,11 @@ impl Logs {
             .with_max_level(tracing::Level::DEBUG)
             .with_writer(move || logs.clone())
             .finish();
-        tracing::subscriber::set_default(subscriber)
+        let guard = tracing::subscriber::set_default(subscriber);
+        // Another test thread may have cached a callsite as uninteresting
+        // before this subscriber existed: ask every callsite again.
+        tracing::callsite::rebuild_interest_cache();
+        guard
     }
 
     fn text(&self) -> String {
