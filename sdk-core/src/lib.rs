@@ -28,9 +28,12 @@
 //!    any key that contains `.`.
 //!
 //! State that outlives a call lives behind the small async traits of
-//! [`store`]: a claim-number pool, a claim-token issuer and a deduplication
-//! store that makes post-claim actions run once however often a status
-//! webhook is retried, each with a bounded in-memory default.
+//! [`store`]: each claim's pool of claim numbers, one token per attempt, and
+//! deliveries (new, in flight under a lease, or done) so that a retried
+//! status webhook or signed webhook is not handled twice. The rules live
+//! here once; [`store::MemoryStore`] keeps them in memory (lost on a
+//! restart), and the `claimkit-store` crate keeps them in SQLite,
+//! PostgreSQL or Redis.
 //!
 //! Every failure is one [`Error`] whose [`kind`](Error::kind) says what went
 //! wrong, whose [`status`](Error::status) is the HTTP status to answer with,
