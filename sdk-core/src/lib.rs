@@ -122,7 +122,9 @@ pub mod trace;
 
 pub use config::{PluginConfig, Source, ALLOWED_METHODS, DEFAULT_BODY_LIMIT, DEFAULT_DEADLINE};
 pub use error::{Error, ErrorKind};
-pub use plugin::{AttemptStatus, Context, Email, PluginRequest, RawInputs, Social};
+pub use plugin::{
+    AttemptStatus, Context, Email, PluginRequest, RawInputs, Social, Version, RESERVED_KEYS,
+};
 pub use respond::{
     escape_dots, escape_keys, find_dotted_key, render, unescape_dots, ClaimNumber, ClaimToken,
     Custom, Preset, Reject, Rendered, Respond, Stateless, CONTENT_TYPE,

@@ -83,6 +83,7 @@ mod hmac_verifier;
 mod json_id;
 mod keys;
 pub mod replay;
+mod request;
 mod standard;
 mod stripe;
 mod timestamp;
@@ -96,6 +97,9 @@ pub use gate::{Admission, Redeliveries, Running, Spawn, WebhookGate, DEFAULT_WEB
 pub use headers::{single_header, Headers};
 pub use hmac_scheme::{HmacScheme, IdSource};
 pub use hmac_verifier::HmacVerifier;
+pub use request::{
+    RequestSignatures, SignatureMode, SIGNATURE_HEADER, TIMESTAMP_HEADER, VERSION_HEADER,
+};
 pub use standard::StandardWebhooks;
 pub use timestamp::Tolerance;
 pub use verified::{Delivery, Verified};
@@ -105,5 +109,6 @@ pub use verifier::Verifier;
 pub(crate) use encoding::decode_base64_key;
 #[cfg(any(test, feature = "testing"))]
 pub(crate) use keys::sign as hmac_sha256;
+pub(crate) use request::PreparedSignatures;
 #[cfg(any(test, feature = "testing"))]
 pub(crate) use standard::{V1, WEBHOOK};

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::{AttemptStatus, Context};
+use crate::{AttemptStatus, Context, Version};
 
 /// A BitBadges plugin call for tests: context fields, inputs and secret,
 /// rendered as the JSON body of a `POST`/`PUT`/`DELETE` or the axios query
@@ -44,7 +44,7 @@ impl PluginCall {
             attempt_status: Some(status),
             created_at: Some(1_800_000_000_000),
             last_updated: Some(1_800_000_000_000),
-            version: Some("0".to_owned()),
+            version: Some(Version::text("0")),
             ..Context::default()
         };
         Self {
