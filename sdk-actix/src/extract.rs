@@ -13,6 +13,7 @@ use claimkit::{Error, PluginConfig, PluginRequest, RawInputs, Source};
 use serde::de::DeserializeOwned;
 
 use crate::config;
+use crate::signature::HttpHeaders;
 
 /// The default rejection of [`Plugin`]: claimkit's one error type, answered
 /// as `{"message": ...}` with its status.
@@ -140,11 +141,12 @@ async fn extract<I: DeserializeOwned>(
         header(header::CONTENT_TYPE),
         header(header::CONTENT_LENGTH),
     )?;
+    let headers = HttpHeaders(request.headers());
     match source {
-        Source::Query => config.decode_query(request.query_string()),
+        Source::Query => config.decode(source, &headers, request.query_string().as_bytes()),
         Source::Body => {
             let body = read_body(payload, config.body_limit()).await?;
-            config.decode_json(&body)
+            config.decode(source, &headers, &body)
         }
     }
 }

@@ -97,6 +97,7 @@
 
 mod after;
 mod config;
+mod cors;
 mod deadline;
 mod extract;
 mod route;
@@ -109,8 +110,9 @@ mod trace;
 pub use after::after_response;
 pub use claimkit;
 pub use config::PluginErrorHandler;
+pub use cors::plugin_cors;
 pub use deadline::{Deadline, DeadlineFuture, DeadlineMiddleware};
 pub use extract::{Plugin, PluginRejection};
-pub use route::{plugin, plugin_with_deadline, signed_webhook, webhook};
+pub use route::{plugin, plugin_with, plugin_with_deadline, signed_webhook, webhook};
 pub use signature::{Signature, SignatureMiddleware, Signed};
 pub use trace::{PluginTrace, PluginTraceFuture, PluginTraceMiddleware};

@@ -10,6 +10,8 @@ use claimkit::{Error, PluginConfig, PluginRequest, RawInputs, Source};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde::de::DeserializeOwned;
 
+use crate::signature::HttpHeaders;
+
 /// The default rejection of [`Plugin`]: claimkit's one error type, answered
 /// as `{"message": ...}` with its status.
 pub type PluginRejection = Error;
@@ -125,11 +127,15 @@ async fn extract<I: DeserializeOwned>(
         header(axum::http::header::CONTENT_TYPE),
         header(axum::http::header::CONTENT_LENGTH),
     )?;
+    let headers = HttpHeaders(&parts.headers);
     match source {
-        Source::Query => config.decode_query(parts.uri.query().unwrap_or_default()),
+        Source::Query => {
+            let query = parts.uri.query().unwrap_or_default();
+            config.decode(source, &headers, query.as_bytes())
+        }
         Source::Body => {
             let body = read_body(body, config.body_limit()).await?;
-            config.decode_json(&body)
+            config.decode(source, &headers, &body)
         }
     }
 }

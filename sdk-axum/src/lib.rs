@@ -74,6 +74,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod after;
+mod cors;
 mod deadline;
 mod extract;
 mod route;
@@ -84,10 +85,11 @@ pub mod testing;
 
 pub use after::after_response;
 pub use claimkit;
+pub use cors::plugin_cors;
 pub use deadline::{Deadline, DeadlineFuture, DeadlineLayer};
 pub use extract::{Plugin, PluginRejection};
 pub use route::{
-    plugin, plugin_with_deadline, signed_webhook, webhook, PluginTrace, PluginTraceFuture,
-    PluginTraceLayer,
+    plugin, plugin_with, plugin_with_deadline, signed_webhook, webhook, PluginTrace,
+    PluginTraceFuture, PluginTraceLayer,
 };
 pub use signature::{SignatureLayer, SignatureService, Signed};

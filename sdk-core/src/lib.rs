@@ -111,6 +111,7 @@ mod error;
 mod integration;
 mod plugin;
 mod respond;
+mod route;
 mod secret;
 pub mod signature;
 pub mod store;
@@ -128,5 +129,8 @@ pub use plugin::{
 pub use respond::{
     escape_dots, escape_keys, find_dotted_key, render, unescape_dots, ClaimNumber, ClaimToken,
     Custom, Preset, Reject, Rendered, Respond, Stateless, CONTENT_TYPE,
+};
+pub use route::{
+    RouteOptions, CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS, CORS_MAX_AGE, PORTAL_ORIGIN,
 };
 pub use secret::{Secret, SecretMatch, Secrets};

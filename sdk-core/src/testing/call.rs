@@ -139,6 +139,13 @@ impl PluginCall {
     pub fn query(&self) -> String {
         super::axios_query(&self.to_value())
     }
+
+    /// The signature headers of this call's [`json`](Self::json) body,
+    /// signed with `secret` at `timestamp_ms` (see
+    /// [`sign_request`](super::sign_request)).
+    pub fn signature_headers(&self, secret: &str, timestamp_ms: u64) -> Vec<(String, String)> {
+        super::sign_request(secret, timestamp_ms, &self.json())
+    }
 }
 
 #[cfg(test)]
