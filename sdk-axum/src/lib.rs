@@ -85,7 +85,7 @@ pub mod testing;
 
 pub use after::after_response;
 pub use claimkit;
-pub use cors::plugin_cors;
+pub use cors::{plugin_cors, PluginCors, PluginCorsFuture, PluginCorsLayer};
 pub use deadline::{Deadline, DeadlineFuture, DeadlineLayer};
 pub use extract::{Plugin, PluginRejection};
 pub use route::{

@@ -76,7 +76,7 @@ where
 }
 
 /// [`plugin`] with other [`RouteOptions`]: a deadline, the origins given
-/// CORS permission (answered by `tower-http`'s [`CorsLayer`], built by
+/// CORS permission (answered by `tower-http`'s `CorsLayer`, see
 /// [`plugin_cors`]), extra headers a browser may send.
 ///
 /// ```
@@ -117,9 +117,6 @@ where
         .fallback(|| async { Error::new(ErrorKind::MethodNotAllowed) })
         .layer::<_, Infallible>(layers)
 }
-
-#[cfg(doc)]
-use tower_http::cors::CorsLayer;
 
 /// Routes a signed-webhook `handler` for `POST`, the method webhook senders
 /// use; any other method is answered `405` with `{"message": ...}` and
