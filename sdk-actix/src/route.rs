@@ -22,7 +22,7 @@ use crate::{plugin_cors, Deadline, PluginTrace, Signature};
 /// given its path by the router, an actix-web resource carries its own, so
 /// this one takes it too. Register the result with `App::service`.
 ///
-/// A handler still running after [`DEFAULT_DEADLINE`] (5 s) is answered
+/// A handler still running after [`DEFAULT_DEADLINE`](claimkit::DEFAULT_DEADLINE) (5 s) is answered
 /// `503 {"message": ...}`, before the platform gives up (it publishes both
 /// 6 s and 10 s).
 ///

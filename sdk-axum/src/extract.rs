@@ -23,9 +23,13 @@ pub type PluginRejection = Error;
 /// Before reading a body it checks the method (`GET`, `POST`, `PUT`,
 /// `DELETE`; else `405`), the content type (absent or JSON; else `415`) and
 /// `Content-Length` against the limit (`413`); the limit is enforced again
-/// while the body is read, for chunked bodies. A missing or wrong secret is
-/// `401`; a malformed or ill-typed request `400`. Every rejection answers
-/// `{"message": ...}`.
+/// while the body is read, for chunked bodies. The request's headers go to
+/// the core with the raw body: the `X-BitBadges-Signature` headers are
+/// checked there when the configuration asks for them
+/// ([`PluginConfig::with_signatures`]; `401` on failure), and configured
+/// header inputs join the inputs ([`PluginConfig::with_header_input`]). A
+/// missing or wrong secret is `401`; a malformed or ill-typed request
+/// `400`. Every rejection answers `{"message": ...}`.
 ///
 /// `I` is the plugin's inputs type (default: a JSON map). `R` is the
 /// rejection; swap it for your own type implementing

@@ -25,7 +25,7 @@ use tracing::instrument::{Instrument, Instrumented};
 /// BitBadges plugin can be configured with; any other method is answered
 /// `405` with `{"message": ...}` and an `Allow` header.
 ///
-/// A handler still running after [`DEFAULT_DEADLINE`] (5 s) is answered
+/// A handler still running after [`DEFAULT_DEADLINE`](claimkit::DEFAULT_DEADLINE) (5 s) is answered
 /// `503 {"message": ...}`, before the platform gives up (it publishes both
 /// 6 s and 10 s).
 ///

@@ -140,8 +140,11 @@ fn main() -> ExitCode {
     }
 }
 
+/// Header names and values.
+type Headers = Vec<(String, String)>;
+
 /// The body and its signature headers, as a `sign` or `send` asks for.
-fn signed(args: &SignArgs) -> Result<(Vec<u8>, Vec<(String, String)>), String> {
+fn signed(args: &SignArgs) -> Result<(Vec<u8>, Headers), String> {
     let body = if args.data == "-" {
         let mut body = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut body)

@@ -34,6 +34,11 @@
 //! does not match ([`InvalidSignature`]) or a timestamp outside the
 //! [`Tolerance`] ([`StaleTimestamp`]) answers `401`.
 //!
+//! Signed BitBadges plugin requests (the 2026 docs' `X-BitBadges-Signature`,
+//! **UNCONFIRMED**) are checked by the plugin decoder itself, in the mode
+//! [`RequestSignatures`] sets ([`SignatureMode`]), with the same prepared
+//! keys and constant-time comparison; every failure there answers `401`.
+//!
 //! A verified delivery can still be a retry or a replay: [`replay`] marks
 //! delivery ids as seen in a [`Dedupe`](crate::store::Dedupe) store.
 //!

@@ -157,6 +157,9 @@ pub async fn post_signed(
     )
 }
 
+/// Header names and values.
+type Headers = Vec<(String, String)>;
+
 /// Checks the server's answers to signed, unsigned and badly signed calls
 /// against what `mode` promises, on every plugin route.
 ///
@@ -168,7 +171,7 @@ pub async fn check_signatures(address: SocketAddr, mode: SignatureMode) {
     let mut tampered = body.clone();
     tampered.extend_from_slice(b" ");
     let valid = sign_request(SECRET, now, &body);
-    let cases: [(&str, Vec<u8>, Vec<(String, String)>); 7] = [
+    let cases: [(&str, Vec<u8>, Headers); 7] = [
         ("valid", body.clone(), valid.clone()),
         (
             "previous key",
