@@ -6,9 +6,8 @@ use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
 use actix_web::{web, App};
 use claimkit::signature::{RequestSignatures, SignatureMode};
-use claimkit::testing::{now_millis, PluginCall};
+use claimkit::testing::{now_millis, sign_request, PluginCall};
 use claimkit::{PluginConfig, RawInputs, RouteOptions, Secret, Secrets, Stateless};
-use claimkit_actix::testing::{plugin_request, signed_plugin_request};
 use claimkit_actix::{plugin, plugin_with, Plugin};
 use serde_json::{json, Value};
 
@@ -25,6 +24,44 @@ async fn echo(request: Plugin<RawInputs>) -> web::Json<Value> {
 
 async fn allow(_: Plugin<()>) -> Stateless {
     Stateless
+}
+
+/// The platform's call: an axios query for `GET`, a JSON body otherwise
+/// (as `claimkit_actix::testing::plugin_request` builds it, without needing
+/// the feature).
+fn plugin_request(method: &str, uri: &str, call: &PluginCall) -> TestRequest {
+    let method = actix_web::http::Method::from_bytes(method.as_bytes()).unwrap();
+    if method == actix_web::http::Method::GET {
+        TestRequest::default()
+            .method(method)
+            .uri(&format!("{uri}?{}", call.query()))
+    } else {
+        TestRequest::default()
+            .method(method)
+            .uri(uri)
+            .insert_header(("content-type", "application/json"))
+            .set_payload(call.json())
+    }
+}
+
+/// [`plugin_request`], signed over the raw body or query string.
+fn signed_plugin_request(
+    method: &str,
+    uri: &str,
+    call: &PluginCall,
+    secret: &str,
+    timestamp_ms: u64,
+) -> TestRequest {
+    let raw = if method == "GET" {
+        call.query().into_bytes()
+    } else {
+        call.json()
+    };
+    sign_request(secret, timestamp_ms, &raw)
+        .into_iter()
+        .fold(plugin_request(method, uri, call), |request, header| {
+            request.insert_header(header)
+        })
 }
 
 fn secrets() -> Secrets {

@@ -55,6 +55,33 @@ pub fn plugin_request(method: &str, uri: &str, call: &PluginCall) -> Request<Bod
 /// `timestamp_ms` (UNIX milliseconds; [`now_millis`](claimkit::testing::now_millis)
 /// for the current time). See [`sign_request`].
 ///
+/// ```
+/// use axum::Router;
+/// use claimkit::signature::{RequestSignatures, SignatureMode};
+/// use claimkit::testing::{now_millis, PluginCall};
+/// use claimkit::{PluginConfig, Secret, Stateless};
+/// use claimkit_axum::testing::{plugin_request, signed_plugin_request};
+/// use claimkit_axum::{plugin, Plugin};
+/// use tower::ServiceExt;
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// async fn allow(_: Plugin) -> Stateless {
+///     Stateless
+/// }
+/// let config = PluginConfig::new(Secret::new("s3cret").unwrap())
+///     .with_signatures(RequestSignatures::new(SignatureMode::Require));
+/// let app = Router::new().route("/allow", plugin(allow)).with_state(config);
+///
+/// let call = PluginCall::executing("attempt-1").with_secret("s3cret");
+/// for method in ["GET", "POST"] {
+///     let signed = signed_plugin_request(method, "/allow", &call, "s3cret", now_millis());
+///     assert_eq!(app.clone().oneshot(signed).await.unwrap().status(), 200);
+///     let unsigned = plugin_request(method, "/allow", &call);
+///     assert_eq!(app.clone().oneshot(unsigned).await.unwrap().status(), 401);
+/// }
+/// # });
+/// ```
+///
 /// # Panics
 /// As [`plugin_request`].
 pub fn signed_plugin_request(

@@ -5,9 +5,8 @@ use axum::body::Body;
 use axum::http::{Request, Response, StatusCode};
 use axum::Router;
 use claimkit::signature::{RequestSignatures, SignatureMode};
-use claimkit::testing::{now_millis, PluginCall};
+use claimkit::testing::{now_millis, sign_request, PluginCall};
 use claimkit::{PluginConfig, RawInputs, RouteOptions, Secret, Secrets, Stateless};
-use claimkit_axum::testing::{plugin_request, signed_plugin_request};
 use claimkit_axum::{plugin, plugin_with, Plugin};
 use serde_json::{json, Value};
 use tower::ServiceExt;
@@ -37,6 +36,45 @@ fn app(config: PluginConfig) -> Router {
         .route("/allow", plugin(allow))
         .route("/local", plugin_with(allow, &local))
         .with_state(config)
+}
+
+/// The platform's call: an axios query for `GET`, a JSON body otherwise
+/// (as `claimkit_axum::testing::plugin_request` builds it, without needing
+/// the feature).
+fn plugin_request(method: &str, uri: &str, call: &PluginCall) -> Request<Body> {
+    let request = Request::builder().method(method);
+    if method == "GET" {
+        request
+            .uri(format!("{uri}?{}", call.query()))
+            .body(Body::empty())
+    } else {
+        request
+            .uri(uri)
+            .header("content-type", "application/json")
+            .body(Body::from(call.json()))
+    }
+    .unwrap()
+}
+
+/// [`plugin_request`], signed over the raw body or query string.
+fn signed_plugin_request(
+    method: &str,
+    uri: &str,
+    call: &PluginCall,
+    secret: &str,
+    timestamp_ms: u64,
+) -> Request<Body> {
+    let raw = if method == "GET" {
+        call.query().into_bytes()
+    } else {
+        call.json()
+    };
+    let mut request = plugin_request(method, uri, call);
+    for (name, value) in sign_request(secret, timestamp_ms, &raw) {
+        let name = axum::http::HeaderName::from_bytes(name.as_bytes()).unwrap();
+        request.headers_mut().insert(name, value.parse().unwrap());
+    }
+    request
 }
 
 fn secrets() -> Secrets {
