@@ -43,6 +43,16 @@
 //! With the `testing` feature, [`testing`] builds plugin calls and signed
 //! webhooks as `TestRequest`s for actix-web's own harness.
 //!
+//! Plugin routes ([`plugin`], [`plugin_with`]) answer the CORS preflight of
+//! the developer portal's "Send Test Request" (`actix-cors`, see
+//! [`plugin_cors`]) for `https://bitbadges.io` by default, and answer `503`
+//! at a 5 s deadline; [`claimkit::RouteOptions`] changes both, with the
+//! same option names in `claimkit-axum` and `claimkit-actix`. Signed
+//! requests and inputs sent as headers are the core's
+//! ([`claimkit::PluginConfig::with_signatures`],
+//! [`claimkit::PluginConfig::with_header_input`]): the extractor only hands
+//! it the headers.
+//!
 //! This crate does not start a server, and adds no global middleware.
 //!
 //! # Getting started
