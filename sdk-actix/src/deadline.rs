@@ -12,8 +12,9 @@ use actix_web::{HttpRequest, ResponseError};
 use claimkit::{Error, DEFAULT_DEADLINE};
 
 /// Answers `503 {"message": ...}` when the wrapped service has not answered
-/// within the deadline (9 s by default: BitBadges gives up after 10 s, and a
-/// message it can record is better than a timeout); the counterpart of
+/// within the deadline ([`DEFAULT_DEADLINE`], 5 s, by default: the platform
+/// publishes both 6 s and 10 s as its timeout, and a message it can record
+/// is better than a timeout); the counterpart of
 /// `claimkit-axum`'s `DeadlineLayer`, passed to `.wrap()`.
 ///
 /// The handler's future is dropped at the deadline; work it started with

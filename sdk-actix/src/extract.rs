@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 
 use crate::body::{read_body, refuse};
 use crate::config;
+use crate::signature::HttpHeaders;
 
 /// The default rejection of [`Plugin`]: claimkit's one error type, answered
 /// as `{"message": ...}` with its status.
@@ -27,9 +28,13 @@ pub type PluginRejection = Error;
 /// `Content-Length` against the limit (`413`); the limit is enforced again
 /// while the body is read, for chunked bodies. The rest of a refused body is
 /// read and thrown away, within the bounds of [`claimkit::Drain`], so that a
-/// client still sending it reads the answer. A missing or wrong secret is
-/// `401`; a malformed or ill-typed request `400`. Every rejection answers
-/// `{"message": ...}`.
+/// client still sending it reads the answer. The request's headers go to
+/// the core with the raw body: the `X-BitBadges-Signature` headers are
+/// checked there when the configuration asks for them
+/// ([`PluginConfig::with_signatures`]; `401` on failure), and configured
+/// header inputs join the inputs ([`PluginConfig::with_header_input`]). A
+/// missing or wrong secret is `401`; a malformed or ill-typed request
+/// `400`. Every rejection answers `{"message": ...}`.
 ///
 /// When no [`PluginConfig`] is registered, every call is answered `500` and
 /// an error naming the missing configuration is logged: a server
@@ -146,11 +151,12 @@ async fn extract<I: DeserializeOwned>(
         Ok(source) => source,
         Err(err) => return Err(refuse(payload, length, err).await),
     };
+    let headers = HttpHeaders(request.headers());
     match source {
-        Source::Query => config.decode_query(request.query_string()),
+        Source::Query => config.decode(source, &headers, request.query_string().as_bytes()),
         Source::Body => {
             let body = read_body(payload, config.body_limit()).await?;
-            config.decode_json(&body)
+            config.decode(source, &headers, &body)
         }
     }
 }

@@ -43,6 +43,16 @@
 //! With the `testing` feature, [`testing`] builds plugin calls and signed
 //! webhooks as `TestRequest`s for actix-web's own harness.
 //!
+//! Plugin routes ([`plugin`], [`plugin_with`]) answer the CORS preflight of
+//! the developer portal's "Send Test Request" (`actix-cors`, see
+//! [`plugin_cors`]) for `https://bitbadges.io` by default, and answer `503`
+//! at a 5 s deadline; [`claimkit::RouteOptions`] changes both, with the
+//! same option names in `claimkit-axum` and `claimkit-actix`. Signed
+//! requests and inputs sent as headers are the core's
+//! ([`claimkit::PluginConfig::with_signatures`],
+//! [`claimkit::PluginConfig::with_header_input`]): the extractor only hands
+//! it the headers.
+//!
 //! This crate does not start a server, and adds no global middleware.
 //!
 //! # Getting started
@@ -98,6 +108,7 @@
 mod after;
 mod body;
 mod config;
+mod cors;
 mod deadline;
 mod extract;
 mod route;
@@ -110,8 +121,9 @@ mod trace;
 pub use after::after_response;
 pub use claimkit;
 pub use config::PluginErrorHandler;
+pub use cors::plugin_cors;
 pub use deadline::{Deadline, DeadlineFuture, DeadlineMiddleware};
 pub use extract::{Plugin, PluginRejection};
-pub use route::{plugin, plugin_with_deadline, signed_webhook, webhook};
+pub use route::{plugin, plugin_with, plugin_with_deadline, signed_webhook, webhook};
 pub use signature::{Signature, SignatureMiddleware, Signed};
 pub use trace::{PluginTrace, PluginTraceFuture, PluginTraceMiddleware};

@@ -1,17 +1,18 @@
 //! Mounting a plugin handler on exactly the methods the platform uses.
 
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::Compat;
 use actix_web::{guard, web, FromRequest, Handler, Resource, Responder};
 use std::time::Duration;
 
-use claimkit::{Error, ErrorKind, Source, DEFAULT_DEADLINE};
+use claimkit::{Error, ErrorKind, RouteOptions, Source};
 
 use std::sync::Arc;
 
 use claimkit::signature::{Verifier, WebhookGate};
 use claimkit::store::Deliveries;
 
-use crate::{Deadline, PluginTrace, Signature};
+use crate::{plugin_cors, Deadline, PluginTrace, Signature};
 
 /// A resource at `path` routing `handler` for `GET`, `POST`, `PUT` and
 /// `DELETE`, the methods a BitBadges plugin can be configured with; any other
@@ -21,8 +22,14 @@ use crate::{Deadline, PluginTrace, Signature};
 /// given its path by the router, an actix-web resource carries its own, so
 /// this one takes it too. Register the result with `App::service`.
 ///
-/// A handler still running after [`DEFAULT_DEADLINE`] (9 s) is answered
-/// `503 {"message": ...}`, before the platform's own 10 s run out.
+/// A handler still running after [`DEFAULT_DEADLINE`](claimkit::DEFAULT_DEADLINE) (5 s) is answered
+/// `503 {"message": ...}`, before the platform gives up (it publishes both
+/// 6 s and 10 s).
+///
+/// The route answers the CORS preflight of the developer portal's "Send
+/// Test Request" (origin [`PORTAL_ORIGIN`](claimkit::PORTAL_ORIGIN)) and
+/// marks its answers for that origin only; [`plugin_with`] takes other
+/// [`RouteOptions`].
 ///
 /// Each call runs in a `plugin` tracing span ([`PluginTrace`]) carrying the
 /// method, the path (never the query, which holds a `GET` call's secret),
@@ -61,16 +68,60 @@ where
     Args: FromRequest + 'static,
     F::Output: Responder + 'static,
 {
-    plugin_with_deadline(path, handler, DEFAULT_DEADLINE)
+    plugin_with(path, handler, &RouteOptions::new())
 }
 
 /// [`plugin`], answering `503 {"message": ...}` when `handler` has not
-/// answered within `deadline` instead of the default 9 s (see
+/// answered within `deadline` instead of the default 5 s (see
 /// [`Deadline`](crate::Deadline)).
 pub fn plugin_with_deadline<F, Args>(
     path: &str,
     handler: F,
     deadline: Duration,
+) -> Resource<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+>
+where
+    F: Handler<Args>,
+    Args: FromRequest + 'static,
+    F::Output: Responder + 'static,
+{
+    plugin_with(path, handler, &RouteOptions::new().with_deadline(deadline))
+}
+
+/// [`plugin`] with other [`RouteOptions`]: a deadline, the origins given
+/// CORS permission (answered by `actix-cors`, see [`plugin_cors`]), extra
+/// headers a browser may send. The counterpart of `claimkit-axum`'s
+/// `plugin_with`.
+///
+/// ```
+/// use std::time::Duration;
+/// use actix_web::App;
+/// use claimkit::{PluginConfig, RouteOptions, Secret, Stateless};
+/// use claimkit_actix::{plugin_with, Plugin};
+///
+/// async fn allow(_: Plugin) -> Stateless {
+///     Stateless
+/// }
+///
+/// let options = RouteOptions::new()
+///     .with_deadline(Duration::from_secs(3))
+///     .with_cors_origins(["https://bitbadges.io", "http://localhost:5173"])?;
+/// let app = App::new()
+///     .app_data(PluginConfig::new(Secret::new("s3cret")?))
+///     .service(plugin_with("/plugins/allow", allow, &options));
+/// # Ok::<(), claimkit::Error>(())
+/// ```
+pub fn plugin_with<F, Args>(
+    path: &str,
+    handler: F,
+    options: &RouteOptions,
 ) -> Resource<
     impl ServiceFactory<
         ServiceRequest,
@@ -91,7 +142,8 @@ where
     web::resource(path)
         .route(web::route().guard(methods).to(handler))
         .default_service(web::to(method_not_allowed))
-        .wrap(Deadline::new(deadline))
+        .wrap(Deadline::new(options.deadline()))
+        .wrap(Compat::new(plugin_cors(options)))
         .wrap(PluginTrace)
 }
 

@@ -2,7 +2,7 @@
 //! tests through actix-web's own harness (feature `testing`).
 
 use actix_web::test::TestRequest;
-use claimkit::testing::{PluginCall, Signer};
+use claimkit::testing::{sign_request, PluginCall, Signer};
 
 /// The request BitBadges makes for `call` with `method`: an axios query
 /// string for `GET`, a JSON body otherwise.
@@ -49,6 +49,58 @@ pub fn plugin_request(method: &str, uri: &str, call: &PluginCall) -> TestRequest
             .insert_header(("content-type", "application/json"))
             .set_payload(call.json())
     }
+}
+
+/// [`plugin_request`] with the `X-BitBadges-Signature` headers of the
+/// call's raw body (or `GET` query string), signed with `secret` at
+/// `timestamp_ms` (UNIX milliseconds; [`now_millis`](claimkit::testing::now_millis)
+/// for the current time). See [`sign_request`].
+///
+/// ```
+/// use actix_web::{test, App};
+/// use claimkit::signature::{RequestSignatures, SignatureMode};
+/// use claimkit::testing::{now_millis, PluginCall};
+/// use claimkit::{PluginConfig, Secret, Stateless};
+/// use claimkit_actix::testing::{plugin_request, signed_plugin_request};
+/// use claimkit_actix::{plugin, Plugin};
+///
+/// # actix_web::rt::System::new().block_on(async {
+/// async fn allow(_: Plugin) -> Stateless {
+///     Stateless
+/// }
+/// let config = PluginConfig::new(Secret::new("s3cret").unwrap())
+///     .with_signatures(RequestSignatures::new(SignatureMode::Require));
+/// let app = test::init_service(App::new().app_data(config).service(plugin("/allow", allow))).await;
+///
+/// let call = PluginCall::executing("attempt-1").with_secret("s3cret");
+/// for method in ["GET", "POST"] {
+///     let signed = signed_plugin_request(method, "/allow", &call, "s3cret", now_millis());
+///     assert_eq!(test::call_service(&app, signed.to_request()).await.status(), 200);
+///     let unsigned = plugin_request(method, "/allow", &call);
+///     assert_eq!(test::call_service(&app, unsigned.to_request()).await.status(), 401);
+/// }
+/// # });
+/// ```
+///
+/// # Panics
+/// As [`plugin_request`].
+pub fn signed_plugin_request(
+    method: &str,
+    uri: &str,
+    call: &PluginCall,
+    secret: &str,
+    timestamp_ms: u64,
+) -> TestRequest {
+    let raw = if method == "GET" {
+        call.query().into_bytes()
+    } else {
+        call.json()
+    };
+    let mut request = plugin_request(method, uri, call);
+    for header in sign_request(secret, timestamp_ms, &raw) {
+        request = request.insert_header(header);
+    }
+    request
 }
 
 /// A `POST` of `body` to `uri`, signed by `signer`.

@@ -12,8 +12,9 @@ use tokio::time::Sleep;
 use tower::{Layer, Service};
 
 /// Answers `503 {"message": ...}` when the wrapped service has not answered
-/// within the deadline (9 s by default: BitBadges gives up after 10 s, and a
-/// message it can record is better than a timeout).
+/// within the deadline ([`DEFAULT_DEADLINE`], 5 s, by default: the platform
+/// publishes both 6 s and 10 s as its timeout, and a message it can record
+/// is better than a timeout).
 ///
 /// The deadline is kept by Tokio's timer: the runtime needs its time driver
 /// (`#[tokio::main]` enables it). The handler's future is dropped at the

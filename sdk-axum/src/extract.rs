@@ -9,6 +9,7 @@ use claimkit::{Error, PluginConfig, PluginRequest, RawInputs, Source};
 use serde::de::DeserializeOwned;
 
 use crate::body::{read_body, refuse};
+use crate::signature::HttpHeaders;
 
 /// The default rejection of [`Plugin`]: claimkit's one error type, answered
 /// as `{"message": ...}` with its status.
@@ -23,9 +24,13 @@ pub type PluginRejection = Error;
 /// `Content-Length` against the limit (`413`); the limit is enforced again
 /// while the body is read, for chunked bodies. The rest of a refused body is
 /// read and thrown away, within the bounds of [`claimkit::Drain`], so that a
-/// client still sending it reads the answer. A missing or wrong secret is
-/// `401`; a malformed or ill-typed request `400`. Every rejection answers
-/// `{"message": ...}`.
+/// client still sending it reads the answer. The request's headers go to
+/// the core with the raw body: the `X-BitBadges-Signature` headers are
+/// checked there when the configuration asks for them
+/// ([`PluginConfig::with_signatures`]; `401` on failure), and configured
+/// header inputs join the inputs ([`PluginConfig::with_header_input`]). A
+/// missing or wrong secret is `401`; a malformed or ill-typed request
+/// `400`. Every rejection answers `{"message": ...}`.
 ///
 /// `I` is the plugin's inputs type (default: a JSON map). `R` is the
 /// rejection; swap it for your own type implementing
@@ -132,11 +137,15 @@ async fn extract<I: DeserializeOwned>(
         Ok(source) => source,
         Err(err) => return Err(refuse(body, length, err).await),
     };
+    let headers = HttpHeaders(&parts.headers);
     match source {
-        Source::Query => config.decode_query(parts.uri.query().unwrap_or_default()),
+        Source::Query => {
+            let query = parts.uri.query().unwrap_or_default();
+            config.decode(source, &headers, query.as_bytes())
+        }
         Source::Body => {
             let body = read_body(body, config.body_limit()).await?;
-            config.decode_json(&body)
+            config.decode(source, &headers, &body)
         }
     }
 }

@@ -24,6 +24,16 @@
 //! With the `testing` feature, [`testing`] builds plugin calls and signed
 //! webhooks as `http::Request`s for axum's own harness.
 //!
+//! Plugin routes ([`plugin`], [`plugin_with`]) answer the CORS preflight of
+//! the developer portal's "Send Test Request" (`tower-http`'s `CorsLayer`, see
+//! [`plugin_cors`]) for `https://bitbadges.io` by default, and answer `503`
+//! at a 5 s deadline; [`claimkit::RouteOptions`] changes both, with the
+//! same option names in `claimkit-axum` and `claimkit-actix`. Signed
+//! requests and inputs sent as headers are the core's
+//! ([`claimkit::PluginConfig::with_signatures`],
+//! [`claimkit::PluginConfig::with_header_input`]): the extractor only hands
+//! it the headers.
+//!
 //! This crate does not start a server, and adds no global middleware.
 //!
 //! # Getting started
@@ -75,6 +85,7 @@
 
 mod after;
 mod body;
+mod cors;
 mod deadline;
 mod extract;
 mod route;
@@ -85,10 +96,11 @@ pub mod testing;
 
 pub use after::after_response;
 pub use claimkit;
+pub use cors::{plugin_cors, PluginCors, PluginCorsFuture, PluginCorsLayer};
 pub use deadline::{Deadline, DeadlineFuture, DeadlineLayer};
 pub use extract::{Plugin, PluginRejection};
 pub use route::{
-    plugin, plugin_with_deadline, signed_webhook, webhook, PluginTrace, PluginTraceFuture,
-    PluginTraceLayer,
+    plugin, plugin_with, plugin_with_deadline, signed_webhook, webhook, PluginTrace,
+    PluginTraceFuture, PluginTraceLayer,
 };
 pub use signature::{SignatureLayer, SignatureService, Signed};

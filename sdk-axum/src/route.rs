@@ -10,7 +10,7 @@ use axum::extract::Request;
 use axum::handler::Handler;
 use axum::response::Response;
 use axum::routing::{on, MethodFilter, MethodRouter};
-use claimkit::{Error, ErrorKind, DEFAULT_DEADLINE};
+use claimkit::{Error, ErrorKind, RouteOptions};
 use tower::{Layer, Service, ServiceBuilder};
 
 use std::sync::Arc;
@@ -18,15 +18,21 @@ use std::sync::Arc;
 use claimkit::signature::{Verifier, WebhookGate};
 use claimkit::store::Deliveries;
 
-use crate::{DeadlineLayer, SignatureLayer};
+use crate::{plugin_cors, DeadlineLayer, SignatureLayer};
 use tracing::instrument::{Instrument, Instrumented};
 
 /// Routes `handler` for `GET`, `POST`, `PUT` and `DELETE`, the methods a
 /// BitBadges plugin can be configured with; any other method is answered
 /// `405` with `{"message": ...}` and an `Allow` header.
 ///
-/// A handler still running after [`DEFAULT_DEADLINE`] (9 s) is answered
-/// `503 {"message": ...}`, before the platform's own 10 s run out.
+/// A handler still running after [`DEFAULT_DEADLINE`](claimkit::DEFAULT_DEADLINE) (5 s) is answered
+/// `503 {"message": ...}`, before the platform gives up (it publishes both
+/// 6 s and 10 s).
+///
+/// The route answers the CORS preflight of the developer portal's "Send
+/// Test Request" (origin [`PORTAL_ORIGIN`](claimkit::PORTAL_ORIGIN)) and
+/// marks its answers for that origin only; [`plugin_with`] takes other
+/// [`RouteOptions`].
 ///
 /// Each call runs in a `plugin` tracing span carrying the method, the path
 /// (never the query, which holds a `GET` call's secret), and, once the
@@ -54,13 +60,44 @@ where
     T: 'static,
     S: Clone + Send + Sync + 'static,
 {
-    plugin_with_deadline(handler, DEFAULT_DEADLINE)
+    plugin_with(handler, &RouteOptions::new())
 }
 
 /// [`plugin`], answering `503 {"message": ...}` when `handler` has not
-/// answered within `deadline` instead of the default 9 s (see
+/// answered within `deadline` instead of the default 5 s (see
 /// [`DeadlineLayer`](crate::DeadlineLayer)).
 pub fn plugin_with_deadline<H, T, S>(handler: H, deadline: Duration) -> MethodRouter<S>
+where
+    H: Handler<T, S>,
+    T: 'static,
+    S: Clone + Send + Sync + 'static,
+{
+    plugin_with(handler, &RouteOptions::new().with_deadline(deadline))
+}
+
+/// [`plugin`] with other [`RouteOptions`]: a deadline, the origins given
+/// CORS permission (answered by `tower-http`'s `CorsLayer`, see
+/// [`plugin_cors`]), extra headers a browser may send.
+///
+/// ```
+/// use std::time::Duration;
+/// use axum::Router;
+/// use claimkit::{PluginConfig, RouteOptions, Secret, Stateless};
+/// use claimkit_axum::{plugin_with, Plugin};
+///
+/// async fn allow(_: Plugin) -> Stateless {
+///     Stateless
+/// }
+///
+/// let options = RouteOptions::new()
+///     .with_deadline(Duration::from_secs(3))
+///     .with_cors_origins(["https://bitbadges.io", "http://localhost:5173"])?;
+/// let app: Router = Router::new()
+///     .route("/plugins/allow", plugin_with(allow, &options))
+///     .with_state(PluginConfig::new(Secret::new("s3cret")?));
+/// # Ok::<(), claimkit::Error>(())
+/// ```
+pub fn plugin_with<H, T, S>(handler: H, options: &RouteOptions) -> MethodRouter<S>
 where
     H: Handler<T, S>,
     T: 'static,
@@ -74,7 +111,8 @@ where
     // every request then pays for.
     let layers = ServiceBuilder::new()
         .layer(PluginTraceLayer)
-        .layer(DeadlineLayer::new(deadline));
+        .layer(plugin_cors(options))
+        .layer(DeadlineLayer::new(options.deadline()));
     on(methods, handler)
         .fallback(|| async { Error::new(ErrorKind::MethodNotAllowed) })
         .layer::<_, Infallible>(layers)

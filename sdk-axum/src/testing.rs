@@ -2,8 +2,8 @@
 //! tests through axum's own harness (feature `testing`).
 
 use axum::body::Body;
-use axum::http::Request;
-use claimkit::testing::{PluginCall, Signer};
+use axum::http::{HeaderName, HeaderValue, Request};
+use claimkit::testing::{sign_request, PluginCall, Signer};
 
 /// The request BitBadges makes for `call` with `method`: an axios query
 /// string for `GET`, a JSON body otherwise.
@@ -48,6 +48,61 @@ pub fn plugin_request(method: &str, uri: &str, call: &PluginCall) -> Request<Bod
             .body(Body::from(call.json()))
     };
     request.expect("a valid method and URI")
+}
+
+/// [`plugin_request`] with the `X-BitBadges-Signature` headers of the
+/// call's raw body (or `GET` query string), signed with `secret` at
+/// `timestamp_ms` (UNIX milliseconds; [`now_millis`](claimkit::testing::now_millis)
+/// for the current time). See [`sign_request`].
+///
+/// ```
+/// use axum::Router;
+/// use claimkit::signature::{RequestSignatures, SignatureMode};
+/// use claimkit::testing::{now_millis, PluginCall};
+/// use claimkit::{PluginConfig, Secret, Stateless};
+/// use claimkit_axum::testing::{plugin_request, signed_plugin_request};
+/// use claimkit_axum::{plugin, Plugin};
+/// use tower::ServiceExt;
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// async fn allow(_: Plugin) -> Stateless {
+///     Stateless
+/// }
+/// let config = PluginConfig::new(Secret::new("s3cret").unwrap())
+///     .with_signatures(RequestSignatures::new(SignatureMode::Require));
+/// let app = Router::new().route("/allow", plugin(allow)).with_state(config);
+///
+/// let call = PluginCall::executing("attempt-1").with_secret("s3cret");
+/// for method in ["GET", "POST"] {
+///     let signed = signed_plugin_request(method, "/allow", &call, "s3cret", now_millis());
+///     assert_eq!(app.clone().oneshot(signed).await.unwrap().status(), 200);
+///     let unsigned = plugin_request(method, "/allow", &call);
+///     assert_eq!(app.clone().oneshot(unsigned).await.unwrap().status(), 401);
+/// }
+/// # });
+/// ```
+///
+/// # Panics
+/// As [`plugin_request`].
+pub fn signed_plugin_request(
+    method: &str,
+    uri: &str,
+    call: &PluginCall,
+    secret: &str,
+    timestamp_ms: u64,
+) -> Request<Body> {
+    let raw = if method == "GET" {
+        call.query().into_bytes()
+    } else {
+        call.json()
+    };
+    let mut request = plugin_request(method, uri, call);
+    for (name, value) in sign_request(secret, timestamp_ms, &raw) {
+        let name = HeaderName::from_bytes(name.as_bytes()).expect("a valid header name");
+        let value = HeaderValue::from_str(&value).expect("a valid header value");
+        request.headers_mut().insert(name, value);
+    }
+    request
 }
 
 /// A `POST` of `body` to `uri`, signed by `signer`.

@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use claimkit::testing::PluginCall;
+use claimkit::testing::{now_millis, sign_request, PluginCall};
 
 /// What a server answered, and how long it took.
 #[derive(Debug, Clone)]
@@ -57,17 +57,47 @@ pub fn send_call(
     method: &str,
     call: &PluginCall,
 ) -> Result<Exchange, Failure> {
-    let request = if method == "GET" {
+    send_signed_call(agent, url, method, call, None)
+}
+
+/// [`send_call`], signed with `secret` (the `X-BitBadges-Signature`
+/// headers over the raw body, or a `GET`'s query string) when it is given.
+pub fn send_signed_call(
+    agent: &ureq::Agent,
+    url: &str,
+    method: &str,
+    call: &PluginCall,
+    secret: Option<&str>,
+) -> Result<Exchange, Failure> {
+    let (builder, raw) = if method == "GET" {
+        let query = call.query();
         let separator = if url.contains('?') { '&' } else { '?' };
-        ureq::http::Request::get(format!("{url}{separator}{}", call.query())).body(Vec::new())
+        (
+            ureq::http::Request::get(format!("{url}{separator}{query}")),
+            (query.into_bytes(), Vec::new()),
+        )
     } else {
-        ureq::http::Request::builder()
-            .method(method)
-            .uri(url)
-            .header("content-type", "application/json")
-            .body(call.json())
+        let body = call.json();
+        (
+            ureq::http::Request::builder()
+                .method(method)
+                .uri(url)
+                .header("content-type", "application/json"),
+            (body.clone(), body),
+        )
     };
-    let request = request.map_err(|err| Failure::Connection(err.to_string()))?;
+    let (signed, body) = raw;
+    let builder = match secret {
+        Some(secret) => sign_request(secret, now_millis(), &signed)
+            .into_iter()
+            .fold(builder, |builder, (name, value)| {
+                builder.header(name, value)
+            }),
+        None => builder,
+    };
+    let request = builder
+        .body(body)
+        .map_err(|err| Failure::Connection(err.to_string()))?;
     exchange(agent, request)
 }
 
@@ -92,6 +122,69 @@ pub fn exchange(
             body,
             latency: started.elapsed(),
         }),
+        Err(ureq::Error::Timeout(_)) => Err(Failure::Timeout(
+            agent.config().timeouts().global.unwrap_or_default(),
+        )),
+        Err(err) => Err(Failure::Connection(err.to_string())),
+    }
+}
+
+/// What a CORS preflight was answered.
+#[derive(Debug, Clone)]
+pub struct Preflight {
+    /// The status code.
+    pub status: u16,
+    /// `access-control-allow-origin`.
+    pub allow_origin: Option<String>,
+    /// `access-control-allow-methods`.
+    pub allow_methods: Option<String>,
+    /// `access-control-allow-headers`.
+    pub allow_headers: Option<String>,
+    /// How long the answer took.
+    pub latency: Duration,
+}
+
+/// The preflight a browser at `origin` sends before calling `url` with
+/// `method`, `Content-Type` and the `X-BitBadges-*` headers.
+///
+/// # Errors
+/// When nothing comes back within the agent's deadline or the connection
+/// fails.
+pub fn preflight(
+    agent: &ureq::Agent,
+    url: &str,
+    origin: &str,
+    method: &str,
+) -> Result<Preflight, Failure> {
+    let request = ureq::http::Request::builder()
+        .method("OPTIONS")
+        .uri(url)
+        .header("origin", origin)
+        .header("access-control-request-method", method)
+        .header(
+            "access-control-request-headers",
+            claimkit::CORS_ALLOWED_HEADERS.join(","),
+        )
+        .body(Vec::new())
+        .map_err(|err| Failure::Connection(err.to_string()))?;
+    let started = Instant::now();
+    match agent.run(request) {
+        Ok(response) => {
+            let header = |name: &str| {
+                response
+                    .headers()
+                    .get(name)
+                    .and_then(|value| value.to_str().ok())
+                    .map(str::to_owned)
+            };
+            Ok(Preflight {
+                status: response.status().as_u16(),
+                allow_origin: header("access-control-allow-origin"),
+                allow_methods: header("access-control-allow-methods"),
+                allow_headers: header("access-control-allow-headers"),
+                latency: started.elapsed(),
+            })
+        }
         Err(ureq::Error::Timeout(_)) => Err(Failure::Timeout(
             agent.config().timeouts().global.unwrap_or_default(),
         )),

@@ -23,7 +23,8 @@ struct Cli {
 enum Command {
     /// Run the protocol's checks against a running plugin.
     Check(CheckArgs),
-    /// Sign a webhook and deliver it; print the status and body.
+    /// Sign a webhook (with `--sign`, a plugin request) and deliver it;
+    /// print the status and body.
     Send(SendArgs),
     /// Sign a webhook and print its headers, one `name: value` per line
     /// (for `curl -H @-`).
@@ -33,9 +34,15 @@ enum Command {
 #[derive(clap::Args)]
 struct SignArgs {
     /// The signing scheme.
-    #[arg(long, value_enum)]
-    scheme: SchemeArg,
-    /// The signing secret (`whsec_…` for Standard Webhooks).
+    #[arg(long, value_enum, required_unless_present = "sign")]
+    scheme: Option<SchemeArg>,
+    /// Sign a BitBadges plugin request (`X-BitBadges-Signature`, the 2026
+    /// docs' scheme, unconfirmed) with the plugin secret: the same as
+    /// `--scheme bitbadges`.
+    #[arg(long, conflicts_with = "scheme")]
+    sign: bool,
+    /// The signing secret (`whsec_…` for Standard Webhooks, the plugin
+    /// secret for BitBadges).
     #[arg(long, env = "WEBHOOK_SECRET", hide_env_values = true)]
     secret: String,
     /// The body: a file, or `-` for standard input. Sent byte for byte.
@@ -45,7 +52,8 @@ struct SignArgs {
     /// random).
     #[arg(long)]
     id: Option<String>,
-    /// The signing time, in UNIX seconds (default: now).
+    /// The signing time, in UNIX seconds, milliseconds for BitBadges
+    /// (default: now).
     #[arg(long)]
     timestamp: Option<u64>,
 }
@@ -61,8 +69,10 @@ struct SendArgs {
     timeout: f64,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum SchemeArg {
+    /// A BitBadges plugin request (`X-BitBadges-Signature`).
+    Bitbadges,
     Standard,
     Claimr,
     Github,
@@ -96,6 +106,14 @@ struct CheckArgs {
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
+    /// Sign every call with the plugin secret (`X-BitBadges-Signature`,
+    /// the 2026 docs' scheme, unconfirmed), and check that a badly signed
+    /// call is refused.
+    #[arg(long)]
+    sign: bool,
+    /// The browser origin whose CORS preflight is checked.
+    #[arg(long, default_value = claimkit::PORTAL_ORIGIN)]
+    origin: String,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -122,8 +140,11 @@ fn main() -> ExitCode {
     }
 }
 
-/// The body and signer a `sign` or `send` asks for.
-fn signed(args: &SignArgs) -> Result<(Vec<u8>, claimkit::testing::Signer), String> {
+/// Header names and values.
+type Headers = Vec<(String, String)>;
+
+/// The body and its signature headers, as a `sign` or `send` asks for.
+fn signed(args: &SignArgs) -> Result<(Vec<u8>, Headers), String> {
     let body = if args.data == "-" {
         let mut body = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut body)
@@ -133,20 +154,25 @@ fn signed(args: &SignArgs) -> Result<(Vec<u8>, claimkit::testing::Signer), Strin
         std::fs::read(&args.data).map_err(|err| format!("could not read {}: {err}", args.data))?
     };
     let scheme = match args.scheme {
-        SchemeArg::Standard => Scheme::Standard,
-        SchemeArg::Claimr => Scheme::Claimr,
-        SchemeArg::Github => Scheme::Github,
-        SchemeArg::Stripe => Scheme::Stripe,
-        SchemeArg::Slack => Scheme::Slack,
+        None | Some(SchemeArg::Bitbadges) => {
+            let headers = webhook::plugin_request_headers(&args.secret, args.timestamp, &body);
+            return Ok((body, headers));
+        }
+        Some(SchemeArg::Standard) => Scheme::Standard,
+        Some(SchemeArg::Claimr) => Scheme::Claimr,
+        Some(SchemeArg::Github) => Scheme::Github,
+        Some(SchemeArg::Stripe) => Scheme::Stripe,
+        Some(SchemeArg::Slack) => Scheme::Slack,
     };
     let signer = webhook::signer(scheme, &args.secret, args.id.as_deref(), args.timestamp)?;
-    Ok((body, signer))
+    let headers = signer.sign(&body);
+    Ok((body, headers))
 }
 
 fn run_sign(args: &SignArgs) -> ExitCode {
     match signed(args) {
-        Ok((body, signer)) => {
-            for (name, value) in signer.sign(&body) {
+        Ok((_, headers)) => {
+            for (name, value) in headers {
                 say(format_args!("{name}: {value}"));
             }
             ExitCode::SUCCESS
@@ -156,16 +182,16 @@ fn run_sign(args: &SignArgs) -> ExitCode {
 }
 
 fn run_send(args: SendArgs) -> ExitCode {
-    let (body, signer) = match signed(&args.sign) {
+    let (body, headers) = match signed(&args.sign) {
         Ok(signed) => signed,
         Err(err) => return fail(&err),
     };
     if !(args.timeout.is_finite() && args.timeout > 0.0) {
         return fail("--timeout must be a positive number of seconds");
     }
-    match webhook::send(
+    match webhook::send_with_headers(
         &args.url,
-        &signer,
+        &headers,
         body,
         Duration::from_secs_f64(args.timeout),
     ) {
@@ -217,6 +243,8 @@ fn run_check(args: CheckArgs) -> ExitCode {
     }
     .to_owned();
     target.status_hooks = args.status_hooks;
+    target.sign = args.sign;
+    target.origin = args.origin.clone();
     if !(args.timeout.is_finite() && args.timeout > 0.0) {
         return fail("--timeout must be a positive number of seconds");
     }
@@ -245,6 +273,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
             "method": target.method,
             "preset": format!("{:?}", target.preset),
             "status_hooks": target.status_hooks,
+            "signed": target.sign,
         }));
         say(format_args!("{json:#}"));
     } else {

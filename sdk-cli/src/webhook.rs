@@ -61,8 +61,34 @@ pub fn send(
     body: Vec<u8>,
     deadline: Duration,
 ) -> Result<Exchange, Failure> {
+    let headers = signer.sign(&body);
+    send_with_headers(url, &headers, body, deadline)
+}
+
+/// The signature headers of a BitBadges plugin request whose body is
+/// `body`, signed with the plugin `secret` at `timestamp_ms` (default: now):
+/// `x-bitbadges-signature`, `-timestamp` (UNIX milliseconds), `-version`.
+pub fn plugin_request_headers(
+    secret: &str,
+    timestamp_ms: Option<u64>,
+    body: &[u8],
+) -> Vec<(String, String)> {
+    let timestamp = timestamp_ms.unwrap_or_else(claimkit::testing::now_millis);
+    claimkit::testing::sign_request(secret, timestamp, body)
+}
+
+/// `POST`s `body` to `url` with `headers` (a JSON content type added).
+///
+/// # Errors
+/// When nothing comes back within `deadline` or the connection fails.
+pub fn send_with_headers(
+    url: &str,
+    headers: &[(String, String)],
+    body: Vec<u8>,
+    deadline: Duration,
+) -> Result<Exchange, Failure> {
     let mut request = ureq::http::Request::post(url).header("content-type", "application/json");
-    for (name, value) in signer.sign(&body) {
+    for (name, value) in headers {
         request = request.header(name, value);
     }
     let request = request

@@ -182,9 +182,9 @@ impl Error {
     ///
     /// ```
     /// use std::time::Duration;
-    /// let err = claimkit::Error::timeout(Duration::from_secs(9));
+    /// let err = claimkit::Error::timeout(Duration::from_secs(5));
     /// assert_eq!(err.status(), 503);
-    /// assert_eq!(err.message(), "the plugin did not answer within 9 s");
+    /// assert_eq!(err.message(), "the plugin did not answer within 5 s");
     /// ```
     pub fn timeout(deadline: std::time::Duration) -> Self {
         Self::with_message(

@@ -16,12 +16,17 @@
 //!
 //! 1. [`PluginConfig::check_head`] checks the method, content type and
 //!    `Content-Length` before a body is read.
-//! 2. [`PluginConfig::decode_json`] (or [`decode_query`](PluginConfig::decode_query))
-//!    finds `pluginSecret` with a byte scan that stops at it, and compares
-//!    it in constant time with every accepted secret ([`Secrets`]); only
-//!    then does it read the [`Context`] fields and deserialize the plugin
-//!    author's inputs type, straight from the bytes, in one pass, with no
-//!    intermediate JSON tree.
+//! 2. [`PluginConfig::decode`] (what the adapters call, with the request's
+//!    headers through [`signature::Headers`]; [`decode_json`](PluginConfig::decode_json)
+//!    and [`decode_query`](PluginConfig::decode_query) for a request
+//!    without headers) checks the size, then the `X-BitBadges-Signature`
+//!    headers over the raw bytes when [signatures are asked
+//!    for](PluginConfig::with_signatures), then finds `pluginSecret` with a
+//!    byte scan that stops at it, and compares it in constant time with
+//!    every accepted secret ([`Secrets`]); only then does it read the
+//!    [`Context`] fields and deserialize the plugin author's inputs type
+//!    (with any [inputs sent as headers](PluginConfig::with_header_input)),
+//!    straight from the bytes, in one pass, with no intermediate JSON tree.
 //! 3. The handler answers with a [`Respond`] type: [`Stateless`],
 //!    [`ClaimToken`], [`ClaimNumber`], [`Custom`], [`Reject`] or an
 //!    [`Error`]. [`render`] turns it into a status and JSON bytes, refusing
@@ -45,6 +50,24 @@
 //! Slack and claimr presets) over the raw body, with prepared keys and no
 //! allocation, and recognises retried deliveries by their id; [`claimr`]
 //! types claimr's webhook payloads.
+//!
+//! # What the platform has not confirmed
+//!
+//! Some of the 2026 developer docs' facts appear in no published sender
+//! code. claimkit supports them, tolerates their absence, and never
+//! requires them by default:
+//!
+//! - **Signed requests** (`X-BitBadges-Signature`, `-Timestamp`,
+//!   `-Version`): UNCONFIRMED, so [`RequestSignatures`](signature::RequestSignatures)
+//!   defaults to [`SignatureMode::Off`](signature::SignatureMode::Off).
+//! - **Simulations may be the only call**: UNCONFIRMED; the presets' docs
+//!   say what a simulation should answer all the same.
+//! - **Whether the portal's test request carries the real secret**:
+//!   UNCONFIRMED; [`RouteOptions`] gives the portal's origin CORS
+//!   permission either way.
+//!
+//! The platform publishes two timeouts, 10 s and 6 s; [`DEFAULT_DEADLINE`]
+//! (5 s) is inside both.
 //!
 //! What this crate does **not** do: it runs no server, spawns no task and has
 //! no HTTP types in its API. The `claimkit-axum` and `claimkit-actix` crates
@@ -115,6 +138,7 @@ mod error;
 mod integration;
 mod plugin;
 mod respond;
+mod route;
 mod secret;
 pub mod signature;
 pub mod store;
@@ -127,9 +151,14 @@ pub mod trace;
 pub use config::{PluginConfig, Source, ALLOWED_METHODS, DEFAULT_BODY_LIMIT, DEFAULT_DEADLINE};
 pub use drain::{Drain, DRAIN_LIMIT, DRAIN_TIME};
 pub use error::{Error, ErrorKind};
-pub use plugin::{AttemptStatus, Context, Email, PluginRequest, RawInputs, Social};
+pub use plugin::{
+    AttemptStatus, Context, Email, PluginRequest, RawInputs, Social, Version, RESERVED_KEYS,
+};
 pub use respond::{
     escape_dots, escape_keys, find_dotted_key, render, unescape_dots, ClaimNumber, ClaimToken,
     Custom, Preset, Reject, Rendered, Respond, Stateless, CONTENT_TYPE,
+};
+pub use route::{
+    RouteOptions, CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS, CORS_MAX_AGE, PORTAL_ORIGIN,
 };
 pub use secret::{Secret, SecretMatch, Secrets};

@@ -64,7 +64,7 @@ fn current_body_with_typed_inputs() {
     assert!(!request.is_status_webhook());
     assert_eq!(ctx.created_at, Some(1_800_000_000_000));
     assert_eq!(ctx.last_updated, Some(1_800_000_360_000));
-    assert_eq!(ctx.version.as_deref(), Some("0"));
+    assert_eq!(ctx.version(), Some("0"));
     assert_eq!(ctx.locale.as_deref(), Some("en"));
     assert_eq!(
         request.address(),

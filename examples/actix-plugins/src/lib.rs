@@ -7,13 +7,15 @@ use std::sync::Arc;
 
 use actix_web::web;
 use claimkit::signature::{HmacScheme, HmacVerifier, StandardWebhooks, WebhookGate};
+use claimkit::signature::{RequestSignatures, SignatureMode};
 use claimkit::store::MemoryStore;
-use claimkit::{PluginConfig, Secret, Secrets};
-use claimkit_actix::{plugin, signed_webhook, webhook};
+use claimkit::{PluginConfig, RouteOptions, Secret, Secrets};
+use claimkit_actix::{plugin_with, signed_webhook, webhook};
 
 mod claim_number;
 mod claim_token;
 mod claimr_webhook;
+mod platform;
 mod serve;
 mod standard_webhook;
 mod stateless;
@@ -22,6 +24,7 @@ mod status_hook;
 pub use claim_number::claim_number;
 pub use claim_token::claim_token;
 pub use claimr_webhook::claimr_webhook;
+pub use platform::{route_options, signature_mode};
 pub use serve::{serve, HEAD_TIMEOUT};
 pub use standard_webhook::standard_webhook;
 pub use stateless::stateless;
@@ -78,6 +81,20 @@ pub fn app(
     plugin_config: PluginConfig,
     webhooks: WebhookSecrets,
 ) -> Result<impl Fn(&mut web::ServiceConfig) + Clone + Send, claimkit::Error> {
+    app_with_routes(plugin_config, webhooks, &RouteOptions::new())
+}
+
+/// [`app`], with the plugin routes built with `routes` (deadline, CORS
+/// origins).
+///
+/// # Errors
+/// As [`app`].
+pub fn app_with_routes(
+    plugin_config: PluginConfig,
+    webhooks: WebhookSecrets,
+    routes: &RouteOptions,
+) -> Result<impl Fn(&mut web::ServiceConfig) + Clone + Send, claimkit::Error> {
+    let options = routes.clone();
     let store = Arc::new(MemoryStore::default());
     let state = AppState {
         plugin: plugin_config,
@@ -96,10 +113,10 @@ pub fn app(
             .app_data(state.plugin.clone())
             .app_data(web::Data::from(state.store.clone()))
             .app_data(web::Data::from(state.claimr.clone()))
-            .service(plugin("/plugins/stateless", stateless))
-            .service(plugin("/plugins/claim-token", claim_token))
-            .service(plugin("/plugins/claim-number", claim_number))
-            .service(plugin("/plugins/status-hook", status_hook))
+            .service(plugin_with("/plugins/stateless", stateless, &options))
+            .service(plugin_with("/plugins/claim-token", claim_token, &options))
+            .service(plugin_with("/plugins/claim-number", claim_number, &options))
+            .service(plugin_with("/plugins/status-hook", status_hook, &options))
             .service(signed_webhook(
                 "/webhooks/standard",
                 standard_webhook,
@@ -128,14 +145,20 @@ pub struct Settings {
     pub development_secret: bool,
     /// The webhook routes' secrets.
     pub webhooks: WebhookSecrets,
+    /// How plugin requests' signature headers are checked.
+    pub signatures: SignatureMode,
+    /// The plugin routes' deadline and CORS origins.
+    pub routes: RouteOptions,
 }
 
 impl Settings {
     /// Reads `BIND`, `PLUGIN_SECRET`, `PLUGIN_SECRET_PREVIOUS`,
-    /// `WEBHOOK_SECRET` and `CLAIMR_SECRET`.
+    /// `WEBHOOK_SECRET`, `CLAIMR_SECRET`, `BITBADGES_SIGNATURES` (see
+    /// [`signature_mode`]) and `CORS_ORIGINS` (see [`route_options`]).
     ///
     /// # Errors
-    /// When a secret is set but empty.
+    /// When a secret is set but empty, or a signature mode or CORS origin
+    /// is not one.
     pub fn from_env(default_bind: &str) -> Result<Self, claimkit::Error> {
         let bind = std::env::var("BIND").unwrap_or_else(|_| default_bind.to_owned());
         let (current, development_secret) = match std::env::var("PLUGIN_SECRET") {
@@ -159,17 +182,30 @@ impl Settings {
                 DEVELOPMENT_CLAIMR_SECRET,
             ))?,
         };
+        let signatures = signature_mode(std::env::var("BITBADGES_SIGNATURES").ok().as_deref())?;
+        let routes = route_options(std::env::var("CORS_ORIGINS").ok().as_deref())?;
         Ok(Self {
             bind,
             secrets,
             development_secret,
             webhooks,
+            signatures,
+            routes,
         })
+    }
+
+    /// The routes for these settings, for `App::configure`.
+    ///
+    /// # Errors
+    /// As [`app`].
+    pub fn app(&self) -> Result<impl Fn(&mut web::ServiceConfig) + Clone + Send, claimkit::Error> {
+        app_with_routes(self.plugin_config(), self.webhooks.clone(), &self.routes)
     }
 
     /// The plugin configuration for these settings.
     pub fn plugin_config(&self) -> PluginConfig {
         PluginConfig::new(self.secrets.clone())
+            .with_signatures(RequestSignatures::new(self.signatures))
     }
 
     /// A `curl` command that succeeds against a server at `address`. It

@@ -4,12 +4,15 @@
 //! development default, with a warning, when unset), `PLUGIN_SECRET_PREVIOUS`
 //! (optional, also accepted during a rotation), `WEBHOOK_SECRET` (the
 //! Standard Webhooks `whsec_…` secret of `/webhooks/standard`),
-//! `CLAIMR_SECRET` (the secret of `/webhooks/claimr`), `RUST_LOG` (default
-//! `info`).
+//! `CLAIMR_SECRET` (the secret of `/webhooks/claimr`), `BITBADGES_SIGNATURES`
+//! (`off`, the default, `verify` or `require`: the plugin requests'
+//! `X-BitBadges-Signature` headers), `CORS_ORIGINS` (comma-separated, default
+//! `https://bitbadges.io`: who may call the plugins from a browser),
+//! `RUST_LOG` (default `info`).
 
 use std::io::IsTerminal;
 
-use example_actix_plugins::{app, Settings};
+use example_actix_plugins::Settings;
 use tracing_subscriber::EnvFilter;
 
 #[actix_web::main]
@@ -27,7 +30,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("claimkit actix plugins listening on http://{address}");
     println!("try: {}", settings.curl_example(address));
 
-    let routes = app(settings.plugin_config(), settings.webhooks.clone())?;
+    let routes = settings.app()?;
     example_actix_plugins::serve(listener, routes)?.await?;
     Ok(())
 }

@@ -7,13 +7,15 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use axum::Router;
 use claimkit::signature::{HmacScheme, HmacVerifier, StandardWebhooks, WebhookGate};
+use claimkit::signature::{RequestSignatures, SignatureMode};
 use claimkit::store::MemoryStore;
-use claimkit::{PluginConfig, Secret, Secrets};
-use claimkit_axum::{plugin, signed_webhook, webhook};
+use claimkit::{PluginConfig, RouteOptions, Secret, Secrets};
+use claimkit_axum::{plugin_with, signed_webhook, webhook};
 
 mod claim_number;
 mod claim_token;
 mod claimr_webhook;
+mod platform;
 mod serve;
 mod standard_webhook;
 mod stateless;
@@ -22,6 +24,7 @@ mod status_hook;
 pub use claim_number::claim_number;
 pub use claim_token::claim_token;
 pub use claimr_webhook::claimr_webhook;
+pub use platform::{route_options, signature_mode};
 pub use serve::{serve, HEAD_TIMEOUT, MAX_HEAD, MAX_HEADERS};
 pub use standard_webhook::standard_webhook;
 pub use stateless::stateless;
@@ -57,6 +60,19 @@ pub fn app(
     plugin_config: PluginConfig,
     webhooks: WebhookSecrets,
 ) -> Result<Router, claimkit::Error> {
+    app_with_routes(plugin_config, webhooks, &RouteOptions::new())
+}
+
+/// [`app`], with the plugin routes built with `routes` (deadline, CORS
+/// origins).
+///
+/// # Errors
+/// As [`app`].
+pub fn app_with_routes(
+    plugin_config: PluginConfig,
+    webhooks: WebhookSecrets,
+    routes: &RouteOptions,
+) -> Result<Router, claimkit::Error> {
     let store = Arc::new(MemoryStore::default());
     let claimr = WebhookGate::new(HmacVerifier::new(HmacScheme::claimr(), webhooks.claimr)?)
         .with_deliveries(store.clone());
@@ -68,10 +84,10 @@ pub fn app(
         claimr: Arc::new(claimr),
     };
     Ok(Router::new()
-        .route("/plugins/stateless", plugin(stateless))
-        .route("/plugins/claim-token", plugin(claim_token))
-        .route("/plugins/claim-number", plugin(claim_number))
-        .route("/plugins/status-hook", plugin(status_hook))
+        .route("/plugins/stateless", plugin_with(stateless, routes))
+        .route("/plugins/claim-token", plugin_with(claim_token, routes))
+        .route("/plugins/claim-number", plugin_with(claim_number, routes))
+        .route("/plugins/status-hook", plugin_with(status_hook, routes))
         .route(
             "/webhooks/standard",
             signed_webhook(standard_webhook, standard),
@@ -99,14 +115,20 @@ pub struct Settings {
     pub development_secret: bool,
     /// The webhook routes' secrets.
     pub webhooks: WebhookSecrets,
+    /// How plugin requests' signature headers are checked.
+    pub signatures: SignatureMode,
+    /// The plugin routes' deadline and CORS origins.
+    pub routes: RouteOptions,
 }
 
 impl Settings {
     /// Reads `BIND`, `PLUGIN_SECRET`, `PLUGIN_SECRET_PREVIOUS`,
-    /// `WEBHOOK_SECRET` and `CLAIMR_SECRET`.
+    /// `WEBHOOK_SECRET`, `CLAIMR_SECRET`, `BITBADGES_SIGNATURES` (see
+    /// [`signature_mode`]) and `CORS_ORIGINS` (see [`route_options`]).
     ///
     /// # Errors
-    /// When a secret is set but empty.
+    /// When a secret is set but empty, or a signature mode or CORS origin
+    /// is not one.
     pub fn from_env(default_bind: &str) -> Result<Self, claimkit::Error> {
         let bind = std::env::var("BIND").unwrap_or_else(|_| default_bind.to_owned());
         let (current, development_secret) = match std::env::var("PLUGIN_SECRET") {
@@ -130,11 +152,15 @@ impl Settings {
                 DEVELOPMENT_CLAIMR_SECRET,
             ))?,
         };
+        let signatures = signature_mode(std::env::var("BITBADGES_SIGNATURES").ok().as_deref())?;
+        let routes = route_options(std::env::var("CORS_ORIGINS").ok().as_deref())?;
         Ok(Self {
             bind,
             secrets,
             development_secret,
             webhooks,
+            signatures,
+            routes,
         })
     }
 
@@ -143,12 +169,13 @@ impl Settings {
     /// # Errors
     /// As [`app`].
     pub fn app(&self) -> Result<Router, claimkit::Error> {
-        app(self.plugin_config(), self.webhooks.clone())
+        app_with_routes(self.plugin_config(), self.webhooks.clone(), &self.routes)
     }
 
     /// The plugin configuration for these settings.
     pub fn plugin_config(&self) -> PluginConfig {
         PluginConfig::new(self.secrets.clone())
+            .with_signatures(RequestSignatures::new(self.signatures))
     }
 
     /// A `curl` command that succeeds against a server at `address`. It

@@ -4,8 +4,11 @@
 //! development default, with a warning, when unset), `PLUGIN_SECRET_PREVIOUS`
 //! (optional, also accepted during a rotation), `WEBHOOK_SECRET` (the
 //! Standard Webhooks `whsec_…` secret of `/webhooks/standard`),
-//! `CLAIMR_SECRET` (the secret of `/webhooks/claimr`), `RUST_LOG` (default
-//! `info`).
+//! `CLAIMR_SECRET` (the secret of `/webhooks/claimr`), `BITBADGES_SIGNATURES`
+//! (`off`, the default, `verify` or `require`: the plugin requests'
+//! `X-BitBadges-Signature` headers), `CORS_ORIGINS` (comma-separated, default
+//! `https://bitbadges.io`: who may call the plugins from a browser),
+//! `RUST_LOG` (default `info`).
 
 use std::io::IsTerminal;
 

@@ -6,11 +6,12 @@ mod report;
 use std::time::Duration;
 
 use claimkit::testing::PluginCall;
+use claimkit::Version;
 use serde_json::Value;
 
 pub use report::{Outcome, Report, Verdict};
 
-use crate::client::{send_call, Exchange};
+use crate::client::{preflight, send_signed_call, Exchange};
 
 /// The platform's deadline for an answer.
 pub const PLATFORM_DEADLINE: Duration = Duration::from_secs(10);
@@ -49,6 +50,12 @@ pub struct Target {
     pub slow: Duration,
     /// A prefix for the attempt ids, unique per run.
     pub run_id: String,
+    /// Whether to sign every call (`X-BitBadges-Signature`, with the plugin
+    /// secret), and check that a badly signed one is refused.
+    pub sign: bool,
+    /// The browser origin whose CORS preflight is checked: the developer
+    /// portal's.
+    pub origin: String,
 }
 
 impl Target {
@@ -64,6 +71,8 @@ impl Target {
             deadline: PLATFORM_DEADLINE,
             slow: SLOW,
             run_id: claimkit::store::random_token()[..12].to_owned(),
+            sign: false,
+            origin: claimkit::PORTAL_ORIGIN.to_owned(),
         }
     }
 
@@ -100,7 +109,11 @@ pub fn run(target: &Target, mut progress: impl FnMut(&Outcome)) -> Report {
     let first = target.attempt("a");
     let second = target.attempt("b");
 
-    let (outcome, _) = success_check(client, target, "simulation", PluginCall::simulation());
+    let outcome = simulation_check(client, target, "simulation", PluginCall::simulation());
+    record(outcome, &mut report);
+
+    let numeric = PluginCall::simulation().with_context(|c| c.version = Some(Version::number(0)));
+    let outcome = simulation_check(client, target, "numeric version (2026 docs)", numeric);
     record(outcome, &mut report);
 
     let (outcome, value_a) = success_check(
@@ -146,6 +159,11 @@ pub fn run(target: &Target, mut progress: impl FnMut(&Outcome)) -> Report {
     }
     record(outcome, &mut report);
 
+    if target.preset == Preset::ClaimNumber {
+        let outcome = max_uses_check(client, target);
+        record(outcome, &mut report);
+    }
+
     if target.status_hooks {
         for (name, call) in [
             ("success webhook", PluginCall::success(&first)),
@@ -174,7 +192,143 @@ pub fn run(target: &Target, mut progress: impl FnMut(&Outcome)) -> Report {
         let outcome = refusal_check(client, target, name, call);
         record(outcome, &mut report);
     }
+
+    if target.sign {
+        let outcome = bad_signature_check(client, target);
+        record(outcome, &mut report);
+    }
+
+    let outcome = cors_check(client, target);
+    record(outcome, &mut report);
     report
+}
+
+/// The claim's `maxUses` in the maximum-uses check.
+const MAX_USES: u64 = 1;
+
+/// A simulation: the preset's body is expected, since the execution step
+/// may replay the simulation's answer (2026 docs, unconfirmed); answering
+/// without it is a warning.
+fn simulation_check(
+    client: &ureq::Agent,
+    target: &Target,
+    name: &str,
+    call: PluginCall,
+) -> Outcome {
+    let (mut outcome, _) = success_check(client, target, name, call);
+    if let Verdict::Fail(reason) = &outcome.verdict {
+        if reason == NO_TOKEN || reason == NO_NUMBER {
+            outcome.verdict = Verdict::Warn(format!(
+                "{reason}: a simulation may be the only call, answer what the real call would"
+            ));
+        }
+    }
+    outcome
+}
+
+/// A first attempt on a claim of its own, with `maxUses: 1`: the number
+/// must be below it, or the platform refuses it. A warning, since a claim
+/// number store that is not per claim cannot pass it.
+fn max_uses_check(client: &ureq::Agent, target: &Target) -> Outcome {
+    let name = "maxUses bounds the claim number";
+    let claim = format!("check-{}-claim", target.run_id);
+    let call = PluginCall::executing(&target.attempt("u"))
+        .with_claim_id(&claim)
+        .with_context(|c| c.max_uses = Some(MAX_USES));
+    let (mut outcome, issued) = success_check(client, target, name, call);
+    if let Some(Issued::Number(number)) = issued {
+        if number >= MAX_USES && outcome.verdict == Verdict::Pass {
+            outcome.verdict = Verdict::Warn(format!(
+                "claim number {number} is not below maxUses {MAX_USES}: the platform refuses it"
+            ));
+        }
+    }
+    outcome
+}
+
+/// A call whose signature was made with another key, the body's secret
+/// right: a plugin that verifies signatures refuses it.
+fn bad_signature_check(client: &ureq::Agent, target: &Target) -> Outcome {
+    let name = "badly signed call is refused";
+    let call = target.call(PluginCall::simulation());
+    let exchange = match send_signed_call(
+        client,
+        &target.url,
+        &target.method,
+        &call,
+        Some("claimkit-check-wrong-signing-key"),
+    ) {
+        Ok(exchange) => exchange,
+        Err(failure) => {
+            return Outcome {
+                name: name.to_owned(),
+                verdict: Verdict::Fail(failure.to_string()),
+                status: None,
+                latency: None,
+            }
+        }
+    };
+    let verdict = match common(target, &exchange) {
+        Verdict::Fail(reason) => Verdict::Fail(reason),
+        _ if exchange.status == 200 => Verdict::Warn(
+            "answered 200: the plugin does not verify X-BitBadges-Signature".to_owned(),
+        ),
+        _ if exchange.status != 401 => Verdict::Fail(format!(
+            "a bad signature must be refused with 401, not {}",
+            exchange.status
+        )),
+        other => other,
+    };
+    outcome(name, &exchange, verdict)
+}
+
+/// The developer portal's "Send Test Request" runs in the browser: without
+/// a CORS answer for its origin, it cannot reach the plugin (live claims
+/// can, so this is a warning).
+fn cors_check(client: &ureq::Agent, target: &Target) -> Outcome {
+    let name = "CORS preflight from the portal";
+    let answer = match preflight(client, &target.url, &target.origin, &target.method) {
+        Ok(answer) => answer,
+        Err(failure) => {
+            return Outcome {
+                name: name.to_owned(),
+                verdict: Verdict::Fail(failure.to_string()),
+                status: None,
+                latency: None,
+            }
+        }
+    };
+    let lists = |list: &Option<String>, item: &str| {
+        list.as_deref().is_some_and(|list| {
+            list.split(',')
+                .any(|entry| entry.trim().eq_ignore_ascii_case(item) || entry.trim() == "*")
+        })
+    };
+    let origin_ok = answer
+        .allow_origin
+        .as_deref()
+        .is_some_and(|origin| origin == target.origin || origin == "*");
+    let verdict = if !(200..300).contains(&answer.status) || !origin_ok {
+        Verdict::Warn(format!(
+            "{} is not allowed: the portal's Send Test Request cannot reach the plugin",
+            target.origin
+        ))
+    } else if !lists(&answer.allow_methods, &target.method) {
+        Verdict::Warn(format!("the preflight does not allow {}", target.method))
+    } else if let Some(missing) = claimkit::CORS_ALLOWED_HEADERS
+        .iter()
+        .find(|name| !lists(&answer.allow_headers, name))
+    {
+        Verdict::Warn(format!("the preflight does not allow the header {missing}"))
+    } else {
+        Verdict::Pass
+    };
+    Outcome {
+        name: name.to_owned(),
+        verdict,
+        status: Some(answer.status),
+        latency: Some(answer.latency),
+    }
 }
 
 fn exchange(
@@ -183,7 +337,8 @@ fn exchange(
     name: &str,
     call: &PluginCall,
 ) -> Result<Exchange, Outcome> {
-    send_call(client, &target.url, &target.method, call).map_err(|failure| Outcome {
+    let secret = target.sign.then_some(target.secret.as_str());
+    send_signed_call(client, &target.url, &target.method, call, secret).map_err(|failure| Outcome {
         name: name.to_owned(),
         verdict: Verdict::Fail(failure.to_string()),
         status: None,
@@ -316,6 +471,9 @@ fn message_of(body: &[u8]) -> String {
         .unwrap_or_default()
 }
 
+const NO_TOKEN: &str = "no claimToken in the answer";
+const NO_NUMBER: &str = "no claimNumber in the answer";
+
 fn preset_value(preset: Preset, body: &[u8]) -> Result<Issued, String> {
     if preset == Preset::Stateless {
         return Ok(Issued::Nothing);
@@ -331,7 +489,7 @@ fn preset_value(preset: Preset, body: &[u8]) -> Result<Issued, String> {
             }
             Some(Value::String(token)) => Ok(Issued::Token(token.clone())),
             Some(_) => Err("claimToken is not a string".to_owned()),
-            None => Err("no claimToken in the answer".to_owned()),
+            None => Err(NO_TOKEN.to_owned()),
         },
         Preset::ClaimNumber => match body.get("claimNumber") {
             Some(Value::Number(n)) => n
@@ -339,7 +497,7 @@ fn preset_value(preset: Preset, body: &[u8]) -> Result<Issued, String> {
                 .map(Issued::Number)
                 .ok_or_else(|| format!("claimNumber must be a non-negative integer, got {n}")),
             Some(_) => Err("claimNumber is not a number".to_owned()),
-            None => Err("no claimNumber in the answer".to_owned()),
+            None => Err(NO_NUMBER.to_owned()),
         },
     }
 }

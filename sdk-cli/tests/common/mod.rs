@@ -37,3 +37,31 @@ pub(crate) async fn examples(secret: &str) -> [(&'static str, SocketAddr); 2] {
         ("actix", actix_example(secret)),
     ]
 }
+
+/// Both examples with `secret`, checking signatures in `mode`.
+pub(crate) async fn signed_examples(
+    secret: &str,
+    mode: claimkit::signature::SignatureMode,
+) -> [(&'static str, SocketAddr); 2] {
+    let webhooks = || (Secret::new(WHSEC).unwrap(), Secret::new(CLAIMR).unwrap());
+    let config = || {
+        PluginConfig::new(Secret::new(secret).unwrap())
+            .with_signatures(claimkit::signature::RequestSignatures::new(mode))
+    };
+    let (standard, claimr) = webhooks();
+    let axum = example_axum_plugins::app(
+        config(),
+        example_axum_plugins::WebhookSecrets { standard, claimr },
+    )
+    .unwrap();
+    let (standard, claimr) = webhooks();
+    let actix = example_actix_plugins::app(
+        config(),
+        example_actix_plugins::WebhookSecrets { standard, claimr },
+    )
+    .unwrap();
+    [
+        ("axum", parity_tests::serve::axum(axum).await),
+        ("actix", parity_tests::serve::actix(actix)),
+    ]
+}

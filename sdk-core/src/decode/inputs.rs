@@ -8,6 +8,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::forward_to_deserialize_any;
 use serde_json::Value;
 
+use super::query::{Node, NodeDe};
 use super::Key;
 use crate::plugin::SECRET_KEY;
 use crate::Context;
@@ -22,25 +23,33 @@ pub(crate) struct Sink {
     secret_seen: bool,
 }
 
+/// An input that arrives outside the request object (from a header): its
+/// key and its text, read like a query parameter.
+pub(crate) type Extra<'de> = (&'de str, Node<'de>);
+
 /// A deserializer for the plugin's inputs over a whole flat request object.
-pub(crate) struct InputsDeserializer<'s, D> {
+pub(crate) struct InputsDeserializer<'s, 'de, D> {
     inner: D,
     sink: &'s mut Sink,
+    extra: &'de [Extra<'de>],
 }
 
-impl<'s, D> InputsDeserializer<'s, D> {
-    pub(crate) fn new(inner: D, sink: &'s mut Sink) -> Self {
-        Self { inner, sink }
+impl<'s, 'de, D> InputsDeserializer<'s, 'de, D> {
+    /// The inputs of `inner`, then the `extra` ones; a key of `inner` that
+    /// an extra input also has is skipped, so the extra value wins.
+    pub(crate) fn new(inner: D, sink: &'s mut Sink, extra: &'de [Extra<'de>]) -> Self {
+        Self { inner, sink, extra }
     }
 }
 
-impl<'de, D: Deserializer<'de>> Deserializer<'de> for InputsDeserializer<'_, D> {
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for InputsDeserializer<'_, 'de, D> {
     type Error = D::Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
         self.inner.deserialize_map(InputsVisitor {
             visitor,
             sink: self.sink,
+            extra: self.extra,
         })
     }
 
@@ -78,12 +87,13 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for InputsDeserializer<'_, D> 
     }
 }
 
-struct InputsVisitor<'s, V> {
+struct InputsVisitor<'s, 'de, V> {
     visitor: V,
     sink: &'s mut Sink,
+    extra: &'de [Extra<'de>],
 }
 
-impl<'de, V: Visitor<'de>> Visitor<'de> for InputsVisitor<'_, V> {
+impl<'de, V: Visitor<'de>> Visitor<'de> for InputsVisitor<'_, 'de, V> {
     type Value = V::Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -96,20 +106,27 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for InputsVisitor<'_, V> {
             sink: self.sink,
             pending: None,
             pending_value: None,
+            extra: self.extra,
+            next_extra: 0,
+            extra_value: None,
         })
     }
 }
 
 /// The request object seen without its context keys. Legacy hardcoded
-/// inputs (`"0": {"key": value}`) are flattened into the top level.
-struct FilteredMap<'s, A> {
+/// inputs (`"0": {"key": value}`) are flattened into the top level; the
+/// extra inputs follow the object's own.
+struct FilteredMap<'s, 'de, A> {
     map: A,
     sink: &'s mut Sink,
     pending: Option<serde_json::map::IntoIter>,
     pending_value: Option<Value>,
+    extra: &'de [Extra<'de>],
+    next_extra: usize,
+    extra_value: Option<&'de Node<'de>>,
 }
 
-impl<'de, A: MapAccess<'de>> MapAccess<'de> for FilteredMap<'_, A> {
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for FilteredMap<'_, 'de, A> {
     type Error = A::Error;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(
@@ -131,7 +148,14 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for FilteredMap<'_, A> {
                 self.pending = None;
             }
             let Some(key) = self.map.next_key::<Key<'de>>()? else {
-                return Ok(None);
+                let Some((key, node)) = self.extra.get(self.next_extra) else {
+                    return Ok(None);
+                };
+                self.next_extra += 1;
+                self.extra_value = Some(node);
+                return seed
+                    .deserialize(de::value::BorrowedStrDeserializer::new(key))
+                    .map(Some);
             };
             if &*key == SECRET_KEY && std::mem::replace(&mut self.sink.secret_seen, true) {
                 self.sink.failed_key = Some(SECRET_KEY.to_owned());
@@ -144,6 +168,10 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for FilteredMap<'_, A> {
                     self.sink.failed_key = Some(key.to_string());
                     return Err(err);
                 }
+            }
+            if self.extra.iter().any(|(extra, _)| *extra == &*key) {
+                self.map.next_value::<de::IgnoredAny>()?;
+                continue;
             }
             if key.is_index() {
                 match self.map.next_value::<Value>()? {
@@ -159,6 +187,9 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for FilteredMap<'_, A> {
     }
 
     fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
+        if let Some(node) = self.extra_value.take() {
+            return seed.deserialize(NodeDe(node)).map_err(de::Error::custom);
+        }
         match self.pending_value.take() {
             Some(value) => seed.deserialize(value).map_err(de::Error::custom),
             None => self.map.next_value_seed(Strict(seed)),

@@ -8,7 +8,7 @@ use serde::de::{
 use serde_json::error::Category;
 use zeroize::Zeroizing;
 
-use super::inputs::{InputsDeserializer, Sink};
+use super::inputs::{Extra, InputsDeserializer, Sink};
 use super::message::json_message;
 use super::Key;
 use crate::plugin::SECRET_KEY;
@@ -22,6 +22,7 @@ use crate::{Error, ErrorKind, PluginRequest, SecretMatch, Secrets};
 pub(crate) fn decode<I: DeserializeOwned>(
     body: &[u8],
     secrets: &Secrets,
+    extra: &[Extra<'_>],
 ) -> Result<PluginRequest<I>, Error> {
     let body = std::str::from_utf8(body).map_err(|err| {
         Error::with_message(
@@ -34,15 +35,19 @@ pub(crate) fn decode<I: DeserializeOwned>(
     })?;
     let matched = check_secret(body, secrets)?;
     let mut sink = Sink::default();
-    match typed::<I>(body, &mut sink) {
+    match typed::<I>(body, &mut sink, extra) {
         Ok(inputs) => Ok(PluginRequest::verified(sink.context, inputs, matched)),
-        Err(err) => Err(typed_error::<I>(body, &err, &sink)),
+        Err(err) => Err(typed_error::<I>(body, &err, &sink, extra)),
     }
 }
 
-fn typed<I: DeserializeOwned>(body: &str, sink: &mut Sink) -> Result<I, serde_json::Error> {
+fn typed<'de, I: DeserializeOwned>(
+    body: &'de str,
+    sink: &mut Sink,
+    extra: &'de [Extra<'de>],
+) -> Result<I, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_str(body);
-    let inputs = I::deserialize(InputsDeserializer::new(&mut de, sink))?;
+    let inputs = I::deserialize(InputsDeserializer::new(&mut de, sink, extra))?;
     de.end()?;
     Ok(inputs)
 }
@@ -97,7 +102,12 @@ fn malformed(err: &serde_json::Error) -> Error {
 
 /// Names the field that failed: a context key, or the author's path, found
 /// by decoding once more with path tracking (only ever on the error path).
-fn typed_error<I: DeserializeOwned>(body: &str, err: &serde_json::Error, sink: &Sink) -> Error {
+fn typed_error<'de, I: DeserializeOwned>(
+    body: &'de str,
+    err: &serde_json::Error,
+    sink: &Sink,
+    extra: &'de [Extra<'de>],
+) -> Error {
     if err.classify() != Category::Data {
         return malformed(err);
     }
@@ -112,7 +122,7 @@ fn typed_error<I: DeserializeOwned>(body: &str, err: &serde_json::Error, sink: &
     let mut rerun = Sink::default();
     let mut de = serde_json::Deserializer::from_str(body);
     let path = match serde_path_to_error::deserialize::<_, I>(InputsDeserializer::new(
-        &mut de, &mut rerun,
+        &mut de, &mut rerun, extra,
     )) {
         Err(err) => err.path().to_string(),
         Ok(_) => String::new(),

@@ -16,7 +16,7 @@ use serde::de::{
     SeqAccess, Unexpected, VariantAccess, Visitor,
 };
 
-use super::inputs::{InputsDeserializer, Sink};
+use super::inputs::{Extra, InputsDeserializer, Sink};
 use super::message::sanitize;
 use crate::plugin::SECRET_KEY;
 use crate::{Error, ErrorKind, PluginRequest, Secrets};
@@ -39,11 +39,12 @@ pub(crate) enum Node<'a> {
 pub(crate) fn decode<I: DeserializeOwned>(
     query: &str,
     secrets: &Secrets,
+    extra: &[Extra<'_>],
 ) -> Result<PluginRequest<I>, Error> {
     let root = Node::Map(parse(query)?);
     let matched = super::verify(presented(&root)?, secrets)?;
     let mut sink = Sink::default();
-    match I::deserialize(InputsDeserializer::new(NodeDe(&root), &mut sink)) {
+    match I::deserialize(InputsDeserializer::new(NodeDe(&root), &mut sink, extra)) {
         Ok(inputs) => Ok(PluginRequest::verified(sink.context, inputs, matched)),
         Err(err) => {
             if let Some(key) = &sink.failed_key {
@@ -53,6 +54,7 @@ pub(crate) fn decode<I: DeserializeOwned>(
             let path = match serde_path_to_error::deserialize::<_, I>(InputsDeserializer::new(
                 NodeDe(&root),
                 &mut rerun,
+                extra,
             )) {
                 Err(err) => err.path().to_string(),
                 Ok(_) => String::new(),
@@ -279,7 +281,7 @@ impl<'a> Node<'a> {
 
 /// Deserializes one node of the tree.
 #[derive(Clone, Copy)]
-struct NodeDe<'a>(&'a Node<'a>);
+pub(crate) struct NodeDe<'a>(pub(crate) &'a Node<'a>);
 
 /// Number methods: parse the text, keeping only values for which `$ok`
 /// holds (floats must be finite: `NaN` or `inf` is no JSON number).

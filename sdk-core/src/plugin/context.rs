@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use super::AttemptStatus;
+use super::{AttemptStatus, Version};
 
 /// A linked social account, as sent in the legacy `discord`, `twitter`,
 /// `github`, `google` and `twitch` fields (and in some shapes of `email`).
@@ -166,12 +166,14 @@ context_fields! {
     created_at: u64 = "createdAt",
     /// `lastUpdated`: when the claim was last changed, in UNIX milliseconds.
     last_updated: u64 = "lastUpdated",
-    /// `version`: the plugin version the claim uses, such as `"0"`.
-    version: String = "version",
+    /// `version`: the plugin version the claim uses, sent as `"0"` or `0`;
+    /// prefer [`Context::version`], which reads both as text.
+    version: Version = "version",
     /// `locale`: the claiming user's locale.
     locale: String = "locale",
     /// `bitbadgesAddress`: the claiming address (`bb1…`), when the plugin is
-    /// passed addresses.
+    /// passed addresses; `null` (read as absent, like `ethAddress` and
+    /// `isAddressSignedIn`) when it is not.
     bitbadges_address: String = "bitbadgesAddress",
     /// `ethAddress`: the claiming address's Ethereum form (`0x…`).
     eth_address: String = "ethAddress",
@@ -195,7 +197,8 @@ context_fields! {
     curr_uses: u64 = "currUses",
     /// `pluginId`: the plugin's id, when sent.
     plugin_id: String = "pluginId",
-    /// `instanceId`: the plugin instance's id, when sent.
+    /// `instanceId`: the plugin instance within the claim (the 2026 docs list
+    /// it as always sent; older senders omit it).
     instance_id: String = "instanceId",
     /// `priorState`: the legacy `StateTransitions` preset's state.
     prior_state: serde_json::Value = "priorState",
@@ -259,6 +262,16 @@ impl Context {
         }
         self.attempt_id()
             .map(|attempt| format!("{attempt}:{}", self.status()))
+    }
+
+    /// The plugin version as text, whether it was sent as `"0"` or `0`.
+    pub fn version(&self) -> Option<&str> {
+        self.version.as_ref().map(Version::as_str)
+    }
+
+    /// `instanceId`: the plugin instance within the claim.
+    pub fn instance_id(&self) -> Option<&str> {
+        self.instance_id.as_deref()
     }
 
     /// The claiming address: `bitbadgesAddress`, or the legacy

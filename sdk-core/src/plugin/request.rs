@@ -3,7 +3,53 @@
 use crate::{AttemptStatus, Context, SecretMatch};
 
 /// The default inputs type: every non-context key as a JSON map.
+///
+/// # Reserved keys
+///
+/// The platform merges a plugin's inputs (user inputs, public and private
+/// params, hard-coded inputs) into the same flat object as its context
+/// fields, and a context field overwrites an input of the same name. The
+/// 2026 developer docs therefore forbid input schemas to use
+/// [`RESERVED_KEYS`]: `pluginSecret`, `version`, `claimId`,
+/// `bitbadgesAddress`, `claimAttemptId`, `_isSimulation`, `_isQueueHandler`,
+/// `_attemptStatus`, `lastUpdated`, `createdAt`, `email`,
+/// `isAddressSignedIn`, `locale`, `instanceId`, and the `X-BitBadges-*`
+/// header names. Every [`Context::KEYS`] entry (a superset, with the legacy
+/// fields) is kept out of the inputs. Inputs the platform sends as HTTP
+/// headers (`headerField` in the schema) join the inputs when named with
+/// [`PluginConfig::with_header_input`](crate::PluginConfig::with_header_input).
 pub type RawInputs = serde_json::Map<String, serde_json::Value>;
+
+/// The key names an input schema may not use (the 2026 developer docs):
+/// the body keys, then the signature headers' names. See [`RawInputs`].
+///
+/// ```
+/// use claimkit::{Context, RESERVED_KEYS};
+///
+/// // Every reserved body key is a context key, kept out of the inputs.
+/// for key in RESERVED_KEYS.iter().filter(|key| !key.starts_with("X-")) {
+///     assert!(Context::is_context_key(key), "{key}");
+/// }
+/// ```
+pub const RESERVED_KEYS: &[&str] = &[
+    "pluginSecret",
+    "version",
+    "claimId",
+    "bitbadgesAddress",
+    "claimAttemptId",
+    "_isSimulation",
+    "_isQueueHandler",
+    "_attemptStatus",
+    "lastUpdated",
+    "createdAt",
+    "email",
+    "isAddressSignedIn",
+    "locale",
+    "instanceId",
+    "X-BitBadges-Signature",
+    "X-BitBadges-Timestamp",
+    "X-BitBadges-Version",
+];
 
 /// One call from BitBadges to a plugin: the [`Context`] fields plus the
 /// plugin's own inputs, already checked against the accepted secrets.

@@ -9,6 +9,9 @@ use crate::Error;
 
 /// The `Stateless` preset: `200 {}`. The plugin passes; nothing else is read.
 ///
+/// **Simulations**: answer a simulation as the real call would be answered
+/// (`200` when the claim would pass), with no side effects.
+///
 /// ```
 /// use claimkit::{render, Stateless};
 /// assert_eq!(render(&Stateless).body(), b"{}");
@@ -27,6 +30,13 @@ impl Respond for Stateless {
 /// A one-time token the plugin issues; the platform marks it used only if
 /// the whole claim succeeds. A token must be non-empty and contain no `.`
 /// (the platform stores tokens as keys); rendering checks both.
+///
+/// **Simulations must answer a token too**: the 2026 developer docs say the
+/// execution step may trust and replay the simulation's result, so a
+/// simulation may be the only call (unconfirmed; the live docs still
+/// describe a real call after it). Answer `{"claimToken": ...}` with the
+/// token the attempt would get, issuing nothing that lasts; `claimkit
+/// check` warns when a simulation's answer lacks `claimToken`.
 ///
 /// ```
 /// use claimkit::{render, ClaimToken};
@@ -71,7 +81,14 @@ impl Respond for ClaimToken {
 /// The `ClaimNumbers` preset: `200 {"claimNumber": n}`.
 ///
 /// The 0-based claim number to assign if the claim succeeds. Negative numbers
-/// cannot be expressed; [`ClaimNumber::try_from`] refuses them.
+/// cannot be expressed; [`ClaimNumber::try_from`] refuses them. The number
+/// must be below the claim's `maxUses` when it has one, and not already
+/// assigned.
+///
+/// **Simulations must answer a number too**: a simulation may be the only
+/// call (2026 developer docs, unconfirmed), so answer `{"claimNumber": n}`
+/// with the number the attempt would get, reserving nothing; `claimkit
+/// check` warns when a simulation's answer lacks `claimNumber`.
 ///
 /// ```
 /// use claimkit::{render, ClaimNumber};
@@ -122,6 +139,9 @@ impl Respond for ClaimNumber {
 }
 
 /// The `CustomResponseHandler` preset: `200` with any serializable body.
+///
+/// **Simulations**: answer what the real call would, with no side effects;
+/// a simulation may be the only call (2026 developer docs, unconfirmed).
 ///
 /// Every key of the body is checked while it is serialized: a key containing
 /// `.` fails the rendering. Use [`escape_dots`](crate::escape_dots) or

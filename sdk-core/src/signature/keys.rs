@@ -8,7 +8,7 @@ use sha2::Sha256;
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 
 use super::encoding::Tag;
-use crate::{Error, ErrorKind, SecretMatch};
+use crate::{Error, ErrorKind, SecretMatch, Secrets};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -45,6 +45,20 @@ impl Keys {
             ));
         }
         Ok(Self(prepared.into()))
+    }
+
+    /// Prepares the key of every accepted secret. Infallible: a
+    /// [`Secrets`] is never empty and HMAC takes keys of any length.
+    pub(crate) fn from_secrets(secrets: &Secrets) -> Self {
+        Self(
+            secrets
+                .iter()
+                .map(|secret| {
+                    HmacSha256::new_from_slice(secret.expose())
+                        .expect("HMAC takes keys of any length")
+                })
+                .collect(),
+        )
     }
 
     /// How many keys are accepted.

@@ -34,6 +34,11 @@
 //! does not match ([`InvalidSignature`]) or a timestamp outside the
 //! [`Tolerance`] ([`StaleTimestamp`]) answers `401`.
 //!
+//! Signed BitBadges plugin requests (the 2026 docs' `X-BitBadges-Signature`,
+//! **UNCONFIRMED**) are checked by the plugin decoder itself, in the mode
+//! [`RequestSignatures`] sets ([`SignatureMode`]), with the same prepared
+//! keys and constant-time comparison; every failure there answers `401`.
+//!
 //! A verified delivery can still be a retry or a replay: [`replay`] keeps
 //! delivery ids in a [`Deliveries`](crate::store::Deliveries) store.
 //!
@@ -83,6 +88,7 @@ mod hmac_verifier;
 mod json_id;
 mod keys;
 pub mod replay;
+mod request;
 mod standard;
 mod stripe;
 mod timestamp;
@@ -99,6 +105,9 @@ pub use gate::{
 pub use headers::{single_header, Headers};
 pub use hmac_scheme::{HmacScheme, IdSource};
 pub use hmac_verifier::HmacVerifier;
+pub use request::{
+    RequestSignatures, SignatureMode, SIGNATURE_HEADER, TIMESTAMP_HEADER, VERSION_HEADER,
+};
 pub use standard::StandardWebhooks;
 pub use timestamp::Tolerance;
 pub use verified::{Delivery, Verified};
@@ -108,5 +117,6 @@ pub use verifier::Verifier;
 pub(crate) use encoding::decode_base64_key;
 #[cfg(any(test, feature = "testing"))]
 pub(crate) use keys::sign as hmac_sha256;
+pub(crate) use request::PreparedSignatures;
 #[cfg(any(test, feature = "testing"))]
 pub(crate) use standard::{V1, WEBHOOK};

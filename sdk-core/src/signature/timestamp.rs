@@ -76,6 +76,21 @@ impl Tolerance {
     }
 }
 
+impl Tolerance {
+    /// Whether `signed` (UNIX **milliseconds**) is within the tolerance of
+    /// `now`, compared in whole milliseconds: exactly the tolerance passes.
+    pub(crate) fn check_millis(self, now: SystemTime, signed: u64) -> bool {
+        let now = now.duration_since(UNIX_EPOCH).map_or(0, |since| {
+            u64::try_from(since.as_millis()).unwrap_or(u64::MAX)
+        });
+        if signed <= now {
+            Duration::from_millis(now - signed) <= self.past
+        } else {
+            Duration::from_millis(signed - now) <= self.future
+        }
+    }
+}
+
 impl Default for Tolerance {
     fn default() -> Self {
         Self::DEFAULT
@@ -120,6 +135,18 @@ mod tests {
         // Sub-second clock readings count in whole seconds.
         let now = at(10_000) + Duration::from_millis(999);
         assert!(t.check(now, 10_000 - 300).is_ok());
+    }
+
+    #[test]
+    fn millisecond_edges() {
+        let t = Tolerance::default();
+        let now = UNIX_EPOCH + Duration::from_millis(1_800_000_000_000);
+        assert!(t.check_millis(now, 1_800_000_000_000 - 300_000));
+        assert!(!t.check_millis(now, 1_800_000_000_000 - 300_001));
+        assert!(t.check_millis(now, 1_800_000_000_000 + 300_000));
+        assert!(!t.check_millis(now, 1_800_000_000_000 + 300_001));
+        assert!(!t.check_millis(now, u64::MAX));
+        assert!(!t.check_millis(now, 0));
     }
 
     #[test]

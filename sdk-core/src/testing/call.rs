@@ -3,7 +3,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::{AttemptStatus, Context};
+use crate::{AttemptStatus, Context, Version};
 
 /// A BitBadges plugin call for tests: context fields, inputs and secret,
 /// rendered as the JSON body of a `POST`/`PUT`/`DELETE` or the axios query
@@ -44,7 +44,7 @@ impl PluginCall {
             attempt_status: Some(status),
             created_at: Some(1_800_000_000_000),
             last_updated: Some(1_800_000_000_000),
-            version: Some("0".to_owned()),
+            version: Some(Version::text("0")),
             ..Context::default()
         };
         Self {
@@ -138,6 +138,13 @@ impl PluginCall {
     /// encodes it.
     pub fn query(&self) -> String {
         super::axios_query(&self.to_value())
+    }
+
+    /// The signature headers of this call's [`json`](Self::json) body,
+    /// signed with `secret` at `timestamp_ms` (see
+    /// [`sign_request`](super::sign_request)).
+    pub fn signature_headers(&self, secret: &str, timestamp_ms: u64) -> Vec<(String, String)> {
+        super::sign_request(secret, timestamp_ms, &self.json())
     }
 }
 

@@ -7,6 +7,7 @@
 //! with each other.
 
 pub mod contract;
+pub mod platform;
 pub mod serve;
 
 use std::net::SocketAddr;
@@ -263,6 +264,18 @@ pub fn cases() -> Vec<Case> {
                 if method == "HEAD" { Empty } else { Message },
             ));
         }
+        cases.push(case(
+            "numeric version, null identity fields (2026 docs)",
+            route,
+            "POST",
+            Json(platform::call_2026(SECRET)),
+            200,
+            match route {
+                "/plugins/claim-token" => Token,
+                "/plugins/claim-number" => Number(0),
+                _ => Empty,
+            },
+        ));
         cases.push(case(
             "the previous secret",
             route,
