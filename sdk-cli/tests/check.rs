@@ -68,11 +68,7 @@ async fn both_example_servers_pass_every_check() {
                 };
                 assert_eq!(report.outcomes.len(), expected);
                 for outcome in &report.outcomes {
-                    // A claim-number store shared by every claim numbers
-                    // past maxUses: a warning until numbers are per claim.
-                    if outcome.name != "maxUses bounds the claim number" {
-                        assert_eq!(outcome.verdict, Verdict::Pass, "{}", outcome.line());
-                    }
+                    assert_eq!(outcome.verdict, Verdict::Pass, "{}", outcome.line());
                 }
             }
         }
@@ -172,7 +168,10 @@ async fn the_same_claim_number_for_two_attempts_fails() {
     .await;
     assert_eq!(
         reasons,
-        ["second attempt: two attempts got the same claim number"]
+        [
+            "second attempt: two attempts got the same claim number",
+            "maxUses bounds the claim number: claim number 4 is not below maxUses 1: the platform refuses it"
+        ]
     );
 }
 
@@ -324,13 +323,9 @@ async fn the_command_prints_one_line_per_check_and_exits_1_on_failure() {
     .unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(out.status.success(), "{stdout}");
-    // Every check passes; maxUses may warn (see above).
+    // Every check passes.
     assert_eq!(
-        stdout
-            .lines()
-            .filter(|l| l.starts_with("  ok  ")
-                || l.starts_with("  warn  maxUses bounds the claim number"))
-            .count(),
+        stdout.lines().filter(|l| l.starts_with("  ok  ")).count(),
         12,
         "{stdout}"
     );

@@ -115,7 +115,7 @@ async fn serve(router: Router) -> SocketAddr {
 }
 
 #[tokio::test]
-async fn simulations_without_the_preset_field_and_numbers_past_max_uses_warn() {
+async fn simulations_without_the_preset_field_warn_and_numbers_past_max_uses_fail() {
     let address = serve(plugin(|| json!({}))).await;
     let target = Target::new(format!("http://{address}/"), SECRET, Preset::ClaimNumber);
     let report = check(&target).await;
@@ -130,7 +130,7 @@ async fn simulations_without_the_preset_field_and_numbers_past_max_uses_warn() {
     }
     assert!(matches!(
         verdict(&report, "maxUses bounds the claim number"),
-        Verdict::Warn(w) if w.contains("claim number 3 is not below maxUses 1")
+        Verdict::Fail(w) if w.contains("claim number 3 is not below maxUses 1")
     ));
     // No CORS answer: the portal's test button cannot reach it.
     assert!(matches!(

@@ -226,24 +226,47 @@ fn simulation_check(
     outcome
 }
 
-/// A first attempt on a claim of its own, with `maxUses: 1`: the number
-/// must be below it, or the platform refuses it. A warning, since a claim
-/// number store that is not per claim cannot pass it.
+/// Two attempts on a claim of its own, with `maxUses: 1`: the first gets a
+/// number below it, and the second no number at all (a refusal with
+/// `{"message"}`), for the platform refuses a number at or above `maxUses`.
 fn max_uses_check(client: &ureq::Agent, target: &Target) -> Outcome {
     let name = "maxUses bounds the claim number";
     let claim = format!("check-{}-claim", target.run_id);
-    let call = PluginCall::executing(&target.attempt("u"))
-        .with_claim_id(&claim)
-        .with_context(|c| c.max_uses = Some(MAX_USES));
-    let (mut outcome, issued) = success_check(client, target, name, call);
+    let attempt = |id: &str| {
+        PluginCall::executing(&target.attempt(id))
+            .with_claim_id(&claim)
+            .with_context(|c| c.max_uses = Some(MAX_USES))
+    };
+    let (mut outcome, issued) = success_check(client, target, name, attempt("u"));
     if let Some(Issued::Number(number)) = issued {
         if number >= MAX_USES && outcome.verdict == Verdict::Pass {
-            outcome.verdict = Verdict::Warn(format!(
+            outcome.verdict = Verdict::Fail(format!(
                 "claim number {number} is not below maxUses {MAX_USES}: the platform refuses it"
             ));
         }
     }
-    outcome
+    if outcome.verdict != Verdict::Pass {
+        return outcome;
+    }
+    let exchange = match exchange(client, target, name, &target.call(attempt("v"))) {
+        Ok(exchange) => exchange,
+        Err(outcome) => return outcome,
+    };
+    let verdict = match preset_value(target.preset, &exchange.body) {
+        Ok(Issued::Number(number)) if exchange.status == 200 => Verdict::Fail(format!(
+            "a second attempt got claim number {number} on a claim with maxUses {MAX_USES}: \
+             with every number taken, refuse it with {{\"message\"}}"
+        )),
+        _ if (200..300).contains(&exchange.status) => Verdict::Fail(format!(
+            "a second attempt on a claim with maxUses {MAX_USES} answered {}",
+            exchange.status
+        )),
+        _ => match serde_json::from_slice::<Value>(&exchange.body) {
+            Ok(body) if body.get("message").is_some_and(Value::is_string) => Verdict::Pass,
+            _ => Verdict::Fail("a refusal must carry a JSON body {\"message\": ...}".to_owned()),
+        },
+    };
+    self::outcome(name, &exchange, verdict)
 }
 
 /// A call whose signature was made with another key, the body's secret
