@@ -14,10 +14,6 @@ use crate::body::{read_body, refuse};
 use crate::config;
 use crate::signature::HttpHeaders;
 
-/// The default rejection of [`Plugin`]: claimkit's one error type, answered
-/// as `{"message": ...}` with its status.
-pub type PluginRejection = Error;
-
 /// Extracts a typed BitBadges plugin call: the query string for `GET`, the
 /// JSON body otherwise, checked against the accepted secrets of the
 /// [`PluginConfig`] registered with `app_data` (as it is, or in a

@@ -30,7 +30,7 @@
 //! | own rejection | `Plugin<I, R>` | `app_data(PluginErrorHandler)` |
 //! | tracing middleware | `PluginTraceLayer` + `PluginTrace<S>` + `PluginTraceFuture<F>` | [`PluginTrace`] + [`PluginTraceMiddleware<S>`] + [`PluginTraceFuture<F>`] |
 //! | deadline | `DeadlineLayer` + `Deadline<S>` + `DeadlineFuture<F>` | [`Deadline`] + [`DeadlineMiddleware<S>`] + [`DeadlineFuture<F>`] |
-//! | signature middleware | `SignatureLayer` + `SignatureService<S>` | [`Signature`] + [`SignatureMiddleware<S>`] |
+//! | signature middleware | `SignatureLayer` + `Signature<S>` | [`Signature`] + [`SignatureMiddleware<S>`] |
 //! | webhook gate for `Signed` | router state, `Arc<WebhookGate>` | `app_data(web::Data<WebhookGate>)` |
 //! | background work | on the Tokio runtime | on the answering actix-web worker |
 //!
@@ -123,7 +123,7 @@ pub use claimkit;
 pub use config::PluginErrorHandler;
 pub use cors::plugin_cors;
 pub use deadline::{Deadline, DeadlineFuture, DeadlineMiddleware};
-pub use extract::{Plugin, PluginRejection};
+pub use extract::Plugin;
 pub use route::{plugin, plugin_with, plugin_with_deadline, signed_webhook, webhook};
 pub use signature::{Signature, SignatureMiddleware, Signed};
 pub use trace::{PluginTrace, PluginTraceFuture, PluginTraceMiddleware};

@@ -93,14 +93,13 @@ mod signature;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
+mod trace;
 
 pub use after::after_response;
 pub use claimkit;
 pub use cors::{plugin_cors, PluginCors, PluginCorsFuture, PluginCorsLayer};
 pub use deadline::{Deadline, DeadlineFuture, DeadlineLayer};
 pub use extract::{Plugin, PluginRejection};
-pub use route::{
-    plugin, plugin_with, plugin_with_deadline, signed_webhook, webhook, PluginTrace,
-    PluginTraceFuture, PluginTraceLayer,
-};
-pub use signature::{SignatureLayer, SignatureService, Signed};
+pub use route::{plugin, plugin_with, plugin_with_deadline, signed_webhook, webhook};
+pub use signature::{Signature, SignatureLayer, Signed};
+pub use trace::{PluginTrace, PluginTraceFuture, PluginTraceLayer};

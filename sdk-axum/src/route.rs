@@ -1,25 +1,17 @@
 //! Mounting a plugin handler on exactly the methods the platform uses.
 
 use std::convert::Infallible;
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll};
-use std::time::{Duration, Instant};
-
-use axum::extract::Request;
-use axum::handler::Handler;
-use axum::response::Response;
-use axum::routing::{on, MethodFilter, MethodRouter};
-use claimkit::{Error, ErrorKind, RouteOptions};
-use tower::{Layer, Service, ServiceBuilder};
-
 use std::sync::Arc;
+use std::time::Duration;
 
+use axum::handler::Handler;
+use axum::routing::{on, MethodFilter, MethodRouter};
 use claimkit::signature::{Verifier, WebhookGate};
 use claimkit::store::Deliveries;
+use claimkit::{Error, ErrorKind, RouteOptions};
+use tower::ServiceBuilder;
 
-use crate::{plugin_cors, DeadlineLayer, SignatureLayer};
-use tracing::instrument::{Instrument, Instrumented};
+use crate::{plugin_cors, DeadlineLayer, PluginTraceLayer, SignatureLayer};
 
 /// Routes `handler` for `GET`, `POST`, `PUT` and `DELETE`, the methods a
 /// BitBadges plugin can be configured with; any other method is answered
@@ -129,74 +121,6 @@ where
     S: Clone + Send + Sync + 'static,
 {
     axum::routing::post(handler).fallback(|| async { Error::method_not_allowed("POST") })
-}
-
-/// Wraps a service in the `plugin` span (see [`plugin`]).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct PluginTraceLayer;
-
-impl<S> Layer<S> for PluginTraceLayer {
-    type Service = PluginTrace<S>;
-
-    fn layer(&self, inner: S) -> PluginTrace<S> {
-        PluginTrace { inner }
-    }
-}
-
-/// The service made by [`PluginTraceLayer`].
-#[derive(Debug, Clone)]
-pub struct PluginTrace<S> {
-    inner: S,
-}
-
-impl<S> Service<Request> for PluginTrace<S>
-where
-    S: Service<Request, Response = Response>,
-{
-    type Response = Response;
-    type Error = S::Error;
-    type Future = PluginTraceFuture<S::Future>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, request: Request) -> Self::Future {
-        let span = claimkit::trace::plugin_span(request.method().as_str(), request.uri().path());
-        let inner = span.in_scope(|| self.inner.call(request));
-        PluginTraceFuture {
-            inner: inner.instrument(span),
-            started: Instant::now(),
-        }
-    }
-}
-
-pin_project_lite::pin_project! {
-    /// The response future of [`PluginTrace`]: the inner future, run in the
-    /// call's span, and the answer logged when it completes.
-    #[derive(Debug)]
-    pub struct PluginTraceFuture<F> {
-        #[pin]
-        inner: Instrumented<F>,
-        started: Instant,
-    }
-}
-
-impl<F, E> Future for PluginTraceFuture<F>
-where
-    F: Future<Output = Result<Response, E>>,
-{
-    type Output = Result<Response, E>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let mut this = self.project();
-        let result = std::task::ready!(this.inner.as_mut().poll(cx));
-        if let Ok(response) = &result {
-            let _entered = this.inner.span().enter();
-            claimkit::trace::answered(response.status().as_u16(), this.started.elapsed());
-        }
-        Poll::Ready(result)
-    }
 }
 
 /// [`webhook`], with every `POST` verified by a [`SignatureLayer`] driving

@@ -72,10 +72,10 @@ impl<V, D> Clone for SignatureLayer<V, D> {
 }
 
 impl<S, V, D> Layer<S> for SignatureLayer<V, D> {
-    type Service = SignatureService<S, V, D>;
+    type Service = Signature<S, V, D>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        SignatureService {
+        Signature {
             inner,
             gate: self.gate.clone(),
         }
@@ -84,12 +84,12 @@ impl<S, V, D> Layer<S> for SignatureLayer<V, D> {
 
 /// The service made by [`SignatureLayer`].
 #[derive(Debug)]
-pub struct SignatureService<S, V, D = MemoryStore> {
+pub struct Signature<S, V, D = MemoryStore> {
     inner: S,
     gate: Arc<WebhookGate<V, D>>,
 }
 
-impl<S: Clone, V, D> Clone for SignatureService<S, V, D> {
+impl<S: Clone, V, D> Clone for Signature<S, V, D> {
     fn clone(&self) -> Self {
         Self {
             inner: self.inner.clone(),
@@ -98,7 +98,7 @@ impl<S: Clone, V, D> Clone for SignatureService<S, V, D> {
     }
 }
 
-impl<S, V, D> Service<Request> for SignatureService<S, V, D>
+impl<S, V, D> Service<Request> for Signature<S, V, D>
 where
     S: Service<Request, Response = Response> + Clone + Send + 'static,
     S::Future: Send + 'static,

@@ -7,7 +7,7 @@ mod layer;
 mod spawn;
 
 pub use extract::Signed;
-pub use layer::{SignatureLayer, SignatureService};
+pub use layer::{Signature, SignatureLayer};
 
 pub(crate) use headers::HttpHeaders;
 pub(crate) use spawn::spawn;
