@@ -1,7 +1,6 @@
 //! The adapter through actix-web's own harness: extraction, rejections, the
 //! resource helper, configuration, tracing and background work.
 
-use std::io::Write;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
@@ -17,6 +16,7 @@ use actix_web::web::{self, Bytes};
 use actix_web::{App, HttpResponse};
 use claimkit::{ClaimToken, ErrorKind, PluginConfig, Reject, Secret};
 use claimkit_actix::{after_response, plugin, Plugin, PluginErrorHandler};
+use parity_tests::logs::Logs;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -369,40 +369,6 @@ async fn configuration_in_web_data_and_scopes() {
     assert_eq!(answer.status, StatusCode::OK);
 }
 
-/// Log lines, captured.
-#[derive(Clone, Default)]
-struct Logs(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Logs {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Logs {
-    fn start(&self) -> tracing::subscriber::DefaultGuard {
-        let logs = self.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_ansi(false)
-            .with_max_level(tracing::Level::DEBUG)
-            .with_writer(move || logs.clone())
-            .finish();
-        let guard = tracing::subscriber::set_default(subscriber);
-        // Another test thread may have cached a callsite as uninteresting
-        // before this subscriber existed: ask every callsite again.
-        tracing::callsite::rebuild_interest_cache();
-        guard
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-    }
-}
-
 #[actix_web::test]
 async fn a_missing_configuration_is_a_logged_500() {
     let logs = Logs::default();
@@ -454,6 +420,8 @@ async fn calls_are_traced_without_secrets() {
 
 #[actix_web::test]
 async fn background_work_is_contained() {
+    let logs = parity_tests::logs::Logs::default();
+    let _guard = logs.start();
     async fn buggy() {
         panic!("a bug in post-claim work")
     }
@@ -464,6 +432,15 @@ async fn background_work_is_contained() {
     );
     let failed = after_response(async { Err::<(), _>("remote API down") });
     assert!(failed.await.is_ok());
+    let text = logs.text();
+    assert!(
+        text.contains("background task panicked") && text.contains("a bug in post-claim work"),
+        "{text}"
+    );
+    assert!(
+        text.contains("background task failed") && text.contains("remote API down"),
+        "{text}"
+    );
     let (sender, receiver) = std::sync::mpsc::channel();
     after_response(async move {
         sender.send(42).unwrap();

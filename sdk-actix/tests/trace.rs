@@ -2,9 +2,6 @@
 //! signature. (Plugin calls: `calls_are_traced_without_secrets` in
 //! `extract.rs`.)
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
 use actix_web::{web, App};
@@ -12,42 +9,9 @@ use claimkit::signature::{StandardWebhooks, WebhookGate};
 use claimkit::testing::{Fault, Signer};
 use claimkit::{Secret, Stateless};
 use claimkit_actix::Signature;
+use parity_tests::logs::Logs;
 
 const WHSEC: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-
-/// Log lines, captured.
-#[derive(Clone, Default)]
-struct Logs(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Logs {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Logs {
-    fn start(&self) -> tracing::subscriber::DefaultGuard {
-        let logs = self.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_ansi(false)
-            .with_max_level(tracing::Level::DEBUG)
-            .with_writer(move || logs.clone())
-            .finish();
-        let guard = tracing::subscriber::set_default(subscriber);
-        // Another test thread may have cached a callsite as uninteresting
-        // before this subscriber existed: ask every callsite again.
-        tracing::callsite::rebuild_interest_cache();
-        guard
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-    }
-}
 
 #[actix_web::test]
 async fn deliveries_are_traced_without_signatures() {

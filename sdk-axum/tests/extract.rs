@@ -174,6 +174,8 @@ async fn the_rejection_can_be_swapped() {
 
 #[tokio::test]
 async fn background_work_is_contained() {
+    let logs = parity_tests::logs::Logs::default();
+    let _guard = logs.start();
     async fn buggy() {
         panic!("a bug in post-claim work")
     }
@@ -184,6 +186,15 @@ async fn background_work_is_contained() {
     );
     let failed = after_response(async { Err::<(), _>("remote API down") });
     assert!(failed.await.is_ok());
+    let text = logs.text();
+    assert!(
+        text.contains("background task panicked") && text.contains("a bug in post-claim work"),
+        "{text}"
+    );
+    assert!(
+        text.contains("background task failed") && text.contains("remote API down"),
+        "{text}"
+    );
     let (sender, receiver) = tokio::sync::oneshot::channel();
     after_response(async move {
         sender.send(42).unwrap();

@@ -1,9 +1,6 @@
 //! Calls are traced with their claim fields, webhook deliveries with their
 //! id, never with a secret or a signature.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::routing::post;
@@ -12,44 +9,11 @@ use claimkit::signature::{StandardWebhooks, WebhookGate};
 use claimkit::testing::{Fault, Signer};
 use claimkit::{PluginConfig, Secret, Stateless};
 use claimkit_axum::{plugin, Plugin, SignatureLayer};
+use parity_tests::logs::Logs;
 use tower::ServiceExt;
 
 const SECRET: &str = "trace-secret-1b2c3d";
 const WHSEC: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-
-/// Log lines, captured.
-#[derive(Clone, Default)]
-struct Logs(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Logs {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Logs {
-    fn start(&self) -> tracing::subscriber::DefaultGuard {
-        let logs = self.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_ansi(false)
-            .with_max_level(tracing::Level::DEBUG)
-            .with_writer(move || logs.clone())
-            .finish();
-        let guard = tracing::subscriber::set_default(subscriber);
-        // Another test thread may have cached a callsite as uninteresting
-        // before this subscriber existed: ask every callsite again.
-        tracing::callsite::rebuild_interest_cache();
-        guard
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-    }
-}
 
 #[tokio::test]
 async fn calls_are_traced_without_secrets() {
