@@ -53,9 +53,9 @@ async fn a_slow_handler_is_answered_at_the_deadline() {
     let response = test::call_service(&app, call().to_request()).await;
     let elapsed = started.elapsed();
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
-    assert_eq!(
-        elapsed,
-        Duration::from_millis(150),
+    // actix-web's timers tick in whole milliseconds.
+    assert!(
+        elapsed >= Duration::from_millis(150) && elapsed < Duration::from_millis(160),
         "answered after {elapsed:?}"
     );
     let body = test::read_body(response).await;
