@@ -26,6 +26,11 @@ pub enum Store {
 }
 
 impl Store {
+    /// A new [`MemoryStore`], the same as `connect("memory:")`.
+    pub fn memory() -> Self {
+        Self::Memory(Arc::new(MemoryStore::default()))
+    }
+
     /// Opens the store `url` names:
     ///
     /// | URL | store |
@@ -41,7 +46,7 @@ impl Store {
     pub async fn connect(url: &str) -> Result<Self, Error> {
         let (scheme, rest) = url.split_once(':').unwrap_or((url, ""));
         match scheme {
-            "memory" => Ok(Self::Memory(Arc::new(MemoryStore::default()))),
+            "memory" => Ok(Self::memory()),
             #[cfg(feature = "sqlite")]
             "sqlite" => {
                 let path = rest.strip_prefix("//").unwrap_or(rest);
