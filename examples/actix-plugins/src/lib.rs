@@ -8,9 +8,9 @@ use std::sync::Arc;
 use actix_web::web;
 use claimkit::signature::{HmacScheme, HmacVerifier, StandardWebhooks, WebhookGate};
 use claimkit::signature::{RequestSignatures, SignatureMode};
-use claimkit::store::MemoryStore;
 use claimkit::{PluginConfig, RouteOptions, Secret, Secrets};
 use claimkit_actix::{plugin_with, signed_webhook, webhook};
+use claimkit_store::Store;
 
 mod claim_number;
 mod claim_token;
@@ -35,12 +35,12 @@ pub use status_hook::status_hook;
 pub struct AppState {
     /// The accepted secrets and body limit.
     pub plugin: PluginConfig,
-    /// Claim numbers, tokens and deliveries.
-    pub store: Arc<MemoryStore>,
+    /// Claim numbers, tokens and deliveries: the store `STORE_URL` names.
+    pub store: Store,
     /// The claimr webhook's signature check and seen deliveries.
-    pub claimr: Arc<WebhookGate<HmacVerifier>>,
+    pub claimr: Arc<WebhookGate<HmacVerifier, Store>>,
     /// The Standard Webhooks route's signature check and seen deliveries.
-    pub standard: Arc<WebhookGate<StandardWebhooks>>,
+    pub standard: Arc<WebhookGate<StandardWebhooks, Store>>,
 }
 
 /// The signing secrets of the webhook routes.
@@ -65,7 +65,8 @@ pub struct WebhookSecrets {
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// # let config = PluginConfig::new(Secret::new("s3cret")?);
 /// # let webhooks = WebhookSecrets { standard: Secret::new("whsec_c2VjcmV0")?, claimr: Secret::new("s")? };
-/// let routes = example_actix_plugins::app(config, webhooks)?;
+/// let store = claimkit_store::Store::connect("sqlite:claimkit.db").await?;
+/// let routes = example_actix_plugins::app(config, webhooks, store)?;
 /// HttpServer::new(move || App::new().configure(routes.clone()))
 ///     .bind("127.0.0.1:3001")?
 ///     .run()
@@ -80,8 +81,9 @@ pub struct WebhookSecrets {
 pub fn app(
     plugin_config: PluginConfig,
     webhooks: WebhookSecrets,
+    store: Store,
 ) -> Result<impl Fn(&mut web::ServiceConfig) + Clone + Send, claimkit::Error> {
-    app_with_routes(plugin_config, webhooks, &RouteOptions::new())
+    app_with_routes(plugin_config, webhooks, store, &RouteOptions::new())
 }
 
 /// [`app`], with the plugin routes built with `routes` (deadline, CORS
@@ -92,26 +94,26 @@ pub fn app(
 pub fn app_with_routes(
     plugin_config: PluginConfig,
     webhooks: WebhookSecrets,
+    store: Store,
     routes: &RouteOptions,
 ) -> Result<impl Fn(&mut web::ServiceConfig) + Clone + Send, claimkit::Error> {
     let options = routes.clone();
-    let store = Arc::new(MemoryStore::default());
     let state = AppState {
         plugin: plugin_config,
         claimr: Arc::new(
             WebhookGate::new(HmacVerifier::new(HmacScheme::claimr(), webhooks.claimr)?)
-                .with_deliveries(store.clone()),
+                .with_deliveries(Arc::new(store.clone())),
         ),
         standard: Arc::new(
             WebhookGate::new(StandardWebhooks::new(webhooks.standard)?)
-                .with_deliveries(store.clone()),
+                .with_deliveries(Arc::new(store.clone())),
         ),
         store,
     };
     Ok(move |routes: &mut web::ServiceConfig| {
         routes
             .app_data(state.plugin.clone())
-            .app_data(web::Data::from(state.store.clone()))
+            .app_data(web::Data::new(state.store.clone()))
             .app_data(web::Data::from(state.claimr.clone()))
             .service(plugin_with("/plugins/stateless", stateless, &options))
             .service(plugin_with("/plugins/claim-token", claim_token, &options))
@@ -134,6 +136,10 @@ pub const DEVELOPMENT_WEBHOOK_SECRET: &str = "whsec_ZGV2ZWxvcG1lbnQtd2ViaG9vay1z
 /// The claimr secret used when `CLAIMR_SECRET` is unset.
 pub const DEVELOPMENT_CLAIMR_SECRET: &str = "development-claimr-secret";
 
+/// The store used when `STORE_URL` is unset: a SQLite file in the working
+/// directory.
+pub const DEFAULT_STORE_URL: &str = "sqlite:claimkit.db";
+
 /// Settings read from the environment.
 #[derive(Debug)]
 pub struct Settings {
@@ -149,12 +155,15 @@ pub struct Settings {
     pub signatures: SignatureMode,
     /// The plugin routes' deadline and CORS origins.
     pub routes: RouteOptions,
+    /// Where state is kept: `memory:`, `sqlite:PATH` or `sqlite://PATH`.
+    pub store_url: String,
 }
 
 impl Settings {
     /// Reads `BIND`, `PLUGIN_SECRET`, `PLUGIN_SECRET_PREVIOUS`,
     /// `WEBHOOK_SECRET`, `CLAIMR_SECRET`, `BITBADGES_SIGNATURES` (see
-    /// [`signature_mode`]) and `CORS_ORIGINS` (see [`route_options`]).
+    /// [`signature_mode`]), `CORS_ORIGINS` (see [`route_options`]) and
+    /// `STORE_URL` (default [`DEFAULT_STORE_URL`]).
     ///
     /// # Errors
     /// When a secret is set but empty, or a signature mode or CORS origin
@@ -184,6 +193,7 @@ impl Settings {
         };
         let signatures = signature_mode(std::env::var("BITBADGES_SIGNATURES").ok().as_deref())?;
         let routes = route_options(std::env::var("CORS_ORIGINS").ok().as_deref())?;
+        let store_url = std::env::var("STORE_URL").unwrap_or_else(|_| DEFAULT_STORE_URL.to_owned());
         Ok(Self {
             bind,
             secrets,
@@ -191,6 +201,7 @@ impl Settings {
             webhooks,
             signatures,
             routes,
+            store_url,
         })
     }
 
@@ -198,8 +209,24 @@ impl Settings {
     ///
     /// # Errors
     /// As [`app`].
-    pub fn app(&self) -> Result<impl Fn(&mut web::ServiceConfig) + Clone + Send, claimkit::Error> {
-        app_with_routes(self.plugin_config(), self.webhooks.clone(), &self.routes)
+    pub fn app(
+        &self,
+        store: Store,
+    ) -> Result<impl Fn(&mut web::ServiceConfig) + Clone + Send, claimkit::Error> {
+        app_with_routes(
+            self.plugin_config(),
+            self.webhooks.clone(),
+            store,
+            &self.routes,
+        )
+    }
+
+    /// Opens the store `STORE_URL` names.
+    ///
+    /// # Errors
+    /// As [`Store::connect`].
+    pub async fn store(&self) -> Result<Store, claimkit::Error> {
+        Store::connect(&self.store_url).await
     }
 
     /// The plugin configuration for these settings.

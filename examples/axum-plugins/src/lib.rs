@@ -8,9 +8,9 @@ use axum::extract::FromRef;
 use axum::Router;
 use claimkit::signature::{HmacScheme, HmacVerifier, StandardWebhooks, WebhookGate};
 use claimkit::signature::{RequestSignatures, SignatureMode};
-use claimkit::store::MemoryStore;
 use claimkit::{PluginConfig, RouteOptions, Secret, Secrets};
 use claimkit_axum::{plugin_with, signed_webhook, webhook};
+use claimkit_store::Store;
 
 mod claim_number;
 mod claim_token;
@@ -35,10 +35,10 @@ pub use status_hook::status_hook;
 pub struct AppState {
     /// The accepted secrets and body limit.
     pub plugin: PluginConfig,
-    /// Claim numbers, tokens and deliveries.
-    pub store: Arc<MemoryStore>,
+    /// Claim numbers, tokens and deliveries: the store `STORE_URL` names.
+    pub store: Store,
     /// The claimr webhook's signature check and seen deliveries.
-    pub claimr: Arc<WebhookGate<HmacVerifier>>,
+    pub claimr: Arc<WebhookGate<HmacVerifier, Store>>,
 }
 
 /// The signing secrets of the webhook routes.
@@ -59,8 +59,9 @@ pub struct WebhookSecrets {
 pub fn app(
     plugin_config: PluginConfig,
     webhooks: WebhookSecrets,
+    store: Store,
 ) -> Result<Router, claimkit::Error> {
-    app_with_routes(plugin_config, webhooks, &RouteOptions::new())
+    app_with_routes(plugin_config, webhooks, store, &RouteOptions::new())
 }
 
 /// [`app`], with the plugin routes built with `routes` (deadline, CORS
@@ -71,13 +72,13 @@ pub fn app(
 pub fn app_with_routes(
     plugin_config: PluginConfig,
     webhooks: WebhookSecrets,
+    store: Store,
     routes: &RouteOptions,
 ) -> Result<Router, claimkit::Error> {
-    let store = Arc::new(MemoryStore::default());
     let claimr = WebhookGate::new(HmacVerifier::new(HmacScheme::claimr(), webhooks.claimr)?)
-        .with_deliveries(store.clone());
-    let standard =
-        WebhookGate::new(StandardWebhooks::new(webhooks.standard)?).with_deliveries(store.clone());
+        .with_deliveries(Arc::new(store.clone()));
+    let standard = WebhookGate::new(StandardWebhooks::new(webhooks.standard)?)
+        .with_deliveries(Arc::new(store.clone()));
     let state = AppState {
         plugin: plugin_config,
         store,
@@ -104,6 +105,10 @@ pub const DEVELOPMENT_WEBHOOK_SECRET: &str = "whsec_ZGV2ZWxvcG1lbnQtd2ViaG9vay1z
 /// The claimr secret used when `CLAIMR_SECRET` is unset.
 pub const DEVELOPMENT_CLAIMR_SECRET: &str = "development-claimr-secret";
 
+/// The store used when `STORE_URL` is unset: a SQLite file in the working
+/// directory.
+pub const DEFAULT_STORE_URL: &str = "sqlite:claimkit.db";
+
 /// Settings read from the environment.
 #[derive(Debug)]
 pub struct Settings {
@@ -119,12 +124,15 @@ pub struct Settings {
     pub signatures: SignatureMode,
     /// The plugin routes' deadline and CORS origins.
     pub routes: RouteOptions,
+    /// Where state is kept: `memory:`, `sqlite:PATH` or `sqlite://PATH`.
+    pub store_url: String,
 }
 
 impl Settings {
     /// Reads `BIND`, `PLUGIN_SECRET`, `PLUGIN_SECRET_PREVIOUS`,
     /// `WEBHOOK_SECRET`, `CLAIMR_SECRET`, `BITBADGES_SIGNATURES` (see
-    /// [`signature_mode`]) and `CORS_ORIGINS` (see [`route_options`]).
+    /// [`signature_mode`]), `CORS_ORIGINS` (see [`route_options`]) and
+    /// `STORE_URL` (default [`DEFAULT_STORE_URL`]).
     ///
     /// # Errors
     /// When a secret is set but empty, or a signature mode or CORS origin
@@ -154,6 +162,7 @@ impl Settings {
         };
         let signatures = signature_mode(std::env::var("BITBADGES_SIGNATURES").ok().as_deref())?;
         let routes = route_options(std::env::var("CORS_ORIGINS").ok().as_deref())?;
+        let store_url = std::env::var("STORE_URL").unwrap_or_else(|_| DEFAULT_STORE_URL.to_owned());
         Ok(Self {
             bind,
             secrets,
@@ -161,15 +170,29 @@ impl Settings {
             webhooks,
             signatures,
             routes,
+            store_url,
         })
     }
 
-    /// The router for these settings.
+    /// The router for these settings, on `store`.
     ///
     /// # Errors
     /// As [`app`].
-    pub fn app(&self) -> Result<Router, claimkit::Error> {
-        app_with_routes(self.plugin_config(), self.webhooks.clone(), &self.routes)
+    pub fn app(&self, store: Store) -> Result<Router, claimkit::Error> {
+        app_with_routes(
+            self.plugin_config(),
+            self.webhooks.clone(),
+            store,
+            &self.routes,
+        )
+    }
+
+    /// Opens the store `STORE_URL` names.
+    ///
+    /// # Errors
+    /// As [`Store::connect`].
+    pub async fn store(&self) -> Result<Store, claimkit::Error> {
+        Store::connect(&self.store_url).await
     }
 
     /// The plugin configuration for these settings.

@@ -8,7 +8,9 @@
 //! (`off`, the default, `verify` or `require`: the plugin requests'
 //! `X-BitBadges-Signature` headers), `CORS_ORIGINS` (comma-separated, default
 //! `https://bitbadges.io`: who may call the plugins from a browser),
-//! `RUST_LOG` (default `info`).
+//! `STORE_URL`
+//! (`memory:` or `sqlite:PATH`; default `sqlite:claimkit.db` in the working
+//! directory), `RUST_LOG` (default `info`).
 
 use std::io::IsTerminal;
 
@@ -29,8 +31,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let address = listener.local_addr()?;
     println!("claimkit axum plugins listening on http://{address}");
     println!("try: {}", settings.curl_example(address));
+    let store = settings.store().await?;
+    println!("store: {store}");
 
-    example_axum_plugins::serve(listener, settings.app()?, async {
+    example_axum_plugins::serve(listener, settings.app(store)?, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;

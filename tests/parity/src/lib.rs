@@ -7,6 +7,7 @@
 //! with each other.
 
 pub mod contract;
+pub mod durability;
 pub mod logs;
 pub mod platform;
 pub mod serve;

@@ -23,7 +23,8 @@ fn webhooks() -> (Secret, Secret) {
 async fn start_axum() -> SocketAddr {
     let (standard, claimr) = webhooks();
     let webhooks = example_axum_plugins::WebhookSecrets { standard, claimr };
-    let app = example_axum_plugins::app(config(), webhooks).unwrap();
+    let app =
+        example_axum_plugins::app(config(), webhooks, claimkit_store::Store::memory()).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     tokio::spawn(example_axum_plugins::serve(
@@ -37,7 +38,8 @@ async fn start_axum() -> SocketAddr {
 fn start_actix() -> SocketAddr {
     let (standard, claimr) = webhooks();
     let webhooks = example_actix_plugins::WebhookSecrets { standard, claimr };
-    let routes = example_actix_plugins::app(config(), webhooks).unwrap();
+    let routes =
+        example_actix_plugins::app(config(), webhooks, claimkit_store::Store::memory()).unwrap();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let address = listener.local_addr().unwrap();
     std::thread::spawn(move || {

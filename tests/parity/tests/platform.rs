@@ -26,14 +26,28 @@ fn webhooks() -> (Secret, Secret) {
 async fn start_axum(mode: SignatureMode, routes: &RouteOptions) -> SocketAddr {
     let (standard, claimr) = webhooks();
     let webhooks = example_axum_plugins::WebhookSecrets { standard, claimr };
-    let app = example_axum_plugins::app_with_routes(config(mode), webhooks, routes).unwrap();
+    let app = example_axum_plugins::app_with_routes(
+        config(mode),
+        webhooks,
+        claimkit_store::Store::memory(),
+        routes,
+    )
+    .unwrap();
     serve::axum(app).await
 }
 
 fn start_actix(mode: SignatureMode, routes: &RouteOptions) -> SocketAddr {
     let (standard, claimr) = webhooks();
     let webhooks = example_actix_plugins::WebhookSecrets { standard, claimr };
-    serve::actix(example_actix_plugins::app_with_routes(config(mode), webhooks, routes).unwrap())
+    serve::actix(
+        example_actix_plugins::app_with_routes(
+            config(mode),
+            webhooks,
+            claimkit_store::Store::memory(),
+            routes,
+        )
+        .unwrap(),
+    )
 }
 
 #[test]
