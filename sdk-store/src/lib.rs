@@ -18,6 +18,18 @@
 //! |---|---|---|
 //! | `sqlite` | yes | the embedded SQLite backend |
 
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(feature = "redis")]
+mod redis;
 mod store;
+#[cfg(any(feature = "postgres", feature = "redis"))]
+mod unavailable;
+#[cfg(any(feature = "postgres", feature = "redis"))]
+mod url;
 
+#[cfg(feature = "postgres")]
+pub use postgres::{PostgresBuilder, PostgresStore};
+#[cfg(feature = "redis")]
+pub use redis::{RedisBuilder, RedisStore};
 pub use store::Store;

@@ -15,10 +15,27 @@ use claimkit::Error;
 pub enum Store {
     /// This process's memory: lost on a restart, not shared by replicas.
     Memory(Arc<MemoryStore>),
+    /// PostgreSQL, shared by replicas: claim numbers never repeat.
+    #[cfg(feature = "postgres")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
+    Postgres(crate::PostgresStore),
+    /// Redis, shared by replicas: fast, but replicated asynchronously.
+    #[cfg(feature = "redis")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+    Redis(crate::RedisStore),
 }
 
 impl Store {
-    /// Opens the store `url` names: `memory:`.
+    /// Opens the store `url` names:
+    ///
+    /// | URL | store |
+    /// |---|---|
+    /// | `memory:` | [`MemoryStore`] |
+    /// | `postgres://…`, `postgresql://…` (feature `postgres`) | [`PostgresStore`](crate::PostgresStore); `?schema=NAME` picks its schema |
+    /// | `redis://…`, `rediss://…` (feature `redis`) | [`RedisStore`](crate::RedisStore); `?prefix=TEXT` picks its key prefix |
+    ///
+    /// The backends' options other than these take their defaults; build
+    /// a backend with its builder and wrap it (`Store::from`) for more.
     ///
     /// # Errors
     /// [`ErrorKind::InvalidConfig`](claimkit::ErrorKind::InvalidConfig) for
@@ -28,11 +45,53 @@ impl Store {
     pub async fn connect(url: &str) -> Result<Self, Error> {
         match url.split_once(':').map(|(scheme, _)| scheme) {
             Some("memory") => Ok(Self::Memory(Arc::new(MemoryStore::default()))),
+            #[cfg(feature = "postgres")]
+            Some("postgres" | "postgresql") => {
+                let (url, schema) = crate::url::take_param(url, "schema");
+                let builder = crate::PostgresStore::builder();
+                let builder = match schema {
+                    Some(schema) => builder.schema(schema),
+                    None => builder,
+                };
+                Ok(Self::Postgres(builder.connect(&url).await?))
+            }
+            #[cfg(feature = "redis")]
+            Some("redis" | "rediss") => {
+                let (url, prefix) = crate::url::take_param(url, "prefix");
+                let builder = crate::RedisStore::builder();
+                let builder = match prefix {
+                    Some(prefix) => builder.prefix(prefix),
+                    None => builder,
+                };
+                Ok(Self::Redis(builder.connect(&url).await?))
+            }
+            // Reached for a backend whose feature is off.
+            #[allow(unreachable_patterns)]
+            Some(scheme @ ("postgres" | "postgresql" | "redis" | "rediss")) => {
+                Err(Error::with_message(
+                    claimkit::ErrorKind::InvalidConfig,
+                    format!("{scheme}: store URLs need claimkit-store's feature of that backend"),
+                ))
+            }
             _ => Err(Error::with_message(
                 claimkit::ErrorKind::InvalidConfig,
-                "unknown store URL: expected memory:",
+                "unknown store URL: expected memory:, postgres://… or redis://…",
             )),
         }
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl From<crate::PostgresStore> for Store {
+    fn from(store: crate::PostgresStore) -> Self {
+        Self::Postgres(store)
+    }
+}
+
+#[cfg(feature = "redis")]
+impl From<crate::RedisStore> for Store {
+    fn from(store: crate::RedisStore) -> Self {
+        Self::Redis(store)
     }
 }
 
@@ -41,6 +100,10 @@ macro_rules! each_backend {
     ($store:expr, $backend:ident => $call:expr) => {
         match $store {
             Store::Memory($backend) => $call,
+            #[cfg(feature = "postgres")]
+            Store::Postgres($backend) => $call,
+            #[cfg(feature = "redis")]
+            Store::Redis($backend) => $call,
         }
     };
 }
