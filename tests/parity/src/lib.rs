@@ -7,6 +7,7 @@
 //! with each other.
 
 pub mod contract;
+pub mod replicas;
 pub mod serve;
 
 use std::net::SocketAddr;
