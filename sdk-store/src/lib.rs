@@ -17,11 +17,15 @@
 //! | feature | default | what it adds |
 //! |---|---|---|
 //! | `sqlite` | yes | the embedded SQLite backend |
+//! | `postgres` | no | [`PostgresStore`]: shared by replicas, claim numbers never repeat |
+//! | `redis` | no | [`RedisStore`]: shared by replicas, replicated asynchronously |
 
 #[cfg(feature = "postgres")]
 mod postgres;
 #[cfg(feature = "redis")]
 mod redis;
+#[cfg(feature = "sqlite")]
+mod sqlite;
 mod store;
 #[cfg(any(feature = "postgres", feature = "redis"))]
 mod unavailable;
@@ -32,4 +36,6 @@ mod url;
 pub use postgres::{PostgresBuilder, PostgresStore};
 #[cfg(feature = "redis")]
 pub use redis::{RedisBuilder, RedisStore};
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteStore;
 pub use store::Store;

@@ -1,12 +1,16 @@
 //! One store type for every backend, chosen by URL at run time.
 
+use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
 use claimkit::store::{
     Begun, ClaimNumbers, ClaimPool, ClaimTokens, Deliveries, DeliveryTerms, Lease, MemoryStore,
 };
-use claimkit::Error;
+use claimkit::{Error, ErrorKind};
+
+#[cfg(feature = "sqlite")]
+use crate::SqliteStore;
 
 /// A store of any backend, chosen by URL: what an application holds in its
 /// router's state. Cloning it is cheap and shares the store.
@@ -15,6 +19,10 @@ use claimkit::Error;
 pub enum Store {
     /// This process's memory: lost on a restart, not shared by replicas.
     Memory(Arc<MemoryStore>),
+    /// One SQLite file: durable, shared by the processes of one host.
+    #[cfg(feature = "sqlite")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
+    Sqlite(SqliteStore),
     /// PostgreSQL, shared by replicas: claim numbers never repeat.
     #[cfg(feature = "postgres")]
     #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
@@ -26,11 +34,17 @@ pub enum Store {
 }
 
 impl Store {
+    /// A new [`MemoryStore`], the same as `connect("memory:")`.
+    pub fn memory() -> Self {
+        Self::Memory(Arc::new(MemoryStore::default()))
+    }
+
     /// Opens the store `url` names:
     ///
     /// | URL | store |
     /// |---|---|
-    /// | `memory:` | [`MemoryStore`] |
+    /// | `memory:` | [`MemoryStore`]: lost on a restart |
+    /// | `sqlite:PATH`, `sqlite://PATH` | [`SqliteStore`] on the file at `PATH` (created if missing; `sqlite:///abs/path` for an absolute one) |
     /// | `postgres://…`, `postgresql://…` (feature `postgres`) | [`PostgresStore`](crate::PostgresStore); `?schema=NAME` picks its schema |
     /// | `redis://…`, `rediss://…` (feature `redis`) | [`RedisStore`](crate::RedisStore); `?prefix=TEXT` picks its key prefix |
     ///
@@ -38,15 +52,27 @@ impl Store {
     /// a backend with its builder and wrap it (`Store::from`) for more.
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidConfig`](claimkit::ErrorKind::InvalidConfig) for
-    /// a URL of no known backend, or of a backend whose feature is off;
-    /// [`ErrorKind::Unavailable`](claimkit::ErrorKind::Unavailable) when the
-    /// store cannot be reached. Messages never hold a password.
+    /// [`ErrorKind::InvalidConfig`] for a URL of no known backend, or of a
+    /// backend whose feature is off;
+    /// [`ErrorKind::Unavailable`] when the store cannot be reached.
+    /// Messages never hold the URL.
     pub async fn connect(url: &str) -> Result<Self, Error> {
-        match url.split_once(':').map(|(scheme, _)| scheme) {
-            Some("memory") => Ok(Self::Memory(Arc::new(MemoryStore::default()))),
+        let (scheme, rest) = url.split_once(':').unwrap_or((url, ""));
+        match scheme {
+            "memory" => Ok(Self::memory()),
+            #[cfg(feature = "sqlite")]
+            "sqlite" => {
+                let path = rest.strip_prefix("//").unwrap_or(rest);
+                if path.is_empty() {
+                    return Err(Error::with_message(
+                        ErrorKind::InvalidConfig,
+                        "a sqlite: store URL needs a file path: sqlite:PATH",
+                    ));
+                }
+                Ok(Self::Sqlite(SqliteStore::connect(path).await?))
+            }
             #[cfg(feature = "postgres")]
-            Some("postgres" | "postgresql") => {
+            "postgres" | "postgresql" => {
                 let (url, schema) = crate::url::take_param(url, "schema");
                 let builder = crate::PostgresStore::builder();
                 let builder = match schema {
@@ -56,7 +82,7 @@ impl Store {
                 Ok(Self::Postgres(builder.connect(&url).await?))
             }
             #[cfg(feature = "redis")]
-            Some("redis" | "rediss") => {
+            "redis" | "rediss" => {
                 let (url, prefix) = crate::url::take_param(url, "prefix");
                 let builder = crate::RedisStore::builder();
                 let builder = match prefix {
@@ -67,16 +93,38 @@ impl Store {
             }
             // Reached for a backend whose feature is off.
             #[allow(unreachable_patterns)]
-            Some(scheme @ ("postgres" | "postgresql" | "redis" | "rediss")) => {
-                Err(Error::with_message(
-                    claimkit::ErrorKind::InvalidConfig,
-                    format!("{scheme}: store URLs need claimkit-store's feature of that backend"),
-                ))
-            }
-            _ => Err(Error::with_message(
-                claimkit::ErrorKind::InvalidConfig,
-                "unknown store URL: expected memory:, postgres://… or redis://…",
+            "postgres" | "postgresql" | "redis" | "rediss" => Err(Error::with_message(
+                ErrorKind::InvalidConfig,
+                format!("{scheme}: store URLs need claimkit-store's feature of that backend"),
             )),
+            _ => Err(Error::with_message(
+                ErrorKind::InvalidConfig,
+                Self::EXPECTED,
+            )),
+        }
+    }
+
+    /// What [`connect`](Self::connect) accepts, for messages.
+    const EXPECTED: &'static str = if cfg!(feature = "sqlite") {
+        "unknown store URL: expected memory:, sqlite:PATH, postgres://… or redis://…"
+    } else {
+        "unknown store URL: expected memory:, postgres://… or redis://…"
+    };
+}
+
+impl fmt::Display for Store {
+    /// The store's kind and place, without any secret: `memory:`,
+    /// `sqlite:PATH`, `postgres://user:***@host/db (schema NAME)`,
+    /// `redis://:***@host (prefix TEXT)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Memory(_) => f.write_str("memory:"),
+            #[cfg(feature = "sqlite")]
+            Self::Sqlite(store) => fmt::Display::fmt(store, f),
+            #[cfg(feature = "postgres")]
+            Self::Postgres(store) => fmt::Display::fmt(store, f),
+            #[cfg(feature = "redis")]
+            Self::Redis(store) => fmt::Display::fmt(store, f),
         }
     }
 }
@@ -100,6 +148,8 @@ macro_rules! each_backend {
     ($store:expr, $backend:ident => $call:expr) => {
         match $store {
             Store::Memory($backend) => $call,
+            #[cfg(feature = "sqlite")]
+            Store::Sqlite($backend) => $call,
             #[cfg(feature = "postgres")]
             Store::Postgres($backend) => $call,
             #[cfg(feature = "redis")]
