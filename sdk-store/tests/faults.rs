@@ -79,6 +79,11 @@ async fn redis_down_or_frozen_answers_503_and_recovers() {
         .await
         .unwrap();
     assert_eq!(store.reserve(&pool(), "a").await.unwrap(), 0);
+    let shown = store.to_string();
+    assert!(
+        shown.contains(":***@") && !shown.contains(PASSWORD),
+        "{shown}"
+    );
 
     redis.stop();
     fails_in_time(&store, "b").await;
@@ -122,6 +127,11 @@ async fn postgres_down_answers_503_and_recovers() {
         .await
         .unwrap();
     assert_eq!(store.reserve(&pool(), "a").await.unwrap(), 0);
+    let shown = store.to_string();
+    assert!(
+        shown.contains(":***@") && !shown.contains(PASSWORD),
+        "{shown}"
+    );
 
     postgres.stop();
     fails_in_time(&store, "b").await;
