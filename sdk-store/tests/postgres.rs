@@ -38,7 +38,8 @@ impl Postgres {
 
     async fn clean_up(&self) {
         let pool = PgPoolOptions::new().connect(&self.url).await.unwrap();
-        for schema in self.schemas.lock().unwrap().drain(..) {
+        let schemas: Vec<String> = self.schemas.lock().unwrap().drain(..).collect();
+        for schema in schemas {
             sqlx::raw_sql(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
                 .execute(&pool)
                 .await

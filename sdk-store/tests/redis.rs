@@ -59,7 +59,8 @@ impl Redis {
 
     async fn clean_up(&self) {
         let mut connection = self.connection().await;
-        for prefix in self.prefixes.lock().unwrap().drain(..) {
+        let prefixes: Vec<String> = self.prefixes.lock().unwrap().drain(..).collect();
+        for prefix in prefixes {
             let keys: Vec<String> = connection.keys(format!("{prefix}:*")).await.unwrap();
             if !keys.is_empty() {
                 let _: () = connection.del(keys).await.unwrap();
