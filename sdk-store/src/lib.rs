@@ -13,16 +13,26 @@
 //! |---|---|---|
 //! | [`MemoryStore`](claimkit::store::MemoryStore) | `memory:` | tests, and plugins that may lose their state on a restart |
 //! | [`SqliteStore`] | `sqlite:PATH` | one host: a file, durable once a call returns, shared by the processes on that host |
+//! | [`PostgresStore`] (feature `postgres`) | `postgres://…?schema=NAME` | replicas on several hosts where a claim number must never repeat, failover included |
+//! | [`RedisStore`] (feature `redis`) | `redis://…?prefix=TEXT` | replicas on several hosts that can live with a rare repeat after a Redis failover (Redis replicates asynchronously) |
 //!
 //! [`Store`] picks a backend from a URL at run time, so that one binary
 //! serves with any of them: it is what an application keeps in its
 //! router's state. Each backend is also a type of its own, for an
-//! application that owns its connection pool ([`SqliteStore::new`]).
+//! application that owns its connection pool ([`SqliteStore::new`],
+//! [`PostgresStore::new`], [`RedisStore::new`]).
 //!
-//! Every backend keeps its state in tables of its own (`claimkit_*`,
-//! versioned in `claimkit_schema`), created and upgraded by this crate
-//! when it opens the store: no migration for the application to run, and
-//! none that collides with its own.
+//! Every SQL backend keeps its state in tables of its own (SQLite:
+//! `claimkit_*`, versioned in `claimkit_schema`; PostgreSQL: a schema of its
+//! own, `claimkit` by default, versioned in its `schema_version`), created
+//! and upgraded by this crate when it opens the store: no migration for the
+//! application to run, and none that collides with its own. Redis keys
+//! all start with a prefix (`claimkit` by default).
+//!
+//! A shared store that is down or slow fails each call with a `503
+//! {"message"}` within a bound (2 s by default, [`PostgresBuilder::timeout`],
+//! [`RedisBuilder::timeout`]), and serves again by itself once it is back;
+//! no message or log holds a connection string's password.
 //!
 //! # Getting started
 //!
@@ -61,11 +71,25 @@
 //! | feature | default | what it adds |
 //! |---|---|---|
 //! | `sqlite` | yes | [`SqliteStore`] and `sqlite:` URLs: SQLite on `sqlx`, compiled in (no system library, no database at build time) |
+//! | `postgres` | no | [`PostgresStore`] and `postgres://` URLs: shared by replicas, claim numbers never repeat |
+//! | `redis` | no | [`RedisStore`] and `redis://` URLs: shared by replicas, replicated asynchronously |
 
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(feature = "redis")]
+mod redis;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 mod store;
+#[cfg(any(feature = "postgres", feature = "redis"))]
+mod unavailable;
+#[cfg(any(feature = "postgres", feature = "redis"))]
+mod url;
 
+#[cfg(feature = "postgres")]
+pub use postgres::{PostgresBuilder, PostgresStore};
+#[cfg(feature = "redis")]
+pub use redis::{RedisBuilder, RedisStore};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 pub use store::Store;

@@ -10,6 +10,7 @@ pub mod contract;
 pub mod durability;
 pub mod logs;
 pub mod platform;
+pub mod replicas;
 pub mod serve;
 
 use std::net::SocketAddr;

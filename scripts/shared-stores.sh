@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# The claim-number drop (every request a new attempt on one claim, wrk at
+# 32 connections) on the shared stores, one and two replicas of the axum
+# example, against the memory store, in one run; then the store operation
+# rate through claimkit-store next to the engine's own tool (pgbench,
+# redis-benchmark) for a comparable command.
+#
+#   scripts/shared-stores.sh   # ROUNDS=2 DURATION=5 CONNECTIONS=32
+#
+# Needs PostgreSQL on 127.0.0.1:5432 (user postgres) and Redis on
+# 127.0.0.1:6379 (DEVELOPERS.md). Uses schemas and key prefixes of its own
+# and removes them after. Installs wrk from Debian's packages when missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/common.sh
+
+ROUNDS=${ROUNDS:-2}
+DURATION=${DURATION:-5}
+CONNECTIONS=${CONNECTIONS:-32}
+PG=${CLAIMKIT_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}
+REDIS=${CLAIMKIT_TEST_REDIS:-redis://127.0.0.1:6379}
+export PLUGIN_SECRET=${PLUGIN_SECRET:-4f9d2c1ab7e3f0d85c6b9a2e1f4d7c0b3a6e9f2c5d8b1a4e7f0c3d6b9a2e5f81}
+RUN=bench_$(date +%s)_$$
+WORK=$(mktemp -d)
+clean_up() {
+  stop_all
+  for name in "${RUN}_pg1" "${RUN}_pg2" "${RUN}_op"; do
+    psql "$PG" -qc "DROP SCHEMA IF EXISTS \"$name\" CASCADE" 2>/dev/null || true
+  done
+  redis-cli -u "$REDIS" --scan --pattern "${RUN}*" | xargs -r -n 500 redis-cli -u "$REDIS" del >/dev/null
+  rm -rf "$WORK"
+}
+trap clean_up EXIT
+
+install_wrk
+cargo build --release -q -p example-axum-plugins
+cargo build --release -q -p claimkit-store --all-features --example op_rate
+
+STORE_URL=memory:?capacity=100000000 start memory target/release/example-axum-plugins 127.0.0.1:3220
+STORE_URL="$PG?schema=${RUN}_pg1" start pg1 target/release/example-axum-plugins 127.0.0.1:3221
+STORE_URL="$PG?schema=${RUN}_pg2" start pg2a target/release/example-axum-plugins 127.0.0.1:3222
+STORE_URL="$PG?schema=${RUN}_pg2" start pg2b target/release/example-axum-plugins 127.0.0.1:3223
+STORE_URL="$REDIS?prefix=${RUN}_r1" start redis1 target/release/example-axum-plugins 127.0.0.1:3224
+STORE_URL="$REDIS?prefix=${RUN}_r2" start redis2a target/release/example-axum-plugins 127.0.0.1:3225
+STORE_URL="$REDIS?prefix=${RUN}_r2" start redis2b target/release/example-axum-plugins 127.0.0.1:3226
+
+wrk_one() { # wrk_one PORT CONNECTIONS CLAIM PREFIX
+  CLAIM_ID=$3 ATTEMPT_PREFIX=$4 $LOAD_CPU wrk -t1 -c"$2" -d"${DURATION}s" \
+    -s scripts/wrk/claim-number-replica.lua "http://127.0.0.1:$1/plugins/claim-number" | grep '^RESULT'
+}
+
+# run PORT [PORT2]: the drop on one replica, or split over two (one wrk
+# each, half the connections each); prints "rps p99_us".
+run() {
+  local claim=drop-$RANDOM$RANDOM line a b
+  if [ $# = 1 ]; then
+    line=$(wrk_one "$1" "$CONNECTIONS" "$claim" a)
+    check "$line"
+    echo "$(field rps "$line") $(field p99_us "$line")"
+  else
+    wrk_one "$1" $((CONNECTIONS / 2)) "$claim" a >"$WORK/a" &
+    wrk_one "$2" $((CONNECTIONS / 2)) "$claim" b >"$WORK/b"
+    wait $!
+    a=$(cat "$WORK/a"); b=$(cat "$WORK/b")
+    check "$a"; check "$b"
+    echo "$(echo "$(field rps "$a") + $(field rps "$b")" | bc -l) \
+$(printf '%s\n%s\n' "$(field p99_us "$a")" "$(field p99_us "$b")" | sort -g | tail -1)"
+  fi
+}
+
+check() {
+  if [ "$(field non2xx "$1")" != 0 ] || [ "$(field socket_errors "$1")" != 0 ]; then
+    echo "errors during the run: $1" >&2
+    exit 1
+  fi
+}
+
+declare -A rps p99
+configs="memory:3220 postgres-1:3221 postgres-2:3222,3223 redis-1:3224 redis-2:3225,3226"
+for round in $(seq "$ROUNDS"); do
+  for config in $configs; do
+    name=${config%%:*}; ports=${config#*:}
+    read -r r p < <(run ${ports//,/ })
+    [ -n "$r" ] || { echo "$name: the run failed" >&2; exit 1; }
+    rps[$name]+="$r "; p99[$name]+="$p "
+    echo "round $round $name: $r req/s, p99 ${p}us"
+  done
+done
+
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+echo
+echo "claim-number drop, median of $ROUNDS rounds, ${DURATION}s each, $CONNECTIONS connections:"
+printf '%-11s %10s %14s %10s\n' store "req/s" "× memory" "p99"
+memory=$(median <<<"${rps[memory]}")
+for config in $configs; do
+  name=${config%%:*}
+  r=$(median <<<"${rps[$name]}"); p=$(median <<<"${p99[$name]}")
+  printf '%-11s %10.0f %14.3f %8sus\n' "$name" "$r" "$(echo "$r / $memory" | bc -l)" "$p"
+done
+stop_all
+
+echo
+echo "store operations, ${DURATION}s, $CONNECTIONS connections: the crate against the engine's own tool"
+op() { # op URL OPERATION
+  STORE_URL=$1 OPERATION=$2 SECONDS=$DURATION CONNECTIONS=$CONNECTIONS \
+    target/release/examples/op_rate | sed -n 's/.*rate=\([0-9]*\).*/\1/p'
+}
+# Redis: the token script through the crate; the same script by EVALSHA,
+# and a plain SET … NX PX, from redis-benchmark.
+crate_issue=$(op "$REDIS?prefix=${RUN}_op" issue)
+sha=$(redis-cli -u "$REDIS" script load "$(cat sdk-store/src/redis/issue.lua)")
+raw_script=$(redis-benchmark -u "$REDIS" -c "$CONNECTIONS" -n 200000 -r 100000000 -q \
+  evalsha "$sha" 1 "${RUN}_op:raw:{__rand_int__}" token 600000 | sed -n 's/.*: \([0-9.]*\) requests.*/\1/p')
+raw_set=$(redis-benchmark -u "$REDIS" -c "$CONNECTIONS" -n 200000 -r 100000000 -q \
+  set "${RUN}_op:set:{__rand_int__}" token NX PX 600000 | sed -n 's/.*: \([0-9.]*\) requests.*/\1/p')
+printf 'redis    issue: crate %s/s; redis-benchmark EVALSHA of the same script %s/s (%.3f×), SET NX PX %s/s (%.3f×)\n' \
+  "$crate_issue" "$raw_script" "$(echo "$crate_issue / $raw_script" | bc -l)" \
+  "$raw_set" "$(echo "$crate_issue / $raw_set" | bc -l)"
+crate_reserve=$(op "$REDIS?prefix=${RUN}_op" reserve)
+printf 'redis    reserve (one claim): crate %s/s\n' "$crate_reserve"
+# PostgreSQL: the token upsert through the crate; the same statement from
+# pgbench (prepared, random attempt ids) on the tables the crate made.
+crate_issue=$(op "$PG?schema=${RUN}_op" issue)
+cat >"$WORK/issue.sql" <<SQL
+\set attempt random(1, 1000000000)
+INSERT INTO "${RUN}_op".claim_tokens AS t (attempt_id, token, expires_at)
+VALUES ('raw-' || :attempt, md5(:attempt::text), now() + make_interval(secs => 600))
+ON CONFLICT (attempt_id) DO UPDATE SET
+    token = CASE WHEN t.expires_at <= now() THEN EXCLUDED.token ELSE t.token END,
+    expires_at = CASE WHEN t.expires_at <= now() THEN EXCLUDED.expires_at ELSE t.expires_at END
+RETURNING token;
+SQL
+raw_issue=$(pgbench "$PG" -n -M prepared -c "$CONNECTIONS" -j 2 -T "$DURATION" -f "$WORK/issue.sql" 2>/dev/null |
+  sed -n 's/^tps = \([0-9.]*\).*/\1/p')
+printf 'postgres issue: crate %s/s; pgbench of the same statement %s/s (%.3f×)\n' \
+  "$crate_issue" "$raw_issue" "$(echo "$crate_issue / $raw_issue" | bc -l)"
+crate_reserve=$(op "$PG?schema=${RUN}_op" reserve)
+printf 'postgres reserve (one claim): crate %s/s\n' "$crate_reserve"
