@@ -4,10 +4,8 @@
 mod extract;
 mod headers;
 mod layer;
-mod spawn;
 
 pub use extract::Signed;
 pub use layer::{SignatureLayer, SignatureService};
 
 pub(crate) use headers::HttpHeaders;
-pub(crate) use spawn::spawn;

@@ -50,7 +50,10 @@ impl StatusAction {
     /// [`ErrorKind::MalformedBody`] when `payload` is not a status action.
     pub fn from_json(payload: &str) -> Result<Self, Error> {
         serde_json::from_str(payload).map_err(|_| {
-            Error::with_message(ErrorKind::MalformedBody, "a queued action is not a status action")
+            Error::with_message(
+                ErrorKind::MalformedBody,
+                "a queued action is not a status action",
+            )
         })
     }
 }

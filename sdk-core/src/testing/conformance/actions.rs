@@ -162,10 +162,7 @@ pub async fn fencing<S: Actions>(store: &S) {
     let terms = long_terms();
     let key = id("action");
     assert!(
-        !store
-            .succeed(&key, &Lease::new("x"), &terms)
-            .await
-            .unwrap(),
+        !store.succeed(&key, &Lease::new("x"), &terms).await.unwrap(),
         "an unknown action succeeded"
     );
     store.enqueue(&key, "{}", &terms).await.unwrap();
@@ -184,7 +181,13 @@ pub async fn fencing<S: Actions>(store: &S) {
         .unwrap());
     assert!(store.renew(&key, &action.lease, &terms).await.unwrap());
     assert!(store
-        .fail(&key, &action.lease, Next::Retry(Duration::ZERO), "boom", &terms)
+        .fail(
+            &key,
+            &action.lease,
+            Next::Retry(Duration::ZERO),
+            "boom",
+            &terms
+        )
         .await
         .unwrap());
     assert!(
@@ -393,12 +396,7 @@ where
 {
     let terms = long_terms();
     let store = backend.open().await;
-    let (pending, running, done, dead) = (
-        id("pending"),
-        id("running"),
-        id("done"),
-        id("dead"),
-    );
+    let (pending, running, done, dead) = (id("pending"), id("running"), id("done"), id("dead"));
     for key in [&running, &done, &dead] {
         store.enqueue(key, key, &terms).await.unwrap();
     }
