@@ -18,6 +18,10 @@
 //! |---|---|---|
 //! | `sqlite` | yes | the embedded SQLite backend |
 
+#[cfg(feature = "sqlite")]
+mod sqlite;
 mod store;
 
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteStore;
 pub use store::Store;

@@ -1,5 +1,6 @@
 //! One store type for every backend, chosen by URL at run time.
 
+use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -7,7 +8,10 @@ use claimkit::store::{
     ActionTerms, Actions, Begun, ClaimNumbers, ClaimPool, ClaimTokens, DeadAction, Deliveries,
     DeliveryTerms, DueAction, Lease, MemoryStore, Next,
 };
-use claimkit::Error;
+use claimkit::{Error, ErrorKind};
+
+#[cfg(feature = "sqlite")]
+use crate::SqliteStore;
 
 /// A store of any backend, chosen by URL: what an application holds in its
 /// router's state. Cloning it is cheap and shares the store.
@@ -16,23 +20,63 @@ use claimkit::Error;
 pub enum Store {
     /// This process's memory: lost on a restart, not shared by replicas.
     Memory(Arc<MemoryStore>),
+    /// One SQLite file: durable, shared by the processes of one host.
+    #[cfg(feature = "sqlite")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
+    Sqlite(SqliteStore),
 }
 
 impl Store {
-    /// Opens the store `url` names: `memory:`.
+    /// Opens the store `url` names:
+    ///
+    /// | URL | store |
+    /// |---|---|
+    /// | `memory:` | [`MemoryStore`]: lost on a restart |
+    /// | `sqlite:PATH`, `sqlite://PATH` | [`SqliteStore`] on the file at `PATH` (created if missing; `sqlite:///abs/path` for an absolute one) |
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidConfig`](claimkit::ErrorKind::InvalidConfig) for
-    /// a URL of no known backend, or of a backend whose feature is off;
-    /// [`ErrorKind::Unavailable`](claimkit::ErrorKind::Unavailable) when the
-    /// store cannot be reached. Messages never hold a password.
+    /// [`ErrorKind::InvalidConfig`] for a URL of no known backend, or of a
+    /// backend whose feature is off;
+    /// [`ErrorKind::Unavailable`] when the store cannot be reached.
+    /// Messages never hold the URL.
     pub async fn connect(url: &str) -> Result<Self, Error> {
-        match url.split_once(':').map(|(scheme, _)| scheme) {
-            Some("memory") => Ok(Self::Memory(Arc::new(MemoryStore::default()))),
+        let (scheme, rest) = url.split_once(':').unwrap_or((url, ""));
+        match scheme {
+            "memory" => Ok(Self::Memory(Arc::new(MemoryStore::default()))),
+            #[cfg(feature = "sqlite")]
+            "sqlite" => {
+                let path = rest.strip_prefix("//").unwrap_or(rest);
+                if path.is_empty() {
+                    return Err(Error::with_message(
+                        ErrorKind::InvalidConfig,
+                        "a sqlite: store URL needs a file path: sqlite:PATH",
+                    ));
+                }
+                Ok(Self::Sqlite(SqliteStore::connect(path).await?))
+            }
             _ => Err(Error::with_message(
-                claimkit::ErrorKind::InvalidConfig,
-                "unknown store URL: expected memory:",
+                ErrorKind::InvalidConfig,
+                Self::EXPECTED,
             )),
+        }
+    }
+
+    /// What [`connect`](Self::connect) accepts, for messages.
+    const EXPECTED: &'static str = if cfg!(feature = "sqlite") {
+        "unknown store URL: expected memory: or sqlite:PATH"
+    } else {
+        "unknown store URL: expected memory:"
+    };
+}
+
+impl fmt::Display for Store {
+    /// The store's kind and place, without any secret: `memory:`,
+    /// `sqlite:PATH`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Memory(_) => f.write_str("memory:"),
+            #[cfg(feature = "sqlite")]
+            Self::Sqlite(store) => fmt::Display::fmt(store, f),
         }
     }
 }
@@ -42,6 +86,8 @@ macro_rules! each_backend {
     ($store:expr, $backend:ident => $call:expr) => {
         match $store {
             Store::Memory($backend) => $call,
+            #[cfg(feature = "sqlite")]
+            Store::Sqlite($backend) => $call,
         }
     };
 }

@@ -467,13 +467,23 @@ pub fn cases() -> Vec<Case> {
         200,
         Number(2),
     ));
+    // The legacy body's claim (`claim-legacy`, `maxUses: 1`) numbers on its
+    // own: its one number is taken for good, then none is left.
     cases.push(case(
         "legacy body takes a number for good",
         number,
         "POST",
         Json(legacy()),
         200,
-        Number(3),
+        Number(0),
+    ));
+    cases.push(case(
+        "no number left below the claim's maxUses",
+        number,
+        "POST",
+        Json(legacy()),
+        409,
+        Message,
     ));
 
     // Status hook: `{}` at once, whatever the status.

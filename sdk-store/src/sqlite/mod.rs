@@ -1,0 +1,350 @@
+//! The embedded SQLite backend: one file, WAL, synchronous commits, and
+//! concurrent writes committed together.
+
+mod queries;
+mod schema;
+mod writer;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use claimkit::store::{
+    Begun, ClaimNumbers, ClaimPool, ClaimTokens, Deliveries, DeliveryTerms, Lease,
+};
+use claimkit::{Error, ErrorKind};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::ConnectOptions;
+use tokio::sync::{mpsc, oneshot};
+
+use writer::{Job, Op, Outcome, Writer};
+
+/// Claim numbers, claim tokens and deliveries in one SQLite file, durable
+/// once a call returns `Ok`.
+///
+/// # Design
+///
+/// - **Durable.** The file is in WAL mode and every commit is synchronous
+///   (`synchronous=FULL`): a reservation that was answered survives
+///   `kill -9` and a power loss.
+/// - **Group commit.** One task owns the write connection. Every write
+///   waiting when it is free (up to 512) goes into one `BEGIN IMMEDIATE`
+///   transaction, one commit and one sync, and each caller is answered after
+///   that commit. Under load, the cost of a sync is shared by every request
+///   that waited for it, instead of a sync per request.
+/// - **Two processes on one file** (two replicas on one host) are correct:
+///   each write transaction takes SQLite's write lock first
+///   (`BEGIN IMMEDIATE`), and a process waits its turn (the busy timeout).
+/// - **One clock.** Expiry is by the database's clock, read once per
+///   transaction: the clock of the machine the file is on.
+/// - **Its own tables.** The schema is created and upgraded by this crate,
+///   idempotently, in tables named `claimkit_*` with a version table of its
+///   own (`claimkit_schema`), never an application's migrations table.
+///   Processes that start at once take turns.
+/// - **Failures are quick.** A locked or broken database fails a call
+///   with [`ErrorKind::Unavailable`] (`503 {"message"}`) within
+///   [`SqliteStore::TIMEOUT`]; the cause is logged, never sent.
+///
+/// Reads that change nothing (a simulation's preview) use the pool; every
+/// write goes through the write connection. Needs a Tokio runtime.
+///
+/// ```
+/// use claimkit::store::{ClaimNumbers, ClaimPool, Numbering};
+/// use claimkit_store::SqliteStore;
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let dir = tempfile::tempdir()?;
+/// # let path = dir.path().join("claimkit.db");
+/// let store = SqliteStore::connect(&path).await?;
+/// let pool = ClaimPool { claim_id: "c1", limit: Some(100), hold: Numbering::DEFAULT_HOLD };
+/// assert_eq!(store.reserve(&pool, "attempt-1").await?, 0);
+/// drop(store);
+///
+/// // After a restart, attempt-1 still holds 0.
+/// let store = SqliteStore::connect(&path).await?;
+/// assert_eq!(store.reserve(&pool, "attempt-2").await?, 1);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+#[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
+pub struct SqliteStore {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    pool: SqlitePool,
+    jobs: mpsc::Sender<Job>,
+    path: PathBuf,
+}
+
+impl SqliteStore {
+    /// How long a call waits for the database (its write lock, a pool
+    /// connection, its turn in a batch) before it fails with
+    /// [`ErrorKind::Unavailable`].
+    pub const TIMEOUT: Duration = Duration::from_secs(5);
+
+    /// Opens (creating it if needed) the SQLite file at `path`, with a pool
+    /// of its own, and brings its schema up to date.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Unavailable`] when the file cannot be opened or
+    /// migrated (the cause is logged); [`ErrorKind::InvalidConfig`] when
+    /// its schema is newer than this version of the crate.
+    pub async fn connect(path: impl AsRef<Path>) -> Result<Self, Error> {
+        let options = SqliteConnectOptions::new()
+            .filename(path.as_ref())
+            .create_if_missing(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .acquire_timeout(Self::TIMEOUT)
+            .connect_with(durable(options))
+            .await
+            .map_err(|err| failed("could not open the SQLite store", &err))?;
+        Self::new(pool).await
+    }
+
+    /// A store on the application's own `pool`: its tables are created
+    /// there, beside the application's, and upgraded by this crate.
+    ///
+    /// Writes use a connection of their own, opened with the pool's
+    /// options plus WAL, `synchronous=FULL` and a busy timeout, so that
+    /// they are durable whatever the pool's settings. The pool must be on
+    /// a file (an in-memory database is not shared by two connections).
+    ///
+    /// # Errors
+    /// As [`connect`](Self::connect).
+    pub async fn new(pool: SqlitePool) -> Result<Self, Error> {
+        let options = durable((*pool.connect_options()).clone());
+        let path = options.get_filename().to_owned();
+        let mut connection = options
+            .connect()
+            .await
+            .map_err(|err| failed("could not open the SQLite store", &err))?;
+        schema::migrate(&mut connection)
+            .await
+            .map_err(|err| match err {
+                schema::MigrateError::Database(err) => {
+                    failed("could not create the SQLite store's tables", &err)
+                }
+                schema::MigrateError::Newer(version) => {
+                    tracing::error!(
+                        version,
+                        supported = schema::VERSION,
+                        "claimkit-store: the SQLite file's schema is newer than this build"
+                    );
+                    Error::with_message(
+                        ErrorKind::InvalidConfig,
+                        "the store's schema is newer than this version of claimkit-store",
+                    )
+                }
+            })?;
+        let (jobs, receiver) = mpsc::channel(4 * 1024);
+        tokio::spawn(
+            Writer {
+                options,
+                connection: Some(connection),
+                jobs: receiver,
+                last_purge: Instant::now(),
+            }
+            .run(),
+        );
+        Ok(Self {
+            inner: Arc::new(Inner { pool, jobs, path }),
+        })
+    }
+
+    /// The pool reads go through.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.inner.pool
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// Sends `op` to the writer and waits for its commit.
+    async fn write(&self, op: Op) -> Result<Outcome, Error> {
+        let (reply, answer) = oneshot::channel();
+        let job = Job { op, reply };
+        let wait = async {
+            self.inner.jobs.send(job).await.map_err(|_| unavailable())?;
+            answer.await.map_err(|_| unavailable())?
+        };
+        match tokio::time::timeout(Self::TIMEOUT, wait).await {
+            Ok(outcome) => outcome,
+            Err(_) => {
+                tracing::warn!("claimkit-store: the SQLite store did not answer in time");
+                Err(unavailable())
+            }
+        }
+    }
+
+    /// Reads the lowest free number of `claim_id` now, from the pool.
+    async fn preview_number(&self, claim_id: &str) -> Result<u64, sqlx::Error> {
+        let mut connection = self.inner.pool.acquire().await?;
+        let now: i64 = sqlx::query_scalar(queries::NOW_MS)
+            .fetch_one(&mut *connection)
+            .await?;
+        let number: i64 = sqlx::query_scalar(queries::PREVIEW_LOWEST_FREE)
+            .bind(claim_id)
+            .bind(now)
+            .fetch_one(&mut *connection)
+            .await?;
+        Ok(u64::try_from(number).unwrap_or_default())
+    }
+}
+
+/// WAL, synchronous commits, a busy timeout: the settings every
+/// connection of the store has.
+fn durable(options: SqliteConnectOptions) -> SqliteConnectOptions {
+    options
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .busy_timeout(SqliteStore::TIMEOUT)
+}
+
+/// The error every caller sees when the database fails.
+pub(crate) fn unavailable() -> Error {
+    Error::with_message(
+        ErrorKind::Unavailable,
+        "the plugin's store is unavailable; try again later",
+    )
+}
+
+/// Logs `err` (never sent to a caller) and answers [`unavailable`].
+fn failed(what: &str, err: &sqlx::Error) -> Error {
+    tracing::error!(error = %err, "claimkit-store: {what}");
+    unavailable()
+}
+
+fn millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
+
+fn unexpected() -> Error {
+    tracing::error!("claimkit-store: the SQLite writer answered another operation");
+    unavailable()
+}
+
+impl fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("path", &self.inner.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Display for SqliteStore {
+    /// `sqlite:PATH`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "sqlite:{}", self.inner.path.display())
+    }
+}
+
+impl ClaimNumbers for SqliteStore {
+    async fn reserve(&self, pool: &ClaimPool<'_>, attempt_id: &str) -> Result<u64, Error> {
+        let op = Op::Reserve {
+            claim_id: pool.claim_id.to_owned(),
+            attempt_id: attempt_id.to_owned(),
+            // A bound beyond SQLite's integers bounds nothing.
+            limit: pool.limit.and_then(|limit| i64::try_from(limit).ok()),
+            hold_ms: millis(pool.hold),
+        };
+        match self.write(op).await? {
+            Outcome::Number(number) => Ok(number),
+            _ => Err(unexpected()),
+        }
+    }
+
+    async fn preview(&self, pool: &ClaimPool<'_>) -> Result<u64, Error> {
+        let number = self
+            .preview_number(pool.claim_id)
+            .await
+            .map_err(|err| failed("SQLite read failed", &err))?;
+        match pool.limit {
+            Some(limit) if number >= limit => Err(Error::new(ErrorKind::Exhausted)),
+            _ => Ok(number),
+        }
+    }
+
+    async fn confirm(&self, claim_id: &str, attempt_id: &str) -> Result<(), Error> {
+        let op = Op::Confirm {
+            claim_id: claim_id.to_owned(),
+            attempt_id: attempt_id.to_owned(),
+        };
+        match self.write(op).await? {
+            Outcome::Done => Ok(()),
+            _ => Err(unexpected()),
+        }
+    }
+
+    async fn release(&self, claim_id: &str, attempt_id: &str) -> Result<(), Error> {
+        let op = Op::Release {
+            claim_id: claim_id.to_owned(),
+            attempt_id: attempt_id.to_owned(),
+        };
+        match self.write(op).await? {
+            Outcome::Done => Ok(()),
+            _ => Err(unexpected()),
+        }
+    }
+}
+
+impl ClaimTokens for SqliteStore {
+    async fn issue(&self, attempt_id: &str, retention: Duration) -> Result<String, Error> {
+        let op = Op::Issue {
+            attempt_id: attempt_id.to_owned(),
+            retention_ms: millis(retention),
+        };
+        match self.write(op).await? {
+            Outcome::Token(token) => Ok(token),
+            _ => Err(unexpected()),
+        }
+    }
+}
+
+impl Deliveries for SqliteStore {
+    async fn begin(&self, key: &str, terms: &DeliveryTerms) -> Result<Begun, Error> {
+        let op = Op::Begin {
+            key: key.to_owned(),
+            lease_ms: millis(terms.lease),
+        };
+        match self.write(op).await? {
+            Outcome::Begun(begun) => Ok(begun),
+            _ => Err(unexpected()),
+        }
+    }
+
+    async fn complete(
+        &self,
+        key: &str,
+        lease: &Lease,
+        terms: &DeliveryTerms,
+    ) -> Result<bool, Error> {
+        let op = Op::Complete {
+            key: key.to_owned(),
+            lease: lease.token().to_owned(),
+            retention_ms: millis(terms.retention),
+        };
+        match self.write(op).await? {
+            Outcome::Held(held) => Ok(held),
+            _ => Err(unexpected()),
+        }
+    }
+
+    async fn abandon(&self, key: &str, lease: &Lease) -> Result<bool, Error> {
+        let op = Op::Abandon {
+            key: key.to_owned(),
+            lease: lease.token().to_owned(),
+        };
+        match self.write(op).await? {
+            Outcome::Held(held) => Ok(held),
+            _ => Err(unexpected()),
+        }
+    }
+}
