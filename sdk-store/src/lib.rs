@@ -10,18 +10,32 @@
 //! core's conformance suite (`claimkit::testing::conformance`).
 //!
 //! [`Store`] picks a backend from a URL at run time (`memory:`,
-//! `sqlite:PATH`), so that one binary serves with any of them.
+//! `sqlite:PATH`, `postgres://…`, `redis://…`), so that one binary serves with any of them.
 //!
 //! # Crate features
 //!
 //! | feature | default | what it adds |
 //! |---|---|---|
 //! | `sqlite` | yes | the embedded SQLite backend |
+//! | `postgres` | no | the PostgreSQL backend |
+//! | `redis` | no | the Redis backend |
 
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(feature = "redis")]
+mod redis;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 mod store;
+#[cfg(any(feature = "postgres", feature = "redis"))]
+mod unavailable;
+#[cfg(any(feature = "postgres", feature = "redis"))]
+mod url;
 
+#[cfg(feature = "postgres")]
+pub use postgres::{PostgresBuilder, PostgresStore};
+#[cfg(feature = "redis")]
+pub use redis::{RedisBuilder, RedisStore};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 pub use store::Store;

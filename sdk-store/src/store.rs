@@ -24,6 +24,14 @@ pub enum Store {
     #[cfg(feature = "sqlite")]
     #[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
     Sqlite(SqliteStore),
+    /// PostgreSQL, shared by replicas: claim numbers never repeat.
+    #[cfg(feature = "postgres")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
+    Postgres(crate::PostgresStore),
+    /// Redis, shared by replicas: fast, but replicated asynchronously.
+    #[cfg(feature = "redis")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+    Redis(crate::RedisStore),
 }
 
 impl Store {
@@ -32,7 +40,12 @@ impl Store {
     /// | URL | store |
     /// |---|---|
     /// | `memory:` | [`MemoryStore`]: lost on a restart |
-    /// | `sqlite:PATH`, `sqlite://PATH` | [`SqliteStore`] on the file at `PATH` (created if missing; `sqlite:///abs/path` for an absolute one) |
+    /// | `sqlite:PATH`, `sqlite://PATH` (feature `sqlite`) | `SqliteStore` on the file at `PATH` (created if missing; `sqlite:///abs/path` for an absolute one) |
+    /// | `postgres://…`, `postgresql://…` (feature `postgres`) | `PostgresStore`; `?schema=NAME` picks its schema |
+    /// | `redis://…`, `rediss://…` (feature `redis`) | `RedisStore`; `?prefix=TEXT` picks its key prefix |
+    ///
+    /// The backends' options other than these take their defaults; build
+    /// a backend with its builder and wrap it (`Store::from`) for more.
     ///
     /// # Errors
     /// [`ErrorKind::InvalidConfig`] for a URL of no known backend, or of a
@@ -41,6 +54,8 @@ impl Store {
     /// Messages never hold the URL.
     pub async fn connect(url: &str) -> Result<Self, Error> {
         let (scheme, rest) = url.split_once(':').unwrap_or((url, ""));
+        #[cfg(not(feature = "sqlite"))]
+        let _ = rest;
         match scheme {
             "memory" => Ok(Self::Memory(Arc::new(MemoryStore::default()))),
             #[cfg(feature = "sqlite")]
@@ -54,30 +69,69 @@ impl Store {
                 }
                 Ok(Self::Sqlite(SqliteStore::connect(path).await?))
             }
+            #[cfg(feature = "postgres")]
+            "postgres" | "postgresql" => {
+                let (url, schema) = crate::url::take_param(url, "schema");
+                let builder = crate::PostgresStore::builder();
+                let builder = match schema {
+                    Some(schema) => builder.schema(schema),
+                    None => builder,
+                };
+                Ok(Self::Postgres(builder.connect(&url).await?))
+            }
+            #[cfg(feature = "redis")]
+            "redis" | "rediss" => {
+                let (url, prefix) = crate::url::take_param(url, "prefix");
+                let builder = crate::RedisStore::builder();
+                let builder = match prefix {
+                    Some(prefix) => builder.prefix(prefix),
+                    None => builder,
+                };
+                Ok(Self::Redis(builder.connect(&url).await?))
+            }
+            // Reached for a backend whose feature is off.
+            #[allow(unreachable_patterns)]
+            scheme @ ("sqlite" | "postgres" | "postgresql" | "redis" | "rediss") => {
+                Err(Error::with_message(
+                    ErrorKind::InvalidConfig,
+                    format!("{scheme}: store URLs need claimkit-store's feature of that backend"),
+                ))
+            }
             _ => Err(Error::with_message(
                 ErrorKind::InvalidConfig,
-                Self::EXPECTED,
+                "unknown store URL: expected memory:, sqlite:PATH, postgres://… or redis://…",
             )),
         }
     }
-
-    /// What [`connect`](Self::connect) accepts, for messages.
-    const EXPECTED: &'static str = if cfg!(feature = "sqlite") {
-        "unknown store URL: expected memory: or sqlite:PATH"
-    } else {
-        "unknown store URL: expected memory:"
-    };
 }
 
 impl fmt::Display for Store {
     /// The store's kind and place, without any secret: `memory:`,
-    /// `sqlite:PATH`.
+    /// `sqlite:PATH`, `postgres (schema NAME)`, `redis (key prefix P)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Memory(_) => f.write_str("memory:"),
             #[cfg(feature = "sqlite")]
             Self::Sqlite(store) => fmt::Display::fmt(store, f),
+            #[cfg(feature = "postgres")]
+            Self::Postgres(store) => write!(f, "postgres (schema {})", store.schema()),
+            #[cfg(feature = "redis")]
+            Self::Redis(store) => write!(f, "redis (key prefix {})", store.prefix()),
         }
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl From<crate::PostgresStore> for Store {
+    fn from(store: crate::PostgresStore) -> Self {
+        Self::Postgres(store)
+    }
+}
+
+#[cfg(feature = "redis")]
+impl From<crate::RedisStore> for Store {
+    fn from(store: crate::RedisStore) -> Self {
+        Self::Redis(store)
     }
 }
 
@@ -88,6 +142,10 @@ macro_rules! each_backend {
             Store::Memory($backend) => $call,
             #[cfg(feature = "sqlite")]
             Store::Sqlite($backend) => $call,
+            #[cfg(feature = "postgres")]
+            Store::Postgres($backend) => $call,
+            #[cfg(feature = "redis")]
+            Store::Redis($backend) => $call,
         }
     };
 }

@@ -36,7 +36,7 @@ pub struct ClaimPool<'a> {
 ///   [`ErrorKind::Exhausted`](crate::ErrorKind::Exhausted) (`409`).
 /// - A reservation expires by the store's clock `hold` after it was made.
 /// - Confirmed numbers are kept for good; `Ok` means durable (see the
-///   [module docs](self)).
+///   [module docs](crate::store)).
 pub trait ClaimNumbers: Send + Sync {
     /// The number `attempt_id` holds in `pool`, reserving the lowest free
     /// number the first time.

@@ -21,7 +21,7 @@ pub const DEFAULT_TOKEN_RETENTION: Duration = Duration::from_secs(24 * 60 * 60);
 ///   the same token (issuing is one atomic step).
 /// - Tokens are [`random_token`]s: 128 random bits, never a `.`.
 /// - The token is remembered for `retention` by the store's clock, then
-///   forgotten; `Ok` means durable (see the [module docs](self)).
+///   forgotten; `Ok` means durable (see the [module docs](crate::store)).
 pub trait ClaimTokens: Send + Sync {
     /// The token issued to `attempt_id`, issuing a new one the first time
     /// and remembering it for `retention`.

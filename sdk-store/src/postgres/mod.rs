@@ -1,0 +1,435 @@
+//! The PostgreSQL backend: shared by replicas, claim numbers never repeat.
+
+mod actions;
+mod schema;
+mod sql;
+
+use std::fmt;
+use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use claimkit::store::{
+    Begun, ClaimNumbers, ClaimPool, ClaimTokens, Deliveries, DeliveryTerms, Lease,
+};
+use claimkit::{Error, ErrorKind};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+
+use crate::unavailable::{bounded, DEFAULT_TIMEOUT};
+use sql::Statements;
+
+const BACKEND: &str = "postgres";
+
+/// A boxed `Send` future (see [`PostgresStore::reserve_in_transaction`]).
+type Boxed<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
+/// How often expired tokens and deliveries are deleted, and how many at a
+/// time.
+const SWEEP_EVERY: Duration = Duration::from_secs(60);
+const SWEEP_BATCH: i64 = 1000;
+
+/// Every store trait ([`ClaimNumbers`], [`ClaimTokens`], [`Deliveries`],
+/// [`Actions`](claimkit::store::Actions)) in PostgreSQL: the store for replicas where **a claim number must never be
+/// handed out twice**, failover included (with synchronous replication, a
+/// committed reservation is on the standby before the call returns).
+///
+/// - **Atomic.** A reservation is one transaction holding an advisory lock
+///   of its claim (`pg_advisory_xact_lock`), so every replica sees the
+///   claim's pool one reservation at a time; the primary key `(claim,
+///   number)` is the last guard. Tokens and deliveries are single
+///   `INSERT … ON CONFLICT` statements.
+/// - **One clock.** Every expiry is by the database's `now()`.
+/// - **Tables of its own.** The schema (`claimkit` unless
+///   [`PostgresBuilder::schema`] says otherwise) holds the tables and a
+///   version table of their own, created and upgraded by the store when it
+///   opens, under an advisory lock, so replicas starting at once are safe
+///   and an application's migrations never see them.
+/// - **Bounded.** Every operation, waiting for a connection included, fails
+///   with [`ErrorKind::Unavailable`] (`503`) after
+///   [`PostgresBuilder::timeout`] (2 s by default); the pool reconnects by
+///   itself when the database is back. Expired tokens and deliveries are
+///   deleted as the store runs.
+///
+/// ```no_run
+/// use claimkit_store::PostgresStore;
+/// # async fn run() -> Result<(), claimkit::Error> {
+/// let store = PostgresStore::connect("postgres://app@db.internal/app").await?;
+/// # Ok(()) }
+/// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
+#[derive(Clone)]
+pub struct PostgresStore {
+    pool: PgPool,
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    schema: String,
+    sql: Statements,
+    timeout: Duration,
+    started: Instant,
+    /// Seconds after `started` of the next sweep of each table.
+    next_token_sweep: AtomicU64,
+    next_delivery_sweep: AtomicU64,
+    next_action_sweep: AtomicU64,
+    actions: actions::ActionStatements,
+}
+
+impl fmt::Debug for PostgresStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PostgresStore")
+            .field("schema", &self.inner.schema)
+            .field("timeout", &self.inner.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Options of a [`PostgresStore`]: its schema and its time bound.
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use claimkit_store::PostgresStore;
+/// # async fn run() -> Result<(), claimkit::Error> {
+/// let store = PostgresStore::builder()
+///     .schema("plugin_state")
+///     .timeout(Duration::from_secs(1))
+///     .connect("postgres://app@db.internal/app")
+///     .await?;
+/// # Ok(()) }
+/// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
+#[derive(Debug, Clone)]
+pub struct PostgresBuilder {
+    schema: String,
+    timeout: Duration,
+}
+
+impl PostgresStore {
+    /// The schema the store's tables are in unless told otherwise.
+    pub const DEFAULT_SCHEMA: &'static str = "claimkit";
+
+    /// Connects to the database `url` names (`postgres://…` or
+    /// `postgresql://…`), with the default schema and time bound, and
+    /// creates or upgrades the store's tables.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidConfig`] for a URL sqlx does not accept;
+    /// [`ErrorKind::Unavailable`] when the database cannot be reached in
+    /// time or refuses the schema. Messages and logs never hold the
+    /// password.
+    pub async fn connect(url: &str) -> Result<Self, Error> {
+        Self::builder().connect(url).await
+    }
+
+    /// A store on the application's own pool, in the default schema,
+    /// creating or upgrading the store's tables.
+    ///
+    /// Operations are bounded by the default time; the pool's own
+    /// `acquire_timeout` should be no longer.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Unavailable`] when the database cannot be reached in
+    /// time or refuses the schema.
+    pub async fn new(pool: PgPool) -> Result<Self, Error> {
+        Self::builder().open(pool).await
+    }
+
+    /// Options: the schema and the time bound.
+    pub fn builder() -> PostgresBuilder {
+        PostgresBuilder {
+            schema: Self::DEFAULT_SCHEMA.to_owned(),
+            timeout: DEFAULT_TIMEOUT,
+        }
+    }
+
+    /// The pool the store runs on.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// The schema of the store's tables.
+    pub fn schema(&self) -> &str {
+        &self.inner.schema
+    }
+
+    async fn run<T>(
+        &self,
+        operation: impl std::future::Future<Output = Result<Result<T, Error>, sqlx::Error>>,
+    ) -> Result<T, Error> {
+        bounded(BACKEND, self.inner.timeout, operation).await
+    }
+
+    /// Whether a sweep of the table whose next sweep time is `next` is due,
+    /// claiming it for this call.
+    fn sweep_due(&self, next: &AtomicU64) -> bool {
+        let now = self.inner.started.elapsed().as_secs();
+        let due = next.load(Ordering::Relaxed);
+        now >= due
+            && next
+                .compare_exchange(
+                    due,
+                    now + SWEEP_EVERY.as_secs(),
+                    Ordering::Relaxed,
+                    Ordering::Relaxed,
+                )
+                .is_ok()
+    }
+
+    async fn sweep(&self, statement: &str) -> Result<(), sqlx::Error> {
+        let deleted = sqlx::query(statement)
+            .bind(SWEEP_BATCH)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        tracing::debug!(deleted, "expired entries deleted");
+        Ok(())
+    }
+
+    /// Boxed as `Send` here, where its lifetimes are known: sqlx's
+    /// executor bounds are otherwise too general for the compiler to see
+    /// that a caller's future is `Send`.
+    fn reserve_in_transaction<'a>(
+        &'a self,
+        pool: &'a ClaimPool<'_>,
+        attempt_id: &'a str,
+    ) -> Boxed<'a, Result<Result<u64, Error>, sqlx::Error>> {
+        Box::pin(self.reserve_unboxed(pool, attempt_id))
+    }
+
+    async fn reserve_unboxed(
+        &self,
+        pool: &ClaimPool<'_>,
+        attempt_id: &str,
+    ) -> Result<Result<u64, Error>, sqlx::Error> {
+        let sql = &self.inner.sql;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(&sql.lock_claim)
+            .bind(format!("claimkit {} {}", self.inner.schema, pool.claim_id))
+            .execute(&mut *tx)
+            .await?;
+        let (held, free, next): (Option<i64>, Option<i64>, Option<i64>) =
+            sqlx::query_as(&sql.expire_and_look)
+                .bind(pool.claim_id)
+                .bind(attempt_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        if let Some(number) = held {
+            tx.commit().await?;
+            return Ok(Ok(to_u64(number)));
+        }
+        let (number, from_free) = match free {
+            Some(free) => (free, true),
+            None => (next.unwrap_or(0), false),
+        };
+        if pool.limit.is_some_and(|limit| to_u64(number) >= limit) || number == i64::MAX {
+            tx.commit().await?; // keeps the expired reservations freed
+            return Ok(Err(Error::new(ErrorKind::Exhausted)));
+        }
+        sqlx::query(&sql.take)
+            .bind(pool.claim_id)
+            .bind(number)
+            .bind(attempt_id)
+            .bind(pool.hold.as_secs_f64())
+            .bind(from_free)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Ok(to_u64(number)))
+    }
+}
+
+fn to_u64(number: i64) -> u64 {
+    u64::try_from(number).unwrap_or(0)
+}
+
+impl PostgresBuilder {
+    /// The schema of the store's tables (`claimkit` by default): an
+    /// unquoted PostgreSQL identifier of lowercase ASCII letters, digits
+    /// and `_`, not starting with a digit, at most 63 bytes. Tests give
+    /// each store its own.
+    pub fn schema(mut self, schema: impl Into<String>) -> Self {
+        self.schema = schema.into();
+        self
+    }
+
+    /// The bound on one operation, waiting for a connection included (2 s
+    /// by default).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Connects to the database `url` names and opens the store: a pool
+    /// whose connections wait at most the time bound and whose statements
+    /// the server cancels after it.
+    ///
+    /// # Errors
+    /// As [`PostgresStore::connect`]; [`ErrorKind::InvalidConfig`] for a
+    /// schema name that is not a plain identifier.
+    pub async fn connect(self, url: &str) -> Result<PostgresStore, Error> {
+        let options = PgConnectOptions::from_str(url).map_err(|err| {
+            tracing::error!(url = %crate::url::redact(url), error = %err, "invalid PostgreSQL URL");
+            Error::with_message(ErrorKind::InvalidConfig, "invalid PostgreSQL URL")
+        })?;
+        let statement_timeout = self.timeout.as_millis().max(1).to_string();
+        let options = options
+            .application_name("claimkit")
+            .options([("statement_timeout", statement_timeout.as_str())]);
+        let pool = PgPoolOptions::new()
+            .acquire_timeout(self.timeout)
+            .connect_lazy_with(options);
+        tracing::info!(url = %crate::url::redact(url), schema = %self.schema, "PostgreSQL store");
+        self.open(pool).await
+    }
+
+    /// Opens the store on the application's own pool.
+    ///
+    /// # Errors
+    /// As [`PostgresStore::new`]; [`ErrorKind::InvalidConfig`] for a schema
+    /// name that is not a plain identifier.
+    pub async fn open(self, pool: PgPool) -> Result<PostgresStore, Error> {
+        if !schema::is_identifier(&self.schema) {
+            return Err(Error::with_message(
+                ErrorKind::InvalidConfig,
+                "invalid schema name: expected lowercase letters, digits and _",
+            ));
+        }
+        bounded(
+            BACKEND,
+            self.timeout,
+            Box::pin(schema::migrate(&pool, &self.schema)) as Boxed<'_, _>,
+        )
+        .await?;
+        Ok(PostgresStore {
+            pool,
+            inner: Arc::new(Inner {
+                sql: Statements::new(&self.schema),
+                actions: actions::ActionStatements::new(&self.schema),
+                schema: self.schema,
+                timeout: self.timeout,
+                started: Instant::now(),
+                next_token_sweep: AtomicU64::new(0),
+                next_delivery_sweep: AtomicU64::new(0),
+                next_action_sweep: AtomicU64::new(0),
+            }),
+        })
+    }
+}
+
+impl ClaimNumbers for PostgresStore {
+    async fn reserve(&self, pool: &ClaimPool<'_>, attempt_id: &str) -> Result<u64, Error> {
+        self.run(self.reserve_in_transaction(pool, attempt_id))
+            .await
+    }
+
+    async fn preview(&self, pool: &ClaimPool<'_>) -> Result<u64, Error> {
+        self.run(async {
+            let number: i64 = sqlx::query_scalar(&self.inner.sql.preview)
+                .bind(pool.claim_id)
+                .fetch_one(&self.pool)
+                .await?;
+            let number = to_u64(number);
+            Ok(match pool.limit {
+                Some(limit) if number >= limit => Err(Error::new(ErrorKind::Exhausted)),
+                _ => Ok(number),
+            })
+        })
+        .await
+    }
+
+    async fn confirm(&self, claim_id: &str, attempt_id: &str) -> Result<(), Error> {
+        self.run(async {
+            sqlx::query(&self.inner.sql.confirm)
+                .bind(claim_id)
+                .bind(attempt_id)
+                .execute(&self.pool)
+                .await?;
+            Ok(Ok(()))
+        })
+        .await
+    }
+
+    async fn release(&self, claim_id: &str, attempt_id: &str) -> Result<(), Error> {
+        self.run(async {
+            sqlx::query(&self.inner.sql.release)
+                .bind(claim_id)
+                .bind(attempt_id)
+                .execute(&self.pool)
+                .await?;
+            Ok(Ok(()))
+        })
+        .await
+    }
+}
+
+impl ClaimTokens for PostgresStore {
+    async fn issue(&self, attempt_id: &str, retention: Duration) -> Result<String, Error> {
+        self.run(async {
+            if self.sweep_due(&self.inner.next_token_sweep) {
+                self.sweep(&self.inner.sql.sweep_tokens).await?;
+            }
+            let token: String = sqlx::query_scalar(&self.inner.sql.issue)
+                .bind(attempt_id)
+                .bind(claimkit::store::random_token())
+                .bind(retention.as_secs_f64())
+                .fetch_one(&self.pool)
+                .await?;
+            Ok(Ok(token))
+        })
+        .await
+    }
+}
+
+impl Deliveries for PostgresStore {
+    async fn begin(&self, key: &str, terms: &DeliveryTerms) -> Result<Begun, Error> {
+        self.run(async {
+            if self.sweep_due(&self.inner.next_delivery_sweep) {
+                self.sweep(&self.inner.sql.sweep_deliveries).await?;
+            }
+            let lease = Lease::random();
+            let holder: Option<String> = sqlx::query_scalar(&self.inner.sql.begin)
+                .bind(key)
+                .bind(lease.token())
+                .bind(terms.lease.as_secs_f64())
+                .fetch_one(&self.pool)
+                .await?;
+            Ok(Ok(match holder {
+                Some(token) if token == lease.token() => Begun::Leased(lease),
+                Some(_) => Begun::InFlight,
+                None => Begun::Done,
+            }))
+        })
+        .await
+    }
+
+    async fn complete(
+        &self,
+        key: &str,
+        lease: &Lease,
+        terms: &DeliveryTerms,
+    ) -> Result<bool, Error> {
+        self.run(async {
+            let done = sqlx::query(&self.inner.sql.complete)
+                .bind(key)
+                .bind(lease.token())
+                .bind(terms.retention.as_secs_f64())
+                .execute(&self.pool)
+                .await?;
+            Ok(Ok(done.rows_affected() == 1))
+        })
+        .await
+    }
+
+    async fn abandon(&self, key: &str, lease: &Lease) -> Result<bool, Error> {
+        self.run(async {
+            let freed = sqlx::query(&self.inner.sql.abandon)
+                .bind(key)
+                .bind(lease.token())
+                .execute(&self.pool)
+                .await?;
+            Ok(Ok(freed.rows_affected() == 1))
+        })
+        .await
+    }
+}

@@ -1,0 +1,219 @@
+//! The PostgreSQL backend against the machine's real server
+//! (`CLAIMKIT_TEST_POSTGRES`), each test in a schema of its own.
+#![cfg(feature = "postgres")]
+
+mod common;
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use claimkit::store::{ClaimNumbers, ClaimPool, ClaimTokens};
+use claimkit::testing::conformance::{self, Backend};
+use claimkit::ErrorKind;
+use claimkit_store::{PostgresStore, Store};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::Connection;
+
+/// Opens stores in schemas of their own and drops the schemas after.
+struct Postgres {
+    url: String,
+    schemas: Mutex<Vec<String>>,
+}
+
+impl Postgres {
+    fn new() -> Option<Self> {
+        Some(Self {
+            url: common::server("CLAIMKIT_TEST_POSTGRES")?,
+            schemas: Mutex::default(),
+        })
+    }
+
+    async fn open_schema(&self, schema: &str) -> PostgresStore {
+        PostgresStore::builder()
+            .schema(schema)
+            .connect(&self.url)
+            .await
+            .unwrap()
+    }
+
+    async fn clean_up(&self) {
+        let pool = PgPoolOptions::new().connect(&self.url).await.unwrap();
+        let schemas: Vec<String> = self.schemas.lock().unwrap().drain(..).collect();
+        for schema in schemas {
+            sqlx::raw_sql(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+    }
+}
+
+impl Backend for Postgres {
+    type Store = PostgresStore;
+
+    async fn open(&self) -> PostgresStore {
+        let schema = common::unique("ck_test");
+        self.schemas.lock().unwrap().push(schema.clone());
+        self.open_schema(&schema).await
+    }
+
+    async fn reopen(&self, store: PostgresStore) -> Option<PostgresStore> {
+        let schema = store.schema().to_owned();
+        store.pool().close().await;
+        Some(self.open_schema(&schema).await)
+    }
+
+    async fn sleep(&self, duration: Duration) {
+        tokio::time::sleep(duration).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_postgres_store_conforms() {
+    let Some(backend) = Postgres::new() else {
+        return;
+    };
+    conformance::run(&backend).await;
+    backend.clean_up().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_postgres_action_queue_conforms() {
+    let Some(backend) = Postgres::new() else {
+        return;
+    };
+    conformance::actions::run(&backend).await;
+    backend.clean_up().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replicas_starting_at_once_create_the_schema_once() {
+    let Some(backend) = Postgres::new() else {
+        return;
+    };
+    let schema = common::unique("ck_test");
+    backend.schemas.lock().unwrap().push(schema.clone());
+    let stores = open_at_once(&backend, &schema).await;
+    // Every replica works on the same tables.
+    let pool = ClaimPool {
+        claim_id: "c",
+        limit: None,
+        hold: Duration::from_secs(60),
+    };
+    assert_eq!(stores[0].reserve(&pool, "a").await.unwrap(), 0);
+    assert_eq!(stores[3].reserve(&pool, "a").await.unwrap(), 0);
+    assert_eq!(stores[7].reserve(&pool, "b").await.unwrap(), 1);
+    // Opening again changes nothing, and the version table says 2 (the
+    // claim tables, then the action queue).
+    let again = backend.open_schema(&schema).await;
+    assert_eq!(again.preview(&pool).await.unwrap(), 2);
+    let version: i32 =
+        sqlx::query_scalar(&format!("SELECT version FROM \"{schema}\".schema_version"))
+            .fetch_one(again.pool())
+            .await
+            .unwrap();
+    assert_eq!(version, 2);
+    backend.clean_up().await;
+}
+
+async fn open_at_once(backend: &Postgres, schema: &str) -> Vec<PostgresStore> {
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let url = backend.url.clone();
+        let schema = schema.to_owned();
+        tasks.push(tokio::spawn(async move {
+            PostgresStore::builder()
+                .schema(schema)
+                .connect(&url)
+                .await
+                .unwrap()
+        }));
+    }
+    let mut stores = Vec::new();
+    for task in tasks {
+        stores.push(task.await.unwrap());
+    }
+    stores
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_application_pool_and_the_store_url() {
+    let Some(backend) = Postgres::new() else {
+        return;
+    };
+    let schema = common::unique("ck_test");
+    backend.schemas.lock().unwrap().push(schema.clone());
+    // The application's own pool, in the default schema's place.
+    let pool = PgPoolOptions::new().connect(&backend.url).await.unwrap();
+    let own = PostgresStore::builder()
+        .schema(&schema)
+        .open(pool)
+        .await
+        .unwrap();
+    let token = own.issue("attempt", Duration::from_secs(60)).await.unwrap();
+    // The same schema through a store URL.
+    let separator = if backend.url.contains('?') { '&' } else { '?' };
+    let url = format!("{}{separator}schema={schema}", backend.url);
+    let store = Store::connect(&url).await.unwrap();
+    assert!(matches!(store, Store::Postgres(_)));
+    assert_eq!(
+        store
+            .issue("attempt", Duration::from_secs(60))
+            .await
+            .unwrap(),
+        token
+    );
+    let err = PostgresStore::builder()
+        .schema("Robert'); DROP TABLE students;--")
+        .connect(&backend.url)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidConfig);
+    backend.clean_up().await;
+}
+
+/// A claim whose lock another session holds: the store is slow, and the
+/// caller gets a 503 within the bound instead of waiting.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_database_answers_503_within_the_bound() {
+    let Some(backend) = Postgres::new() else {
+        return;
+    };
+    let schema = common::unique("ck_test");
+    backend.schemas.lock().unwrap().push(schema.clone());
+    let store = PostgresStore::builder()
+        .schema(&schema)
+        .timeout(Duration::from_millis(800))
+        .connect(&backend.url)
+        .await
+        .unwrap();
+    let mut blocker = sqlx::PgConnection::connect(&backend.url).await.unwrap();
+    sqlx::query("SELECT pg_advisory_lock(hashtextextended($1, 0))")
+        .bind(format!("claimkit {schema} held"))
+        .execute(&mut blocker)
+        .await
+        .unwrap();
+    let pool = ClaimPool {
+        claim_id: "held",
+        limit: None,
+        hold: Duration::from_secs(60),
+    };
+    let started = Instant::now();
+    let err = store.reserve(&pool, "a").await.unwrap_err();
+    let waited = started.elapsed();
+    assert_eq!(err.kind(), ErrorKind::Unavailable);
+    assert_eq!(err.status(), 503);
+    assert!(waited < Duration::from_millis(2000), "waited {waited:?}");
+    // Other claims are served meanwhile, and this one once the lock is gone.
+    let other = ClaimPool {
+        claim_id: "free",
+        ..pool
+    };
+    assert_eq!(store.reserve(&other, "a").await.unwrap(), 0);
+    sqlx::query("SELECT pg_advisory_unlock_all()")
+        .execute(&mut blocker)
+        .await
+        .unwrap();
+    assert_eq!(store.reserve(&pool, "a").await.unwrap(), 0);
+    backend.clean_up().await;
+}
