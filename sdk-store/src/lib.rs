@@ -10,15 +10,15 @@
 //! core's conformance suite (`claimkit::testing::conformance`).
 //!
 //! [`Store`] picks a backend from a URL at run time (`memory:`,
-//! `sqlite:PATH`, `postgres://…`, `redis://…`), so that one binary serves with any of them.
+//! `sqlite:PATH`), so that one binary serves with any of them.
 //!
 //! # Crate features
 //!
 //! | feature | default | what it adds |
 //! |---|---|---|
 //! | `sqlite` | yes | the embedded SQLite backend |
-//! | `postgres` | no | the PostgreSQL backend |
-//! | `redis` | no | the Redis backend |
+//! | `postgres` | no | [`PostgresStore`]: shared by replicas, claim numbers never repeat |
+//! | `redis` | no | [`RedisStore`]: shared by replicas, replicated asynchronously |
 
 #[cfg(feature = "postgres")]
 mod postgres;

@@ -35,14 +35,19 @@ pub enum Store {
 }
 
 impl Store {
+    /// A new [`MemoryStore`], the same as `connect("memory:")`.
+    pub fn memory() -> Self {
+        Self::Memory(Arc::new(MemoryStore::default()))
+    }
+
     /// Opens the store `url` names:
     ///
     /// | URL | store |
     /// |---|---|
     /// | `memory:` | [`MemoryStore`]: lost on a restart |
-    /// | `sqlite:PATH`, `sqlite://PATH` (feature `sqlite`) | `SqliteStore` on the file at `PATH` (created if missing; `sqlite:///abs/path` for an absolute one) |
-    /// | `postgres://…`, `postgresql://…` (feature `postgres`) | `PostgresStore`; `?schema=NAME` picks its schema |
-    /// | `redis://…`, `rediss://…` (feature `redis`) | `RedisStore`; `?prefix=TEXT` picks its key prefix |
+    /// | `sqlite:PATH`, `sqlite://PATH` | [`SqliteStore`] on the file at `PATH` (created if missing; `sqlite:///abs/path` for an absolute one) |
+    /// | `postgres://…`, `postgresql://…` (feature `postgres`) | [`PostgresStore`](crate::PostgresStore); `?schema=NAME` picks its schema |
+    /// | `redis://…`, `rediss://…` (feature `redis`) | [`RedisStore`](crate::RedisStore); `?prefix=TEXT` picks its key prefix |
     ///
     /// The backends' options other than these take their defaults; build
     /// a backend with its builder and wrap it (`Store::from`) for more.
@@ -54,10 +59,8 @@ impl Store {
     /// Messages never hold the URL.
     pub async fn connect(url: &str) -> Result<Self, Error> {
         let (scheme, rest) = url.split_once(':').unwrap_or((url, ""));
-        #[cfg(not(feature = "sqlite"))]
-        let _ = rest;
         match scheme {
-            "memory" => Ok(Self::Memory(Arc::new(MemoryStore::default()))),
+            "memory" => Ok(Self::memory()),
             #[cfg(feature = "sqlite")]
             "sqlite" => {
                 let path = rest.strip_prefix("//").unwrap_or(rest);
@@ -91,32 +94,38 @@ impl Store {
             }
             // Reached for a backend whose feature is off.
             #[allow(unreachable_patterns)]
-            scheme @ ("sqlite" | "postgres" | "postgresql" | "redis" | "rediss") => {
-                Err(Error::with_message(
-                    ErrorKind::InvalidConfig,
-                    format!("{scheme}: store URLs need claimkit-store's feature of that backend"),
-                ))
-            }
+            "postgres" | "postgresql" | "redis" | "rediss" => Err(Error::with_message(
+                ErrorKind::InvalidConfig,
+                format!("{scheme}: store URLs need claimkit-store's feature of that backend"),
+            )),
             _ => Err(Error::with_message(
                 ErrorKind::InvalidConfig,
-                "unknown store URL: expected memory:, sqlite:PATH, postgres://… or redis://…",
+                Self::EXPECTED,
             )),
         }
     }
+
+    /// What [`connect`](Self::connect) accepts, for messages.
+    const EXPECTED: &'static str = if cfg!(feature = "sqlite") {
+        "unknown store URL: expected memory:, sqlite:PATH, postgres://… or redis://…"
+    } else {
+        "unknown store URL: expected memory:, postgres://… or redis://…"
+    };
 }
 
 impl fmt::Display for Store {
     /// The store's kind and place, without any secret: `memory:`,
-    /// `sqlite:PATH`, `postgres (schema NAME)`, `redis (key prefix P)`.
+    /// `sqlite:PATH`, `postgres://user:***@host/db (schema NAME)`,
+    /// `redis://:***@host (prefix TEXT)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Memory(_) => f.write_str("memory:"),
             #[cfg(feature = "sqlite")]
             Self::Sqlite(store) => fmt::Display::fmt(store, f),
             #[cfg(feature = "postgres")]
-            Self::Postgres(store) => write!(f, "postgres (schema {})", store.schema()),
+            Self::Postgres(store) => fmt::Display::fmt(store, f),
             #[cfg(feature = "redis")]
-            Self::Redis(store) => write!(f, "redis (key prefix {})", store.prefix()),
+            Self::Redis(store) => fmt::Display::fmt(store, f),
         }
     }
 }

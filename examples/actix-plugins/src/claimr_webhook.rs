@@ -1,12 +1,16 @@
 use actix_web::web;
 use claimkit::claimr::ClaimrEvent;
+use claimkit::signature::HmacVerifier;
 use claimkit::{Error, Stateless};
 use claimkit_actix::Signed;
+use claimkit_store::Store;
 
 /// A claimr event, verified by the `Signed` extractor before its body is
 /// read; a redelivery (claimr retries after 5 s, 30 s, 1 min, 5 min) never
 /// gets here twice.
-pub async fn claimr_webhook(body: Signed<web::Bytes>) -> Result<Stateless, Error> {
+pub async fn claimr_webhook(
+    body: Signed<web::Bytes, HmacVerifier, Store>,
+) -> Result<Stateless, Error> {
     let event = ClaimrEvent::from_json(&body)?;
     let id = body.delivery().id().unwrap_or_default();
     tracing::info!(

@@ -7,9 +7,9 @@ use std::sync::Arc;
 
 use actix_web::web;
 use claimkit::signature::{HmacScheme, HmacVerifier, StandardWebhooks, WebhookGate};
-use claimkit::store::MemoryStore;
 use claimkit::{PluginConfig, Secret, Secrets};
 use claimkit_actix::{plugin, signed_webhook, webhook};
+use claimkit_store::Store;
 
 mod claim_number;
 mod claim_token;
@@ -30,12 +30,12 @@ pub use status_hook::status_hook;
 pub struct AppState {
     /// The accepted secrets and body limit.
     pub plugin: PluginConfig,
-    /// Claim numbers, tokens and deliveries.
-    pub store: Arc<MemoryStore>,
+    /// Claim numbers, tokens and deliveries: the store `STORE_URL` names.
+    pub store: Store,
     /// The claimr webhook's signature check and seen deliveries.
-    pub claimr: Arc<WebhookGate<HmacVerifier>>,
+    pub claimr: Arc<WebhookGate<HmacVerifier, Store>>,
     /// The Standard Webhooks route's signature check and seen deliveries.
-    pub standard: Arc<WebhookGate<StandardWebhooks>>,
+    pub standard: Arc<WebhookGate<StandardWebhooks, Store>>,
 }
 
 /// The signing secrets of the webhook routes.
@@ -60,7 +60,8 @@ pub struct WebhookSecrets {
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// # let config = PluginConfig::new(Secret::new("s3cret")?);
 /// # let webhooks = WebhookSecrets { standard: Secret::new("whsec_c2VjcmV0")?, claimr: Secret::new("s")? };
-/// let routes = example_actix_plugins::app(config, webhooks)?;
+/// let store = claimkit_store::Store::connect("sqlite:claimkit.db").await?;
+/// let routes = example_actix_plugins::app(config, webhooks, store)?;
 /// HttpServer::new(move || App::new().configure(routes.clone()))
 ///     .bind("127.0.0.1:3001")?
 ///     .run()
@@ -75,24 +76,24 @@ pub struct WebhookSecrets {
 pub fn app(
     plugin_config: PluginConfig,
     webhooks: WebhookSecrets,
+    store: Store,
 ) -> Result<impl Fn(&mut web::ServiceConfig) + Clone + Send, claimkit::Error> {
-    let store = Arc::new(MemoryStore::default());
     let state = AppState {
         plugin: plugin_config,
         claimr: Arc::new(
             WebhookGate::new(HmacVerifier::new(HmacScheme::claimr(), webhooks.claimr)?)
-                .with_deliveries(store.clone()),
+                .with_deliveries(Arc::new(store.clone())),
         ),
         standard: Arc::new(
             WebhookGate::new(StandardWebhooks::new(webhooks.standard)?)
-                .with_deliveries(store.clone()),
+                .with_deliveries(Arc::new(store.clone())),
         ),
         store,
     };
     Ok(move |routes: &mut web::ServiceConfig| {
         routes
             .app_data(state.plugin.clone())
-            .app_data(web::Data::from(state.store.clone()))
+            .app_data(web::Data::new(state.store.clone()))
             .app_data(web::Data::from(state.claimr.clone()))
             .service(plugin("/plugins/stateless", stateless))
             .service(plugin("/plugins/claim-token", claim_token))
@@ -115,6 +116,10 @@ pub const DEVELOPMENT_WEBHOOK_SECRET: &str = "whsec_ZGV2ZWxvcG1lbnQtd2ViaG9vay1z
 /// The claimr secret used when `CLAIMR_SECRET` is unset.
 pub const DEVELOPMENT_CLAIMR_SECRET: &str = "development-claimr-secret";
 
+/// The store used when `STORE_URL` is unset: a SQLite file in the working
+/// directory.
+pub const DEFAULT_STORE_URL: &str = "sqlite:claimkit.db";
+
 /// Settings read from the environment.
 #[derive(Debug)]
 pub struct Settings {
@@ -126,11 +131,14 @@ pub struct Settings {
     pub development_secret: bool,
     /// The webhook routes' secrets.
     pub webhooks: WebhookSecrets,
+    /// Where state is kept: `memory:`, `sqlite:PATH` or `sqlite://PATH`.
+    pub store_url: String,
 }
 
 impl Settings {
     /// Reads `BIND`, `PLUGIN_SECRET`, `PLUGIN_SECRET_PREVIOUS`,
-    /// `WEBHOOK_SECRET` and `CLAIMR_SECRET`.
+    /// `WEBHOOK_SECRET`, `CLAIMR_SECRET` and `STORE_URL` (default
+    /// [`DEFAULT_STORE_URL`]).
     ///
     /// # Errors
     /// When a secret is set but empty.
@@ -157,12 +165,22 @@ impl Settings {
                 DEVELOPMENT_CLAIMR_SECRET,
             ))?,
         };
+        let store_url = std::env::var("STORE_URL").unwrap_or_else(|_| DEFAULT_STORE_URL.to_owned());
         Ok(Self {
             bind,
             secrets,
             development_secret,
             webhooks,
+            store_url,
         })
+    }
+
+    /// Opens the store `STORE_URL` names.
+    ///
+    /// # Errors
+    /// As [`Store::connect`].
+    pub async fn store(&self) -> Result<Store, claimkit::Error> {
+        Store::connect(&self.store_url).await
     }
 
     /// The plugin configuration for these settings.

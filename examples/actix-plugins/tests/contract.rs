@@ -1,7 +1,7 @@
 //! The example's contract, checked on the real binary (shared with the
 //! other example server, in `parity_tests::contract`).
 
-use parity_tests::contract;
+use parity_tests::{contract, durability};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_example-actix-plugins");
 
@@ -23,4 +23,19 @@ async fn status_webhooks_run_the_post_claim_action_exactly_once() {
 #[tokio::test]
 async fn each_signed_delivery_is_processed_once() {
     contract::each_signed_delivery_is_processed_once(BINARY).await;
+}
+
+#[tokio::test]
+async fn state_survives_sigkill() {
+    durability::state_survives_sigkill(BINARY).await;
+}
+
+#[tokio::test]
+async fn two_processes_share_one_file() {
+    durability::two_processes_share_one_file(BINARY).await;
+}
+
+#[tokio::test]
+async fn the_default_store_is_a_file_in_the_working_directory() {
+    durability::the_default_store_is_a_file_in_the_working_directory(BINARY).await;
 }

@@ -17,7 +17,12 @@ fn routes() -> impl Fn(&mut actix_web::web::ServiceConfig) + Clone {
         standard: Secret::new(WHSEC).unwrap(),
         claimr: Secret::new("handlers-claimr").unwrap(),
     };
-    app(PluginConfig::new(Secret::new(SECRET).unwrap()), webhooks).unwrap()
+    app(
+        PluginConfig::new(Secret::new(SECRET).unwrap()),
+        webhooks,
+        claimkit_store::Store::memory(),
+    )
+    .unwrap()
 }
 
 async fn answer(response: ServiceResponse) -> (u16, Value) {

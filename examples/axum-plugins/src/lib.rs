@@ -7,9 +7,9 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use axum::Router;
 use claimkit::signature::{HmacScheme, HmacVerifier, StandardWebhooks, WebhookGate};
-use claimkit::store::MemoryStore;
 use claimkit::{PluginConfig, Secret, Secrets};
 use claimkit_axum::{plugin, signed_webhook, webhook};
+use claimkit_store::Store;
 
 mod claim_number;
 mod claim_token;
@@ -30,10 +30,10 @@ pub use status_hook::status_hook;
 pub struct AppState {
     /// The accepted secrets and body limit.
     pub plugin: PluginConfig,
-    /// Claim numbers, tokens and deliveries.
-    pub store: Arc<MemoryStore>,
+    /// Claim numbers, tokens and deliveries: the store `STORE_URL` names.
+    pub store: Store,
     /// The claimr webhook's signature check and seen deliveries.
-    pub claimr: Arc<WebhookGate<HmacVerifier>>,
+    pub claimr: Arc<WebhookGate<HmacVerifier, Store>>,
 }
 
 /// The signing secrets of the webhook routes.
@@ -54,12 +54,12 @@ pub struct WebhookSecrets {
 pub fn app(
     plugin_config: PluginConfig,
     webhooks: WebhookSecrets,
+    store: Store,
 ) -> Result<Router, claimkit::Error> {
-    let store = Arc::new(MemoryStore::default());
     let claimr = WebhookGate::new(HmacVerifier::new(HmacScheme::claimr(), webhooks.claimr)?)
-        .with_deliveries(store.clone());
-    let standard =
-        WebhookGate::new(StandardWebhooks::new(webhooks.standard)?).with_deliveries(store.clone());
+        .with_deliveries(Arc::new(store.clone()));
+    let standard = WebhookGate::new(StandardWebhooks::new(webhooks.standard)?)
+        .with_deliveries(Arc::new(store.clone()));
     let state = AppState {
         plugin: plugin_config,
         store,
@@ -86,6 +86,10 @@ pub const DEVELOPMENT_WEBHOOK_SECRET: &str = "whsec_ZGV2ZWxvcG1lbnQtd2ViaG9vay1z
 /// The claimr secret used when `CLAIMR_SECRET` is unset.
 pub const DEVELOPMENT_CLAIMR_SECRET: &str = "development-claimr-secret";
 
+/// The store used when `STORE_URL` is unset: a SQLite file in the working
+/// directory.
+pub const DEFAULT_STORE_URL: &str = "sqlite:claimkit.db";
+
 /// Settings read from the environment.
 #[derive(Debug)]
 pub struct Settings {
@@ -97,11 +101,14 @@ pub struct Settings {
     pub development_secret: bool,
     /// The webhook routes' secrets.
     pub webhooks: WebhookSecrets,
+    /// Where state is kept: `memory:`, `sqlite:PATH` or `sqlite://PATH`.
+    pub store_url: String,
 }
 
 impl Settings {
     /// Reads `BIND`, `PLUGIN_SECRET`, `PLUGIN_SECRET_PREVIOUS`,
-    /// `WEBHOOK_SECRET` and `CLAIMR_SECRET`.
+    /// `WEBHOOK_SECRET`, `CLAIMR_SECRET` and `STORE_URL` (default
+    /// [`DEFAULT_STORE_URL`]).
     ///
     /// # Errors
     /// When a secret is set but empty.
@@ -128,20 +135,30 @@ impl Settings {
                 DEVELOPMENT_CLAIMR_SECRET,
             ))?,
         };
+        let store_url = std::env::var("STORE_URL").unwrap_or_else(|_| DEFAULT_STORE_URL.to_owned());
         Ok(Self {
             bind,
             secrets,
             development_secret,
             webhooks,
+            store_url,
         })
     }
 
-    /// The router for these settings.
+    /// The router for these settings, on `store`.
     ///
     /// # Errors
     /// As [`app`].
-    pub fn app(&self) -> Result<Router, claimkit::Error> {
-        app(self.plugin_config(), self.webhooks.clone())
+    pub fn app(&self, store: Store) -> Result<Router, claimkit::Error> {
+        app(self.plugin_config(), self.webhooks.clone(), store)
+    }
+
+    /// Opens the store `STORE_URL` names.
+    ///
+    /// # Errors
+    /// As [`Store::connect`].
+    pub async fn store(&self) -> Result<Store, claimkit::Error> {
+        Store::connect(&self.store_url).await
     }
 
     /// The plugin configuration for these settings.

@@ -4,8 +4,9 @@
 //! development default, with a warning, when unset), `PLUGIN_SECRET_PREVIOUS`
 //! (optional, also accepted during a rotation), `WEBHOOK_SECRET` (the
 //! Standard Webhooks `whsec_…` secret of `/webhooks/standard`),
-//! `CLAIMR_SECRET` (the secret of `/webhooks/claimr`), `RUST_LOG` (default
-//! `info`).
+//! `CLAIMR_SECRET` (the secret of `/webhooks/claimr`), `STORE_URL`
+//! (`memory:` or `sqlite:PATH`; default `sqlite:claimkit.db` in the working
+//! directory), `RUST_LOG` (default `info`).
 
 use std::io::IsTerminal;
 
@@ -26,8 +27,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let address = listener.local_addr()?;
     println!("claimkit axum plugins listening on http://{address}");
     println!("try: {}", settings.curl_example(address));
+    let store = settings.store().await?;
+    println!("store: {store}");
 
-    axum::serve(listener, settings.app()?)
+    axum::serve(listener, settings.app(store)?)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -1,19 +1,16 @@
 use std::convert::Infallible;
-use std::sync::Arc;
 
 use axum::extract::State;
-use claimkit::store::{self, DeliveryTerms, MemoryStore};
+use claimkit::store::{self, DeliveryTerms};
 use claimkit::{AttemptStatus, Error, Stateless};
 use claimkit_axum::{after_response, Plugin};
+use claimkit_store::Store;
 
 /// Answers `200 {}` at once; on a `success` or `failure` status webhook
 /// (never a simulation) it runs the post-claim action once per attempt and
 /// status, however often the platform retries the webhook (a retry while
 /// the action runs gets `409`, so the platform comes back).
-pub async fn status_hook(
-    State(store): State<Arc<MemoryStore>>,
-    request: Plugin,
-) -> Result<Stateless, Error> {
+pub async fn status_hook(State(store): State<Store>, request: Plugin) -> Result<Stateless, Error> {
     let terms = DeliveryTerms::default();
     if let Some(leased) = store::status_webhook(&store, request.context(), &terms).await? {
         let attempt = request.attempt_id().unwrap_or_default().to_owned();

@@ -17,7 +17,12 @@ fn router() -> Router {
         standard: Secret::new(WHSEC).unwrap(),
         claimr: Secret::new("handlers-claimr").unwrap(),
     };
-    app(PluginConfig::new(Secret::new(SECRET).unwrap()), webhooks).unwrap()
+    app(
+        PluginConfig::new(Secret::new(SECRET).unwrap()),
+        webhooks,
+        claimkit_store::Store::memory(),
+    )
+    .unwrap()
 }
 
 async fn answer(app: &Router, request: axum::http::Request<axum::body::Body>) -> (u16, Value) {

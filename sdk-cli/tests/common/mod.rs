@@ -17,7 +17,10 @@ pub(crate) async fn axum_example(secret: &str) -> SocketAddr {
         claimr: Secret::new(CLAIMR).unwrap(),
     };
     let config = PluginConfig::new(Secret::new(secret).unwrap());
-    parity_tests::serve::axum(example_axum_plugins::app(config, webhooks).unwrap()).await
+    parity_tests::serve::axum(
+        example_axum_plugins::app(config, webhooks, claimkit_store::Store::memory()).unwrap(),
+    )
+    .await
 }
 
 /// The actix example with `secret`, on its own thread and actix runtime.
@@ -27,7 +30,9 @@ pub(crate) fn actix_example(secret: &str) -> SocketAddr {
         claimr: Secret::new(CLAIMR).unwrap(),
     };
     let config = PluginConfig::new(Secret::new(secret).unwrap());
-    parity_tests::serve::actix(example_actix_plugins::app(config, webhooks).unwrap())
+    parity_tests::serve::actix(
+        example_actix_plugins::app(config, webhooks, claimkit_store::Store::memory()).unwrap(),
+    )
 }
 
 /// Both examples: `("axum", address)` and `("actix", address)`.

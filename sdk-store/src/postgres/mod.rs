@@ -65,6 +65,8 @@ pub struct PostgresStore {
 }
 
 struct Inner {
+    /// Where the database is, its password hidden.
+    place: String,
     schema: String,
     sql: Statements,
     timeout: Duration,
@@ -74,6 +76,13 @@ struct Inner {
     next_delivery_sweep: AtomicU64,
     next_action_sweep: AtomicU64,
     actions: actions::ActionStatements,
+}
+
+impl fmt::Display for PostgresStore {
+    /// `postgres://user:***@host/db (schema NAME)`: no password.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (schema {})", self.inner.place, self.inner.schema)
+    }
 }
 
 impl fmt::Debug for PostgresStore {
@@ -101,6 +110,7 @@ impl fmt::Debug for PostgresStore {
 #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
 #[derive(Debug, Clone)]
 pub struct PostgresBuilder {
+    place: Option<String>,
     schema: String,
     timeout: Duration,
 }
@@ -138,6 +148,7 @@ impl PostgresStore {
     /// Options: the schema and the time bound.
     pub fn builder() -> PostgresBuilder {
         PostgresBuilder {
+            place: None,
             schema: Self::DEFAULT_SCHEMA.to_owned(),
             timeout: DEFAULT_TIMEOUT,
         }
@@ -267,7 +278,7 @@ impl PostgresBuilder {
     /// # Errors
     /// As [`PostgresStore::connect`]; [`ErrorKind::InvalidConfig`] for a
     /// schema name that is not a plain identifier.
-    pub async fn connect(self, url: &str) -> Result<PostgresStore, Error> {
+    pub async fn connect(mut self, url: &str) -> Result<PostgresStore, Error> {
         let options = PgConnectOptions::from_str(url).map_err(|err| {
             tracing::error!(url = %crate::url::redact(url), error = %err, "invalid PostgreSQL URL");
             Error::with_message(ErrorKind::InvalidConfig, "invalid PostgreSQL URL")
@@ -279,7 +290,9 @@ impl PostgresBuilder {
         let pool = PgPoolOptions::new()
             .acquire_timeout(self.timeout)
             .connect_lazy_with(options);
-        tracing::info!(url = %crate::url::redact(url), schema = %self.schema, "PostgreSQL store");
+        let place = crate::url::redact(url);
+        tracing::info!(url = %place, schema = %self.schema, "PostgreSQL store");
+        self.place = Some(place);
         self.open(pool).await
     }
 
@@ -304,6 +317,9 @@ impl PostgresBuilder {
         Ok(PostgresStore {
             pool,
             inner: Arc::new(Inner {
+                place: self
+                    .place
+                    .unwrap_or_else(|| "postgres (the application's pool)".to_owned()),
                 sql: Statements::new(&self.schema),
                 actions: actions::ActionStatements::new(&self.schema),
                 schema: self.schema,

@@ -86,8 +86,17 @@ static SCRIPTS: LazyLock<Scripts> = LazyLock::new(|| Scripts {
 #[derive(Clone)]
 pub struct RedisStore {
     connection: ConnectionManager,
+    /// Where the server is, its password hidden.
+    place: Arc<str>,
     prefix: Arc<str>,
     timeout: Duration,
+}
+
+impl fmt::Display for RedisStore {
+    /// `redis://:***@host (prefix TEXT)`: no password.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (prefix {})", self.place, self.prefix)
+    }
 }
 
 impl fmt::Debug for RedisStore {
@@ -115,6 +124,7 @@ impl fmt::Debug for RedisStore {
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 #[derive(Debug, Clone)]
 pub struct RedisBuilder {
+    place: Option<String>,
     prefix: String,
     timeout: Duration,
 }
@@ -144,6 +154,7 @@ impl RedisStore {
     /// Options: the key prefix and the time bound.
     pub fn builder() -> RedisBuilder {
         RedisBuilder {
+            place: None,
             prefix: Self::DEFAULT_PREFIX.to_owned(),
             timeout: DEFAULT_TIMEOUT,
         }
@@ -248,7 +259,7 @@ impl RedisBuilder {
     /// # Errors
     /// As [`RedisStore::connect`]; [`ErrorKind::InvalidConfig`] for a
     /// prefix with `{` or `}`.
-    pub async fn connect(self, url: &str) -> Result<RedisStore, Error> {
+    pub async fn connect(mut self, url: &str) -> Result<RedisStore, Error> {
         self.check()?;
         let client = redis::Client::open(url).map_err(|err| {
             tracing::error!(url = %crate::url::redact(url), error = %err, "invalid Redis URL");
@@ -260,7 +271,9 @@ impl RedisBuilder {
             .set_number_of_retries(2)
             .set_factor(50)
             .set_max_delay(500);
-        tracing::info!(url = %crate::url::redact(url), prefix = %self.prefix, "Redis store");
+        let place = crate::url::redact(url);
+        tracing::info!(url = %place, prefix = %self.prefix, "Redis store");
+        self.place = Some(place);
         let timeout = self.timeout;
         let connection = bounded(BACKEND, timeout, async move {
             ConnectionManager::new_with_config(client, config)
@@ -283,6 +296,10 @@ impl RedisBuilder {
         );
         RedisStore {
             connection,
+            place: self
+                .place
+                .unwrap_or_else(|| "redis (the application's connection)".to_owned())
+                .into(),
             prefix: self.prefix.into(),
             timeout: self.timeout,
         }

@@ -17,7 +17,8 @@ use claimkit::store::{
 };
 use claimkit::{Error, ErrorKind};
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
+    SqliteSynchronous,
 };
 use sqlx::ConnectOptions;
 use tokio::sync::{mpsc, oneshot};
@@ -103,9 +104,8 @@ impl SqliteStore {
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .acquire_timeout(Self::TIMEOUT)
-            .connect_with(durable(options))
-            .await
-            .map_err(|err| failed("could not open the SQLite store", &err))?;
+            // Opened once the write connection has made the file WAL.
+            .connect_lazy_with(durable(options));
         Self::new(pool).await
     }
 
@@ -122,28 +122,7 @@ impl SqliteStore {
     pub async fn new(pool: SqlitePool) -> Result<Self, Error> {
         let options = durable((*pool.connect_options()).clone());
         let path = options.get_filename().to_owned();
-        let mut connection = options
-            .connect()
-            .await
-            .map_err(|err| failed("could not open the SQLite store", &err))?;
-        schema::migrate(&mut connection)
-            .await
-            .map_err(|err| match err {
-                schema::MigrateError::Database(err) => {
-                    failed("could not create the SQLite store's tables", &err)
-                }
-                schema::MigrateError::Newer(version) => {
-                    tracing::error!(
-                        version,
-                        supported = schema::VERSION,
-                        "claimkit-store: the SQLite file's schema is newer than this build"
-                    );
-                    Error::with_message(
-                        ErrorKind::InvalidConfig,
-                        "the store's schema is newer than this version of claimkit-store",
-                    )
-                }
-            })?;
+        let connection = open(&options).await?;
         let (jobs, receiver) = mpsc::channel(4 * 1024);
         tokio::spawn(
             Writer {
@@ -180,7 +159,7 @@ impl SqliteStore {
         match tokio::time::timeout(Self::TIMEOUT, wait).await {
             Ok(outcome) => outcome,
             Err(_) => {
-                tracing::warn!("claimkit-store: the SQLite store did not answer in time");
+                tracing::warn!("the SQLite store did not answer in time");
                 Err(unavailable())
             }
         }
@@ -199,6 +178,47 @@ impl SqliteStore {
             .await?;
         Ok(u64::try_from(number).unwrap_or_default())
     }
+}
+
+/// Opens the write connection and migrates the schema. Processes that
+/// start at once on a new file may find it locked while one of them makes
+/// it WAL, which SQLite reports at once rather than after its busy
+/// timeout: such an open is tried again, within [`SqliteStore::TIMEOUT`].
+async fn open(options: &SqliteConnectOptions) -> Result<SqliteConnection, Error> {
+    let started = Instant::now();
+    loop {
+        let err = match options.connect().await {
+            Ok(mut connection) => match schema::migrate(&mut connection).await {
+                Ok(()) => return Ok(connection),
+                Err(schema::MigrateError::Database(err)) => err,
+                Err(schema::MigrateError::Newer(version)) => {
+                    tracing::error!(
+                        version,
+                        supported = schema::VERSION,
+                        "the SQLite file's schema is newer than this build of claimkit-store"
+                    );
+                    return Err(Error::with_message(
+                        ErrorKind::InvalidConfig,
+                        "the store's schema is newer than this version of claimkit-store",
+                    ));
+                }
+            },
+            Err(err) => err,
+        };
+        if !is_busy(&err) || started.elapsed() >= SqliteStore::TIMEOUT {
+            return Err(failed("could not open the SQLite store", &err));
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// `SQLITE_BUSY` or `SQLITE_LOCKED`, with any extended code.
+fn is_busy(err: &sqlx::Error) -> bool {
+    let code = err
+        .as_database_error()
+        .and_then(|err| err.code())
+        .and_then(|code| code.parse::<i32>().ok());
+    matches!(code.map(|code| code & 0xff), Some(5 | 6))
 }
 
 /// WAL, synchronous commits, a busy timeout: the settings every
@@ -220,7 +240,7 @@ pub(crate) fn unavailable() -> Error {
 
 /// Logs `err` (never sent to a caller) and answers [`unavailable`].
 fn failed(what: &str, err: &sqlx::Error) -> Error {
-    tracing::error!(error = %err, "claimkit-store: {what}");
+    tracing::error!(error = %err, "{what}");
     unavailable()
 }
 
@@ -229,7 +249,7 @@ fn millis(duration: Duration) -> i64 {
 }
 
 fn unexpected() -> Error {
-    tracing::error!("claimkit-store: the SQLite writer answered another operation");
+    tracing::error!("the SQLite writer answered another operation");
     unavailable()
 }
 

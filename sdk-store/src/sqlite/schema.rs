@@ -48,7 +48,7 @@ pub(crate) async fn migrate(connection: &mut SqliteConnection) -> Result<(), Mig
         .skip(current as usize)
     {
         (&mut *tx).execute(*migration).await?;
-        tracing::info!(version = from + 1, "claimkit-store: SQLite schema upgraded");
+        tracing::info!(version = from + 1, "SQLite schema upgraded");
     }
     sqlx::query(queries::SET_SCHEMA_VERSION)
         .bind(VERSION)

@@ -140,18 +140,18 @@ impl Writer {
                 }
             }
             Err(err) if batch.len() == 1 => {
-                tracing::error!(error = %err, "claimkit-store: SQLite write failed");
+                tracing::error!(error = %err, "SQLite write failed");
                 for job in batch.drain(..) {
                     let _ = job.reply.send(Err(unavailable()));
                 }
             }
             Err(err) => {
-                tracing::warn!(error = %err, operations = batch.len(), "claimkit-store: SQLite batch failed; committing each on its own");
+                tracing::warn!(error = %err, operations = batch.len(), "SQLite batch failed; committing each on its own");
                 for job in batch.drain(..) {
                     let outcome = match self.transaction(&[&job.op]).await {
                         Ok(mut outcomes) => outcomes.pop().unwrap_or_else(|| Err(unavailable())),
                         Err(err) => {
-                            tracing::error!(error = %err, "claimkit-store: SQLite write failed");
+                            tracing::error!(error = %err, "SQLite write failed");
                             Err(unavailable())
                         }
                     };

@@ -18,19 +18,32 @@ pub struct Server {
 }
 
 impl Server {
-    /// Starts `binary` on a free loopback port with `env`.
-    pub fn start(binary: &str, env: &[(&str, &str)]) -> Self {
+    /// The command that starts `binary` on a free loopback port, with no
+    /// plugin secret and the memory store (so that tests never share a
+    /// store file), for a test to add to.
+    pub fn command(binary: &str) -> Command {
         let mut command = Command::new(binary);
         command
             .env("BIND", "127.0.0.1:0")
             .env("RUST_LOG", "info")
+            .env("STORE_URL", "memory:")
             .env_remove("PLUGIN_SECRET")
-            .env_remove("PLUGIN_SECRET_PREVIOUS")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+            .env_remove("PLUGIN_SECRET_PREVIOUS");
+        command
+    }
+
+    /// Starts `binary` on a free loopback port with `env`.
+    pub fn start(binary: &str, env: &[(&str, &str)]) -> Self {
+        let mut command = Self::command(binary);
         for (key, value) in env {
             command.env(key, value);
         }
+        Self::spawn(command)
+    }
+
+    /// Starts `command`, capturing its output.
+    pub fn spawn(mut command: Command) -> Self {
+        command.stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = command.spawn().expect("the example starts");
         let output = Arc::new(Mutex::new(Vec::new()));
         for stream in [
@@ -45,6 +58,12 @@ impl Server {
             });
         }
         Self { child, output }
+    }
+
+    /// Kills the process with `SIGKILL`: no clean-up of any kind runs.
+    pub fn kill(mut self) {
+        self.child.kill().expect("SIGKILL");
+        self.child.wait().expect("the example exits");
     }
 
     /// The first output line holding `needle`, waiting up to 20 s.

@@ -7,6 +7,8 @@
 //! with each other.
 
 pub mod contract;
+pub mod durability;
+pub mod replicas;
 pub mod serve;
 
 use std::net::SocketAddr;

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::sync::{Mutex, OnceLock};
 
 use claimkit::{PluginConfig, Secret, Secrets};
+use claimkit_store::Store;
 use parity_tests::{cases, run, serve, BODY_LIMIT, PREVIOUS_SECRET, SECRET};
 
 /// Every log line of every server in this process, at every level.
@@ -58,37 +59,59 @@ fn webhooks() -> (Secret, Secret) {
     )
 }
 
-async fn start_axum() -> SocketAddr {
+async fn start_axum(store: Store) -> SocketAddr {
     let (standard, claimr) = webhooks();
     let webhooks = example_axum_plugins::WebhookSecrets { standard, claimr };
-    serve::axum(example_axum_plugins::app(config(), webhooks).unwrap()).await
+    serve::axum(example_axum_plugins::app(config(), webhooks, store).unwrap()).await
 }
 
-fn start_actix() -> SocketAddr {
+fn start_actix(store: Store) -> SocketAddr {
     let (standard, claimr) = webhooks();
     let webhooks = example_actix_plugins::WebhookSecrets { standard, claimr };
-    serve::actix(example_actix_plugins::app(config(), webhooks).unwrap())
+    serve::actix(example_actix_plugins::app(config(), webhooks, store).unwrap())
+}
+
+/// A SQLite store on a file of its own, kept while the directory lives.
+async fn sqlite() -> (Store, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("parity.db").display());
+    (Store::connect(&url).await.unwrap(), dir)
 }
 
 #[tokio::test]
 async fn axum_follows_the_table() {
     capture_logs();
-    let answers = run(start_axum().await).await;
+    let answers = run(start_axum(Store::memory()).await).await;
     assert_eq!(answers.len(), cases().len());
     assert_no_secret_logged();
+}
+
+#[tokio::test]
+async fn axum_follows_the_table_on_sqlite() {
+    let (store, _dir) = sqlite().await;
+    let answers = run(start_axum(store).await).await;
+    assert_eq!(answers.len(), cases().len());
 }
 
 #[tokio::test]
 async fn actix_follows_the_table() {
     capture_logs();
-    let answers = run(start_actix()).await;
+    let answers = run(start_actix(Store::memory())).await;
     assert_eq!(answers.len(), cases().len());
     assert_no_secret_logged();
 }
 
 #[tokio::test]
+async fn actix_follows_the_table_on_sqlite() {
+    let (store, _dir) = sqlite().await;
+    let answers = run(start_actix(store)).await;
+    assert_eq!(answers.len(), cases().len());
+}
+
+#[tokio::test]
 async fn axum_and_actix_answer_alike() {
-    let (axum, actix) = (start_axum().await, start_actix());
+    let ((axum_store, _a), (actix_store, _b)) = (sqlite().await, sqlite().await);
+    let (axum, actix) = (start_axum(axum_store).await, start_actix(actix_store));
     let (axum, actix) = (run(axum).await, run(actix).await);
     assert_eq!(axum.len(), actix.len());
     for ((case, axum), actix) in cases().iter().zip(&axum).zip(&actix) {
