@@ -203,8 +203,8 @@ impl Deliveries for Store {
 }
 
 impl Actions for Store {
-    async fn enqueue(&self, key: &str, payload: &str, terms: &ActionTerms) -> Result<bool, Error> {
-        each_backend!(self, store => store.enqueue(key, payload, terms).await)
+    async fn enqueue(&self, key: &str, payload: &str) -> Result<bool, Error> {
+        each_backend!(self, store => store.enqueue(key, payload).await)
     }
 
     async fn take_due(&self, limit: usize, terms: &ActionTerms) -> Result<Vec<DueAction>, Error> {

@@ -267,34 +267,43 @@ async fn run_one<S, F, Fut, E>(
             }
         };
         let span = tracing::Span::current();
-        let recorded = match outcome {
-            Ok(()) => {
-                span.record("outcome", "done");
-                tracing::info!("post-claim action done");
-                store.succeed(&due.key, &due.lease, &terms).await
-            }
+        // The outcome is logged once it is recorded: a `done` line means
+        // the store knows.
+        let recorded = match &outcome {
+            Ok(()) => store.succeed(&due.key, &due.lease, &terms).await,
             Err(Failure::Interrupted) => {
-                span.record("outcome", "interrupted");
-                tracing::warn!("post-claim action interrupted by shutdown; due again");
+                let now = Next::Retry(Duration::ZERO);
                 store
-                    .fail(&due.key, &due.lease, Next::Retry(Duration::ZERO), "interrupted by shutdown", &terms)
+                    .fail(&due.key, &due.lease, now, "interrupted by shutdown", &terms)
                     .await
             }
             Err(Failure::Failed(error)) => {
                 let next = terms.after_failure(due.attempt, due.age + started.elapsed());
+                let recorded = store.fail(&due.key, &due.lease, next, error, &terms).await;
                 match next {
                     Next::Retry(delay) => {
-                        span.record("outcome", "retry");
+                        span.record("outcome", tracing::field::display("retry"));
                         tracing::warn!(error = %error, retry_in_ms = delay.as_millis() as u64, "post-claim action failed; it will be retried");
                     }
                     Next::GiveUp => {
-                        span.record("outcome", "dead");
+                        span.record("outcome", tracing::field::display("dead"));
                         tracing::error!(error = %error, "post-claim action gave up past its horizon; listed as dead until retried");
                     }
                 }
-                store.fail(&due.key, &due.lease, next, &error, &terms).await
+                recorded
             }
         };
+        match outcome {
+            Ok(()) => {
+                span.record("outcome", tracing::field::display("done"));
+                tracing::info!("post-claim action done");
+            }
+            Err(Failure::Interrupted) => {
+                span.record("outcome", tracing::field::display("interrupted"));
+                tracing::warn!("post-claim action interrupted by shutdown; due again");
+            }
+            Err(Failure::Failed(_)) => {}
+        }
         match recorded {
             Ok(true) => {}
             Ok(false) => tracing::warn!("the action's lease was taken over before its outcome was recorded"),

@@ -31,7 +31,7 @@ async fn until(what: &str, mut done: impl FnMut() -> bool) {
 async fn a_failing_action_is_retried_until_it_succeeds() {
     let store = Arc::new(MemoryStore::default());
     let terms = quick();
-    assert!(store.enqueue("a1:success", "{}", &terms).await.unwrap());
+    assert!(store.enqueue("a1:success", "{}").await.unwrap());
     let tries = Arc::new(AtomicU32::new(0));
     let seen = tries.clone();
     let runner = Runner::new(store.clone())
@@ -55,7 +55,7 @@ async fn a_failing_action_is_retried_until_it_succeeds() {
     runner.shutdown(Duration::from_secs(1)).await;
     assert_eq!(tries.load(Ordering::SeqCst), 3, "ran again after success");
     assert!(
-        !store.enqueue("a1:success", "{}", &terms).await.unwrap(),
+        !store.enqueue("a1:success", "{}").await.unwrap(),
         "done is remembered"
     );
     assert!(store.take_due(10, &terms).await.unwrap().is_empty());
@@ -68,7 +68,7 @@ async fn a_panic_is_a_failure_and_past_the_horizon_the_action_is_dead() {
         give_up: Duration::from_millis(1500),
         ..quick()
     };
-    store.enqueue("k", "{}", &terms).await.unwrap();
+    store.enqueue("k", "{}").await.unwrap();
     let tries = Arc::new(AtomicU32::new(0));
     let seen = tries.clone();
     let runner = Runner::new(store.clone())
@@ -108,7 +108,7 @@ async fn leases_are_renewed_so_two_runners_never_run_one_action_at_once() {
         lease: Duration::from_millis(300),
         ..quick()
     };
-    store.enqueue("slow", "{}", &terms).await.unwrap();
+    store.enqueue("slow", "{}").await.unwrap();
     let running = Arc::new(AtomicUsize::new(0));
     let most = Arc::new(AtomicUsize::new(0));
     let runs = Arc::new(AtomicUsize::new(0));
@@ -143,8 +143,8 @@ async fn leases_are_renewed_so_two_runners_never_run_one_action_at_once() {
 async fn shutdown_waits_for_running_actions_then_leaves_the_rest_due() {
     let store = Arc::new(MemoryStore::default());
     let terms = quick();
-    store.enqueue("quick", "{}", &terms).await.unwrap();
-    store.enqueue("stuck", "{}", &terms).await.unwrap();
+    store.enqueue("quick", "{}").await.unwrap();
+    store.enqueue("stuck", "{}").await.unwrap();
     let finished = Arc::new(AtomicUsize::new(0));
     let done = finished.clone();
     let runner = Runner::new(store.clone())

@@ -5,8 +5,16 @@
 //! (optional, also accepted during a rotation), `WEBHOOK_SECRET` (the
 //! Standard Webhooks `whsec_…` secret of `/webhooks/standard`),
 //! `CLAIMR_SECRET` (the secret of `/webhooks/claimr`), `STORE_URL`
-//! (`memory:` or `sqlite:PATH`; default `sqlite:claimkit.db` in the working
-//! directory), `RUST_LOG` (default `info`).
+//! (`memory:`, `sqlite:PATH`, `postgres://…` or `redis://…`; default
+//! `sqlite:claimkit.db` in the working directory), `ACTION_URL` (where the
+//! post-claim action POSTs; unset, it logs), `ACTION_GIVE_UP` (seconds
+//! before a failing action gives up; default 7 days),
+//! `ACTION_SHUTDOWN_GRACE` (seconds running actions get at shutdown;
+//! default 10), `RUST_LOG` (default `info`).
+//!
+//! On `SIGTERM` or Ctrl-C (actix-web's own signal handling) it stops taking
+//! requests, then actions, gives the running actions their grace, and
+//! leaves the rest to the next start.
 
 use std::io::IsTerminal;
 
@@ -31,10 +39,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let store = settings.store().await?;
     println!("store: {store}");
 
+    let actions = settings.run_actions(store.clone());
     let routes = app(settings.plugin_config(), settings.webhooks.clone(), store)?;
     HttpServer::new(move || App::new().configure(routes.clone()))
         .listen(listener)?
         .run()
         .await?;
+    actions.shutdown(settings.shutdown_grace).await;
     Ok(())
 }

@@ -5,8 +5,15 @@
 //! (optional, also accepted during a rotation), `WEBHOOK_SECRET` (the
 //! Standard Webhooks `whsec_…` secret of `/webhooks/standard`),
 //! `CLAIMR_SECRET` (the secret of `/webhooks/claimr`), `STORE_URL`
-//! (`memory:` or `sqlite:PATH`; default `sqlite:claimkit.db` in the working
-//! directory), `RUST_LOG` (default `info`).
+//! (`memory:`, `sqlite:PATH`, `postgres://…` or `redis://…`; default
+//! `sqlite:claimkit.db` in the working directory), `ACTION_URL` (where the
+//! post-claim action POSTs; unset, it logs), `ACTION_GIVE_UP` (seconds
+//! before a failing action gives up; default 7 days),
+//! `ACTION_SHUTDOWN_GRACE` (seconds running actions get at shutdown;
+//! default 10), `RUST_LOG` (default `info`).
+//!
+//! On `SIGTERM` or Ctrl-C it stops taking requests and actions, gives the
+//! running actions their grace, and leaves the rest to the next start.
 
 use std::io::IsTerminal;
 
@@ -30,10 +37,29 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let store = settings.store().await?;
     println!("store: {store}");
 
+    let actions = settings.run_actions(store.clone());
     axum::serve(listener, settings.app(store)?)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(shutdown_signal())
         .await?;
+    actions.shutdown(settings.shutdown_grace).await;
     Ok(())
+}
+
+/// `SIGTERM` or Ctrl-C.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => drop(terminate.recv().await),
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down");
 }

@@ -95,12 +95,8 @@ pub trait Actions: Send + Sync {
     /// # Errors
     /// [`ErrorKind::Unavailable`](crate::ErrorKind::Unavailable) when the
     /// store is full or cannot be reached.
-    fn enqueue(
-        &self,
-        key: &str,
-        payload: &str,
-        terms: &ActionTerms,
-    ) -> impl Future<Output = Result<bool, Error>> + Send;
+    fn enqueue(&self, key: &str, payload: &str)
+        -> impl Future<Output = Result<bool, Error>> + Send;
 
     /// Takes at most `limit` due actions (pending and due, or running under
     /// an expired lease), oldest due first, each now running under a fresh
@@ -174,9 +170,8 @@ impl<T: Actions + ?Sized> Actions for std::sync::Arc<T> {
         &self,
         key: &str,
         payload: &str,
-        terms: &ActionTerms,
     ) -> impl Future<Output = Result<bool, Error>> + Send {
-        (**self).enqueue(key, payload, terms)
+        (**self).enqueue(key, payload)
     }
     fn take_due(
         &self,

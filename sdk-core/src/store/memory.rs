@@ -580,7 +580,7 @@ impl Deliveries for MemoryStore {
 }
 
 impl Actions for MemoryStore {
-    async fn enqueue(&self, key: &str, payload: &str, _terms: &ActionTerms) -> Result<bool, Error> {
+    async fn enqueue(&self, key: &str, payload: &str) -> Result<bool, Error> {
         self.enqueue_at(key, payload, Instant::now())
     }
 

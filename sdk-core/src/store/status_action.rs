@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ActionTerms, Actions};
+use super::Actions;
 use crate::{Context, Error, ErrorKind};
 
 /// What a status webhook's post-claim action needs: the attempt, its claim
@@ -75,36 +75,32 @@ impl StatusAction {
 /// The store's errors: answer them, so that the platform retries.
 ///
 /// ```
-/// use claimkit::store::{enqueue_status_action, ActionTerms, MemoryStore};
+/// use claimkit::store::{enqueue_status_action, MemoryStore};
 /// use claimkit::{AttemptStatus, Context};
 /// # futures_executor::block_on(async {
 /// let store = MemoryStore::default();
 /// let mut webhook = Context::default();
 /// webhook.claim_attempt_id = Some("a1".into());
 /// webhook.attempt_status = Some(AttemptStatus::Success);
-/// let terms = ActionTerms::default();
 ///
-/// let queued = enqueue_status_action(&store, &webhook, &terms).await?.expect("new");
+/// let queued = enqueue_status_action(&store, &webhook).await?.expect("new");
 /// assert_eq!(queued.key(), "a1:success");
 /// // The platform's retry queues nothing more.
-/// assert!(enqueue_status_action(&store, &webhook, &terms).await?.is_none());
+/// assert!(enqueue_status_action(&store, &webhook).await?.is_none());
 /// // Nor does a simulation.
 /// webhook.simulation = Some(true);
 /// webhook.claim_attempt_id = Some("a2".into());
-/// assert!(enqueue_status_action(&store, &webhook, &terms).await?.is_none());
+/// assert!(enqueue_status_action(&store, &webhook).await?.is_none());
 /// # Ok::<(), claimkit::Error>(())
 /// # }).unwrap();
 /// ```
 pub async fn enqueue_status_action<A: Actions + ?Sized>(
     store: &A,
     context: &Context,
-    terms: &ActionTerms,
 ) -> Result<Option<StatusAction>, Error> {
     let Some(action) = StatusAction::from_context(context) else {
         return Ok(None);
     };
-    let new = store
-        .enqueue(&action.key(), &action.to_json(), terms)
-        .await?;
+    let new = store.enqueue(&action.key(), &action.to_json()).await?;
     Ok(new.then_some(action))
 }

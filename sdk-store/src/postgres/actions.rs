@@ -102,7 +102,7 @@ fn limit(limit: usize) -> i64 {
 }
 
 impl Actions for PostgresStore {
-    async fn enqueue(&self, key: &str, payload: &str, _terms: &ActionTerms) -> Result<bool, Error> {
+    async fn enqueue(&self, key: &str, payload: &str) -> Result<bool, Error> {
         self.run(async {
             let new: Option<String> = sqlx::query_scalar(&self.inner.actions.enqueue)
                 .bind(key)

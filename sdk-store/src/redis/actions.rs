@@ -72,7 +72,7 @@ fn count(n: i64) -> u32 {
 }
 
 impl Actions for RedisStore {
-    async fn enqueue(&self, key: &str, payload: &str, _terms: &ActionTerms) -> Result<bool, Error> {
+    async fn enqueue(&self, key: &str, payload: &str) -> Result<bool, Error> {
         let new: i64 = self.queue_script(&SCRIPTS.enqueue, &[key, payload]).await?;
         Ok(new == 1)
     }

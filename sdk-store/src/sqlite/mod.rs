@@ -372,7 +372,7 @@ impl Deliveries for SqliteStore {
 }
 
 impl Actions for SqliteStore {
-    async fn enqueue(&self, key: &str, payload: &str, _terms: &ActionTerms) -> Result<bool, Error> {
+    async fn enqueue(&self, key: &str, payload: &str) -> Result<bool, Error> {
         let op = Op::Enqueue {
             key: key.to_owned(),
             payload: payload.to_owned(),

@@ -105,7 +105,12 @@ impl Sink {
     ///
     /// # Panics
     /// When it does not in time.
-    pub async fn wait_until(&self, what: &str, within: Duration, done: impl Fn(&[Received]) -> bool) {
+    pub async fn wait_until(
+        &self,
+        what: &str,
+        within: Duration,
+        done: impl Fn(&[Received]) -> bool,
+    ) {
         let deadline = Instant::now() + within;
         loop {
             let received = self.received();
@@ -121,7 +126,11 @@ impl Sink {
     }
 }
 
-async fn receive(State(book): State<Arc<Mutex<Book>>>, headers: HeaderMap, body: String) -> StatusCode {
+async fn receive(
+    State(book): State<Arc<Mutex<Book>>>,
+    headers: HeaderMap,
+    body: String,
+) -> StatusCode {
     let key = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
@@ -215,9 +224,27 @@ pub async fn retried_until_the_sink_accepts(binary: &str, store_url: &str) {
         assert_eq!(try_.key.as_deref(), Some("attempt-retried:success"));
         assert_eq!(try_.body, expected_body("attempt-retried", "success"));
     }
-    assert_eq!(server.lines_with(&["post_claim_action", "attempt-retried:success", "outcome=retry"]), 2);
-    assert_eq!(server.lines_with(&["post_claim_action", "attempt-retried:success", "post-claim action done"]), 1);
-    assert_eq!(server.lines_with(&[SECRET]), 0, "the secret is never logged");
+    assert_eq!(
+        server.lines_with(&[
+            "post_claim_action",
+            "attempt-retried:success",
+            "outcome=retry"
+        ]),
+        2
+    );
+    assert_eq!(
+        server.lines_with(&[
+            "post_claim_action",
+            "attempt-retried:success",
+            "post-claim action done"
+        ]),
+        1
+    );
+    assert_eq!(
+        server.lines_with(&[SECRET]),
+        0,
+        "the secret is never logged"
+    );
 }
 
 /// The sink keeps refusing while the plugin is killed with `SIGKILL`; once
@@ -228,8 +255,10 @@ pub async fn survives_sigkill(binary: &str, store_url: &str) {
     sink.set_failing(true);
     let server = start(binary, store_url, &sink, &[]);
     status_webhook(&server, "attempt-killed", "success", false).await;
-    sink.wait_until("two refused tries", Duration::from_secs(20), |r| r.len() >= 2)
-        .await;
+    sink.wait_until("two refused tries", Duration::from_secs(20), |r| {
+        r.len() >= 2
+    })
+    .await;
     server.kill();
     let before = sink.received().len();
     sink.set_failing(false);
@@ -243,7 +272,11 @@ pub async fn survives_sigkill(binary: &str, store_url: &str) {
     .await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let received = sink.received();
-    assert_eq!(received.iter().filter(|r| r.accepted).count(), 1, "{received:?}");
+    assert_eq!(
+        received.iter().filter(|r| r.accepted).count(),
+        1,
+        "{received:?}"
+    );
     assert!(received.iter().all(|r| {
         r.key.as_deref() == Some("attempt-killed:success")
             && r.body == expected_body("attempt-killed", "success")
@@ -264,7 +297,11 @@ pub async fn two_replicas_act_once(binary: &str, store_url: &str) {
         .await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let received = sink.received();
-    assert_eq!(received.len(), 1, "one action for six deliveries: {received:?}");
+    assert_eq!(
+        received.len(),
+        1,
+        "one action for six deliveries: {received:?}"
+    );
     assert_eq!(received[0].key.as_deref(), Some("attempt-replicas:success"));
 }
 
@@ -276,8 +313,10 @@ pub async fn simulations_send_nothing(binary: &str, store_url: &str) {
     status_webhook(&server, "attempt-simulated", "success", true).await;
     status_webhook(&server, "attempt-executing", "executing", false).await;
     status_webhook(&server, "attempt-real", "failure", false).await;
-    sink.wait_until("the real action", Duration::from_secs(20), |r| !r.is_empty())
-        .await;
+    sink.wait_until("the real action", Duration::from_secs(20), |r| {
+        !r.is_empty()
+    })
+    .await;
     tokio::time::sleep(Duration::from_millis(1000)).await;
     let received = sink.received();
     assert_eq!(received.len(), 1, "{received:?}");
@@ -295,14 +334,24 @@ pub async fn gives_up_after_the_horizon(binary: &str, store_url: &str) {
     server.wait_for("outcome=dead");
     let store = claimkit_store::Store::connect(store_url).await.unwrap();
     let dead = store.dead(100).await.unwrap();
-    let dead: Vec<_> = dead.iter().filter(|d| d.key == "attempt-dead:success").collect();
+    let dead: Vec<_> = dead
+        .iter()
+        .filter(|d| d.key == "attempt-dead:success")
+        .collect();
     assert_eq!(dead.len(), 1, "listed as dead");
     let tries = sink.received().len();
     assert!(tries >= 2, "retried before giving up: {tries}");
     assert_eq!(dead[0].attempts as usize, tries);
-    assert_eq!(dead[0].last_error, "the action URL answered 500 Internal Server Error");
+    assert_eq!(
+        dead[0].last_error,
+        "the action URL answered 500 Internal Server Error"
+    );
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    assert_eq!(sink.received().len(), tries, "a dead action was tried again");
+    assert_eq!(
+        sink.received().len(),
+        tries,
+        "a dead action was tried again"
+    );
 }
 
 /// On `SIGTERM` the plugin stops taking work, gives the running action a
@@ -321,7 +370,10 @@ pub async fn a_graceful_stop_leaves_the_rest_to_the_next_start(binary: &str, sto
         "the stop took {:?}",
         stopped.elapsed()
     );
-    assert!(server.lines_with(&["interrupted"]) >= 1, "the running try was interrupted");
+    assert!(
+        server.lines_with(&["interrupted"]) >= 1,
+        "the running try was interrupted"
+    );
     sink.set_hold(Duration::ZERO);
     let restarted = start(binary, store_url, &sink, &[]);
     sink.wait_until("the try after the restart", Duration::from_secs(30), |r| {

@@ -98,7 +98,7 @@ where
 pub async fn idempotent_enqueue<S: Actions>(store: &S) {
     let terms = long_terms();
     let key = id("action");
-    let enqueued = join_all((0..20).map(|_| store.enqueue(&key, "{}", &terms))).await;
+    let enqueued = join_all((0..20).map(|_| store.enqueue(&key, "{}"))).await;
     let new = enqueued
         .into_iter()
         .map(|e| e.expect("enqueue failed"))
@@ -110,12 +110,12 @@ pub async fn idempotent_enqueue<S: Actions>(store: &S) {
     assert_eq!(action.attempt, 1, "a first try is try 1");
     assert_eq!(action.payload, "{}");
     assert!(
-        !store.enqueue(&key, "{}", &terms).await.unwrap(),
+        !store.enqueue(&key, "{}").await.unwrap(),
         "a running action was enqueued again"
     );
     assert!(store.succeed(&key, &action.lease, &terms).await.unwrap());
     assert!(
-        !store.enqueue(&key, "{}", &terms).await.unwrap(),
+        !store.enqueue(&key, "{}").await.unwrap(),
         "a done action was enqueued again"
     );
     assert!(
@@ -131,7 +131,7 @@ pub async fn one_runner_at_a_time<S: Actions>(store: &S) {
     let terms = long_terms();
     let keys: Vec<String> = (0..10).map(|i| format!("{}-{i}", id("action"))).collect();
     for key in &keys {
-        assert!(store.enqueue(key, key, &terms).await.unwrap());
+        assert!(store.enqueue(key, key).await.unwrap());
     }
     let taken = join_all((0..20).map(|_| store.take_due(1, &terms))).await;
     let taken: Vec<DueAction> = taken
@@ -165,7 +165,7 @@ pub async fn fencing<S: Actions>(store: &S) {
         !store.succeed(&key, &Lease::new("x"), &terms).await.unwrap(),
         "an unknown action succeeded"
     );
-    store.enqueue(&key, "{}", &terms).await.unwrap();
+    store.enqueue(&key, "{}").await.unwrap();
     let stranger = Lease::new("not-the-holder");
     assert!(
         !store.succeed(&key, &stranger, &terms).await.unwrap(),
@@ -217,8 +217,8 @@ where
         ..long_terms()
     };
     let (crashed, renewed) = (id("action"), id("action"));
-    store.enqueue(&crashed, "{}", &terms).await.unwrap();
-    store.enqueue(&renewed, "{}", &terms).await.unwrap();
+    store.enqueue(&crashed, "{}").await.unwrap();
+    store.enqueue(&renewed, "{}").await.unwrap();
     let taken = take(store, &terms).await;
     let stale = only(&taken, &crashed, "due").clone();
     let held = only(&taken, &renewed, "due").clone();
@@ -254,7 +254,7 @@ where
 {
     let terms = long_terms();
     let key = id("action");
-    store.enqueue(&key, "{}", &terms).await.unwrap();
+    store.enqueue(&key, "{}").await.unwrap();
     let taken = take(store, &terms).await;
     let first = only(&taken, &key, "due");
     assert!(first.age < SHORT, "a new action's age: {:?}", first.age);
@@ -291,7 +291,7 @@ where
         ..long_terms()
     };
     let key = id("action");
-    store.enqueue(&key, r#"{"n":1}"#, &terms).await.unwrap();
+    store.enqueue(&key, r#"{"n":1}"#).await.unwrap();
     let taken = take(store, &terms).await;
     let first = only(&taken, &key, "due");
     let next = terms.after_failure(first.attempt, first.age);
@@ -317,7 +317,7 @@ where
     assert_eq!(dead[0].last_error, "sink answered 503");
     assert!(take(store, &terms).await.is_empty(), "a dead action is due");
     assert!(
-        !store.enqueue(&key, "{}", &terms).await.unwrap(),
+        !store.enqueue(&key, "{}").await.unwrap(),
         "a dead action was enqueued again"
     );
 }
@@ -328,7 +328,7 @@ pub async fn retry_of_a_dead_action<S: Actions>(store: &S) {
     let terms = long_terms();
     let key = id("action");
     assert!(!store.retry(&key).await.unwrap(), "an unknown key retried");
-    store.enqueue(&key, "{}", &terms).await.unwrap();
+    store.enqueue(&key, "{}").await.unwrap();
     assert!(!store.retry(&key).await.unwrap(), "a pending key retried");
     let taken = take(store, &terms).await;
     let action = only(&taken, &key, "due");
@@ -358,8 +358,8 @@ where
         ..long_terms()
     };
     let (done, dead) = (id("action"), id("action"));
-    store.enqueue(&done, "{}", &terms).await.unwrap();
-    store.enqueue(&dead, "{}", &terms).await.unwrap();
+    store.enqueue(&done, "{}").await.unwrap();
+    store.enqueue(&dead, "{}").await.unwrap();
     let taken = take(store, &terms).await;
     assert!(store
         .succeed(&done, &only(&taken, &done, "due").lease, &terms)
@@ -375,14 +375,14 @@ where
         )
         .await
         .unwrap());
-    assert!(!store.enqueue(&done, "{}", &terms).await.unwrap());
+    assert!(!store.enqueue(&done, "{}").await.unwrap());
     backend.sleep(SHORT + MARGIN).await;
     assert!(
         store.dead(100).await.unwrap().is_empty(),
         "a dead action outlived its retention"
     );
     assert!(
-        store.enqueue(&done, "{}", &terms).await.unwrap(),
+        store.enqueue(&done, "{}").await.unwrap(),
         "a done action outlived its retention"
     );
 }
@@ -398,7 +398,7 @@ where
     let store = backend.open().await;
     let (pending, running, done, dead) = (id("pending"), id("running"), id("done"), id("dead"));
     for key in [&running, &done, &dead] {
-        store.enqueue(key, key, &terms).await.unwrap();
+        store.enqueue(key, key).await.unwrap();
     }
     let taken = take(&store, &terms).await;
     assert!(store
@@ -416,7 +416,7 @@ where
         .await
         .unwrap());
     let running_lease = only(&taken, &running, "due").lease.clone();
-    store.enqueue(&pending, &pending, &terms).await.unwrap();
+    store.enqueue(&pending, &pending).await.unwrap();
 
     let Some(store) = backend.reopen(store).await else {
         return;
@@ -427,7 +427,7 @@ where
     assert_eq!(taken.len(), 1, "only the pending action is due: {taken:?}");
     for key in [&pending, &running, &done, &dead] {
         assert!(
-            !store.enqueue(key, "{}", &terms).await.unwrap(),
+            !store.enqueue(key, "{}").await.unwrap(),
             "{key} was forgotten"
         );
     }
