@@ -28,9 +28,11 @@
 //!    any key that contains `.`.
 //!
 //! State that outlives a call lives behind the small async traits of
-//! [`store`]: a claim-number pool, a claim-token issuer and a deduplication
-//! store that makes post-claim actions run once however often a status
-//! webhook is retried, each with a bounded in-memory default.
+//! [`store`]: a claim-number pool, a claim-token issuer, a deduplication
+//! store for retried deliveries, and a durable queue of post-claim actions
+//! (queued once however often a status webhook is retried, then retried
+//! until they succeed), each with a bounded in-memory default. The queue's
+//! runner needs an async runtime, so it lives in `claimkit-tokio`.
 //!
 //! Every failure is one [`Error`] whose [`kind`](Error::kind) says what went
 //! wrong, whose [`status`](Error::status) is the HTTP status to answer with,

@@ -23,6 +23,19 @@
 //! The `claimkit-store` crate has durable backends (SQLite, PostgreSQL,
 //! Redis) behind the same traits.
 //!
+//! # The action queue
+//!
+//! [`Actions`] keeps the work a plugin owes after it has answered (a status
+//! webhook's post-claim action, a signed webhook's side effect) until it is
+//! done: enqueued once by key ([`enqueue_status_action`] keys a status
+//! webhook `"{claimAttemptId}:{status}"`), taken by one runner at a time
+//! under a renewable lease, retried by [`ActionTerms`] (exponential backoff
+//! with jitter, a cap, a give-up horizon), and dead past the horizon until
+//! retried by hand. The rules are here, as plain functions; the runner,
+//! which needs an async runtime, is `claimkit_tokio::Runner`. Delivery is at
+//! least once with a stable key, exactly once when nothing crashes between
+//! a success and its record.
+//!
 //! # What every implementation guarantees
 //!
 //! - **Atomicity.** Each method is one atomic step on its store: two calls
