@@ -29,21 +29,37 @@ use tracing::Instrument;
 /// and `outcome` (`done`, `retry`, `dead`, `interrupted`), and never the
 /// payload (it may hold what the author put there).
 ///
-/// ```no_run
+/// ```
 /// use std::time::Duration;
-/// use claimkit::store::{MemoryStore, StatusAction};
+/// use claimkit::store::{enqueue_status_action, MemoryStore, StatusAction};
+/// use claimkit::{AttemptStatus, Context};
 /// use claimkit_tokio::Runner;
 ///
 /// # #[tokio::main]
-/// # async fn main() {
+/// # async fn main() -> Result<(), claimkit::Error> {
 /// let store = std::sync::Arc::new(MemoryStore::default());
-/// let runner = Runner::new(store.clone()).start(|action| async move {
-///     let status = StatusAction::from_json(&action.payload)?;
-///     tracing::info!(claim_attempt_id = %status.claim_attempt_id, "side_effect");
-///     Ok::<(), claimkit::Error>(())
+/// let (done, mut sent) = tokio::sync::mpsc::unbounded_channel();
+/// let runner = Runner::new(store.clone()).start(move |action| {
+///     let done = done.clone();
+///     async move {
+///         // A real action calls a service, with `action.key` as its
+///         // idempotency key.
+///         let status = StatusAction::from_json(&action.payload)?;
+///         let _ = done.send((action.key, status.claim_attempt_id));
+///         Ok::<(), claimkit::Error>(())
+///     }
 /// });
-/// // ... serve until a signal, then:
+///
+/// // What a status-webhook handler does before it answers 200 {}:
+/// let mut webhook = Context::default();
+/// webhook.claim_attempt_id = Some("a1".into());
+/// webhook.attempt_status = Some(AttemptStatus::Success);
+/// enqueue_status_action(&store, &webhook).await?;
+///
+/// assert_eq!(sent.recv().await, Some(("a1:success".to_owned(), "a1".to_owned())));
+/// // On SIGTERM or Ctrl-C:
 /// runner.shutdown(Duration::from_secs(10)).await;
+/// # Ok(())
 /// # }
 /// ```
 #[derive(Debug, Clone)]

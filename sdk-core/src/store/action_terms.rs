@@ -66,9 +66,9 @@ impl ActionTerms {
     /// The delay before try `attempt + 1`, before jitter: `first_retry`
     /// doubled for each try after the first, at most `max_delay`.
     pub fn backoff(&self, attempt: u32) -> Duration {
-        let doublings = attempt.saturating_sub(1).min(32);
+        let doublings = attempt.saturating_sub(1);
         self.first_retry
-            .saturating_mul(1 << doublings)
+            .saturating_mul(2u32.saturating_pow(doublings))
             .min(self.max_delay)
     }
 
