@@ -23,7 +23,8 @@ start() {
   local name=$1 binary=$2 bind=$3
   # Servers share the first CPU, the load generator gets the second, so
   # that the two interfere as little as the machine allows.
-  BIND=$bind RUST_LOG=${RUST_LOG:-warn} PLUGIN_SECRET=$PLUGIN_SECRET \
+  # The memory store unless the caller names one: no file left behind.
+  BIND=$bind RUST_LOG=${RUST_LOG:-warn} PLUGIN_SECRET=$PLUGIN_SECRET STORE_URL=${STORE_URL:-memory:} \
     $SERVER_CPU "$binary" >"$WORK/$name.log" 2>&1 &
   echo $! >"$WORK/$name.pid"
   for _ in $(seq 100); do

@@ -1,6 +1,6 @@
-//! claimkit-store keeps a plugin's state where it survives a crash and is
-//! shared by replicas: claim numbers, claim tokens and webhook deliveries,
-//! behind the store traits of [`claimkit::store`].
+//! claimkit-store keeps a plugin's state where it survives a crash: claim
+//! numbers, claim tokens and webhook deliveries, behind the store traits of
+//! [`claimkit::store`].
 //!
 //! # Design
 //!
@@ -9,16 +9,70 @@
 //! the core's operations atomic on its engine, and every backend passes the
 //! core's conformance suite (`claimkit::testing::conformance`).
 //!
-//! [`Store`] picks a backend from a URL at run time (`memory:`,
-//! `sqlite:PATH`), so that one binary serves with any of them.
+//! | backend | URL | what it is for |
+//! |---|---|---|
+//! | [`MemoryStore`](claimkit::store::MemoryStore) | `memory:` | tests, and plugins that may lose their state on a restart |
+//! | [`SqliteStore`] | `sqlite:PATH` | one host: a file, durable once a call returns, shared by the processes on that host |
+//! | [`PostgresStore`] (feature `postgres`) | `postgres://…?schema=NAME` | replicas on several hosts where a claim number must never repeat, failover included |
+//! | [`RedisStore`] (feature `redis`) | `redis://…?prefix=TEXT` | replicas on several hosts that can live with a rare repeat after a Redis failover (Redis replicates asynchronously) |
+//!
+//! [`Store`] picks a backend from a URL at run time, so that one binary
+//! serves with any of them: it is what an application keeps in its
+//! router's state. Each backend is also a type of its own, for an
+//! application that owns its connection pool ([`SqliteStore::new`],
+//! [`PostgresStore::new`], [`RedisStore::new`]).
+//!
+//! Every SQL backend keeps its state in tables of its own (SQLite:
+//! `claimkit_*`, versioned in `claimkit_schema`; PostgreSQL: a schema of its
+//! own, `claimkit` by default, versioned in its `schema_version`), created
+//! and upgraded by this crate when it opens the store: no migration for the
+//! application to run, and none that collides with its own. Redis keys
+//! all start with a prefix (`claimkit` by default).
+//!
+//! A shared store that is down or slow fails each call with a `503
+//! {"message"}` within a bound (2 s by default, [`PostgresBuilder::timeout`],
+//! [`RedisBuilder::timeout`]), and serves again by itself once it is back;
+//! no message or log holds a connection string's password.
+//!
+//! # Getting started
+//!
+//! ```
+//! use claimkit::store::{claim_number, status_webhook, DeliveryTerms};
+//! use claimkit::{AttemptStatus, ClaimNumber, Context, Preset};
+//! use claimkit_store::Store;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), claimkit::Error> {
+//! # let dir = tempfile::tempdir().unwrap();
+//! # let url = format!("sqlite:{}", dir.path().join("claimkit.db").display());
+//! // In a server: Store::connect(&std::env::var("STORE_URL")?), e.g.
+//! // "sqlite:claimkit.db".
+//! let store = Store::connect(&url).await?;
+//! println!("store: {store}");
+//!
+//! let mut attempt = Context::default();
+//! attempt.claim_id = Some("drop-1".into());
+//! attempt.claim_attempt_id = Some("attempt-1".into());
+//! assert_eq!(claim_number(&store, &attempt).await?, Preset::ClaimNumber(ClaimNumber::new(0)));
+//!
+//! // The success webhook confirms the number, and its action runs once.
+//! attempt.attempt_status = Some(AttemptStatus::Success);
+//! claim_number(&store, &attempt).await?;
+//! if let Some(leased) = status_webhook(&store, &attempt, &DeliveryTerms::default()).await? {
+//!     leased.finish(Ok::<(), String>(())).await?;
+//! }
+//! assert!(status_webhook(&store, &attempt, &DeliveryTerms::default()).await?.is_none());
+//! # Ok(())
+//! # }
+//! ```
 //!
 //! # Crate features
 //!
 //! | feature | default | what it adds |
 //! |---|---|---|
-//! | `sqlite` | yes | the embedded SQLite backend |
-//! | `postgres` | no | [`PostgresStore`]: shared by replicas, claim numbers never repeat |
-//! | `redis` | no | [`RedisStore`]: shared by replicas, replicated asynchronously |
+//! | `sqlite` | yes | [`SqliteStore`] and `sqlite:` URLs: SQLite on `sqlx`, compiled in (no system library, no database at build time) |
+//! | `postgres` | no | [`PostgresStore`] and `postgres://` URLs: shared by replicas, claim numbers never repeat |
+//! | `redis` | no | [`RedisStore`] and `redis://` URLs: shared by replicas, replicated asynchronously |
 
 #[cfg(feature = "postgres")]
 mod postgres;

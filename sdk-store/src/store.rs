@@ -45,6 +45,7 @@ impl Store {
     /// | URL | store |
     /// |---|---|
     /// | `memory:` | [`MemoryStore`]: lost on a restart |
+    /// | `memory:?capacity=N` | [`MemoryStore::with_capacity`]`(N)` |
     /// | `sqlite:PATH`, `sqlite://PATH` | [`SqliteStore`] on the file at `PATH` (created if missing; `sqlite:///abs/path` for an absolute one) |
     /// | `postgres://…`, `postgresql://…` (feature `postgres`) | [`PostgresStore`](crate::PostgresStore); `?schema=NAME` picks its schema |
     /// | `redis://…`, `rediss://…` (feature `redis`) | [`RedisStore`](crate::RedisStore); `?prefix=TEXT` picks its key prefix |
@@ -60,7 +61,22 @@ impl Store {
     pub async fn connect(url: &str) -> Result<Self, Error> {
         let (scheme, rest) = url.split_once(':').unwrap_or((url, ""));
         match scheme {
-            "memory" => Ok(Self::memory()),
+            "memory" => match rest.strip_prefix("?capacity=") {
+                None if rest.is_empty() => Ok(Self::memory()),
+                Some(capacity) => match capacity.parse() {
+                    Ok(capacity) => {
+                        Ok(Self::Memory(Arc::new(MemoryStore::with_capacity(capacity))))
+                    }
+                    Err(_) => Err(Error::with_message(
+                        ErrorKind::InvalidConfig,
+                        "memory:?capacity=N needs a whole number",
+                    )),
+                },
+                None => Err(Error::with_message(
+                    ErrorKind::InvalidConfig,
+                    "a memory: store URL takes only ?capacity=N",
+                )),
+            },
             #[cfg(feature = "sqlite")]
             "sqlite" => {
                 let path = rest.strip_prefix("//").unwrap_or(rest);

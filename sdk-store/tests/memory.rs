@@ -41,3 +41,22 @@ async fn unknown_urls_are_refused_without_echoing_them() {
     assert_eq!(err.kind(), claimkit::ErrorKind::InvalidConfig);
     assert!(!err.message().contains("hunter2"));
 }
+
+#[tokio::test]
+async fn a_capacity_bounds_the_memory_store() {
+    use claimkit::store::{ClaimNumbers, ClaimPool, Numbering};
+    let store = Store::connect("memory:?capacity=2").await.unwrap();
+    let pool = ClaimPool {
+        claim_id: "c",
+        limit: None,
+        hold: Numbering::DEFAULT_HOLD,
+    };
+    store.reserve(&pool, "a").await.unwrap();
+    store.reserve(&pool, "b").await.unwrap();
+    let full = store.reserve(&pool, "c").await.unwrap_err();
+    assert_eq!(full.kind(), claimkit::ErrorKind::Unavailable);
+    for url in ["memory:?capacity=lots", "memory:?size=2", "memory:x"] {
+        let err = Store::connect(url).await.unwrap_err();
+        assert_eq!(err.kind(), claimkit::ErrorKind::InvalidConfig, "{url}");
+    }
+}

@@ -52,7 +52,7 @@ impl Backend for Postgres {
     type Store = PostgresStore;
 
     async fn open(&self) -> PostgresStore {
-        let schema = common::unique("ck_test");
+        let schema = common::unique("ck_store_test");
         self.schemas.lock().unwrap().push(schema.clone());
         self.open_schema(&schema).await
     }
@@ -91,7 +91,7 @@ async fn replicas_starting_at_once_create_the_schema_once() {
     let Some(backend) = Postgres::new() else {
         return;
     };
-    let schema = common::unique("ck_test");
+    let schema = common::unique("ck_store_test");
     backend.schemas.lock().unwrap().push(schema.clone());
     let stores = open_at_once(&backend, &schema).await;
     // Every replica works on the same tables.
@@ -141,7 +141,7 @@ async fn the_application_pool_and_the_store_url() {
     let Some(backend) = Postgres::new() else {
         return;
     };
-    let schema = common::unique("ck_test");
+    let schema = common::unique("ck_store_test");
     backend.schemas.lock().unwrap().push(schema.clone());
     // The application's own pool, in the default schema's place.
     let pool = PgPoolOptions::new().connect(&backend.url).await.unwrap();
@@ -179,7 +179,7 @@ async fn a_slow_database_answers_503_within_the_bound() {
     let Some(backend) = Postgres::new() else {
         return;
     };
-    let schema = common::unique("ck_test");
+    let schema = common::unique("ck_store_test");
     backend.schemas.lock().unwrap().push(schema.clone());
     let store = PostgresStore::builder()
         .schema(&schema)

@@ -69,7 +69,7 @@ impl Redis {
     }
 
     fn track(&self) -> String {
-        let prefix = common::unique("ck-test");
+        let prefix = common::unique("ck_store_test");
         self.prefixes.lock().unwrap().push(prefix.clone());
         prefix
     }

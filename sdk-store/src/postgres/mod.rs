@@ -1,6 +1,7 @@
 //! The PostgreSQL backend: shared by replicas, claim numbers never repeat.
 
 mod actions;
+mod batch;
 mod schema;
 mod sql;
 
@@ -15,13 +16,15 @@ use claimkit::store::{
 };
 use claimkit::{Error, ErrorKind};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use tokio::sync::oneshot;
 
 use crate::unavailable::{bounded, DEFAULT_TIMEOUT};
 use sql::Statements;
 
 const BACKEND: &str = "postgres";
 
-/// A boxed `Send` future (see [`PostgresStore::reserve_in_transaction`]).
+/// A boxed `Send` future: sqlx's executor bounds are too general for the
+/// compiler to see that a caller's future is `Send` otherwise.
 type Boxed<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
 
 /// How often expired tokens and deliveries are deleted, and how many at a
@@ -34,11 +37,14 @@ const SWEEP_BATCH: i64 = 1000;
 /// handed out twice**, failover included (with synchronous replication, a
 /// committed reservation is on the standby before the call returns).
 ///
-/// - **Atomic.** A reservation is one transaction holding an advisory lock
-///   of its claim (`pg_advisory_xact_lock`), so every replica sees the
-///   claim's pool one reservation at a time; the primary key `(claim,
+/// - **Atomic.** Reservations are made in transactions holding an advisory
+///   lock of their claim (`pg_advisory_xact_lock`), so every replica sees
+///   the claim's pool one transaction at a time; the primary key `(claim,
 ///   number)` is the last guard. Tokens and deliveries are single
 ///   `INSERT … ON CONFLICT` statements.
+/// - **Group commit.** The reservations waiting on one claim in a process
+///   are made in one transaction with one commit, so a drop on one claim is
+///   not held to one reservation per WAL flush; `Ok` still means committed.
 /// - **One clock.** Every expiry is by the database's `now()`.
 /// - **Tables of its own.** The schema (`claimkit` unless
 ///   [`PostgresBuilder::schema`] says otherwise) holds the tables and a
@@ -68,9 +74,11 @@ struct Inner {
     /// Where the database is, its password hidden.
     place: String,
     schema: String,
-    sql: Statements,
+    sql: Arc<Statements>,
     timeout: Duration,
     started: Instant,
+    /// Reservations waiting for their claim's next batch.
+    batches: Arc<batch::Batches>,
     /// Seconds after `started` of the next sweep of each table.
     next_token_sweep: AtomicU64,
     next_delivery_sweep: AtomicU64,
@@ -197,56 +205,34 @@ impl PostgresStore {
         Ok(())
     }
 
-    /// Boxed as `Send` here, where its lifetimes are known: sqlx's
-    /// executor bounds are otherwise too general for the compiler to see
-    /// that a caller's future is `Send`.
-    fn reserve_in_transaction<'a>(
-        &'a self,
-        pool: &'a ClaimPool<'_>,
-        attempt_id: &'a str,
-    ) -> Boxed<'a, Result<Result<u64, Error>, sqlx::Error>> {
-        Box::pin(self.reserve_unboxed(pool, attempt_id))
-    }
-
-    async fn reserve_unboxed(
+    /// Queues the reservation on its claim's next batch (starting the
+    /// claim's leader when none runs) and waits for the answer.
+    async fn reserve_batched(
         &self,
         pool: &ClaimPool<'_>,
         attempt_id: &str,
-    ) -> Result<Result<u64, Error>, sqlx::Error> {
-        let sql = &self.inner.sql;
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(&sql.lock_claim)
-            .bind(format!("claimkit {} {}", self.inner.schema, pool.claim_id))
-            .execute(&mut *tx)
-            .await?;
-        let (held, free, next): (Option<i64>, Option<i64>, Option<i64>) =
-            sqlx::query_as(&sql.expire_and_look)
-                .bind(pool.claim_id)
-                .bind(attempt_id)
-                .fetch_one(&mut *tx)
-                .await?;
-        if let Some(number) = held {
-            tx.commit().await?;
-            return Ok(Ok(to_u64(number)));
-        }
-        let (number, from_free) = match free {
-            Some(free) => (free, true),
-            None => (next.unwrap_or(0), false),
+    ) -> Result<Result<u64, Error>, oneshot::error::RecvError> {
+        let (reply, answer) = oneshot::channel();
+        let waiter = batch::Waiter {
+            attempt: attempt_id.to_owned(),
+            limit: pool.limit,
+            hold: pool.hold,
+            reply,
         };
-        if pool.limit.is_some_and(|limit| to_u64(number) >= limit) || number == i64::MAX {
-            tx.commit().await?; // keeps the expired reservations freed
-            return Ok(Err(Error::new(ErrorKind::Exhausted)));
+        if self.inner.batches.queue(pool.claim_id, waiter) {
+            let batcher = batch::Batcher {
+                pool: self.pool.clone(),
+                sql: self.inner.sql.clone(),
+                lock_key: format!("claimkit {} {}", self.inner.schema, pool.claim_id),
+                timeout: self.inner.timeout,
+            };
+            tokio::spawn(batch::lead(
+                self.inner.batches.clone(),
+                batcher,
+                pool.claim_id.to_owned(),
+            ));
         }
-        sqlx::query(&sql.take)
-            .bind(pool.claim_id)
-            .bind(number)
-            .bind(attempt_id)
-            .bind(pool.hold.as_secs_f64())
-            .bind(from_free)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(Ok(to_u64(number)))
+        answer.await
     }
 }
 
@@ -320,8 +306,9 @@ impl PostgresBuilder {
                 place: self
                     .place
                     .unwrap_or_else(|| "postgres (the application's pool)".to_owned()),
-                sql: Statements::new(&self.schema),
+                sql: Arc::new(Statements::new(&self.schema)),
                 actions: actions::ActionStatements::new(&self.schema),
+                batches: Arc::default(),
                 schema: self.schema,
                 timeout: self.timeout,
                 started: Instant::now(),
@@ -335,8 +322,12 @@ impl PostgresBuilder {
 
 impl ClaimNumbers for PostgresStore {
     async fn reserve(&self, pool: &ClaimPool<'_>, attempt_id: &str) -> Result<u64, Error> {
-        self.run(self.reserve_in_transaction(pool, attempt_id))
-            .await
+        bounded(
+            BACKEND,
+            self.inner.timeout,
+            self.reserve_batched(pool, attempt_id),
+        )
+        .await
     }
 
     async fn preview(&self, pool: &ClaimPool<'_>) -> Result<u64, Error> {

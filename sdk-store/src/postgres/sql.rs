@@ -61,7 +61,8 @@ INSERT INTO {schema}.schema_version (version) VALUES ($1)";
 #[derive(Debug)]
 pub(super) struct Statements {
     pub(super) lock_claim: String,
-    pub(super) expire_and_look: String,
+    pub(super) expire: String,
+    pub(super) look: String,
     pub(super) take: String,
     pub(super) preview: String,
     pub(super) confirm: String,
@@ -80,38 +81,40 @@ impl Statements {
         Self {
             // One claim's pool is changed by one transaction at a time.
             lock_claim: s("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"),
-            // Frees the claim's expired reservations; then the attempt's
-            // number, the lowest free number and the next never handed out.
-            expire_and_look: s("
+            // Frees the claim's expired reservations.
+            expire: s("
 WITH expired AS (
     DELETE FROM {schema}.claim_numbers
     WHERE claim_id = $1 AND expires_at <= now()
-    RETURNING number, attempt_id
-), freed AS (
-    INSERT INTO {schema}.free_numbers (claim_id, number)
-    SELECT $1, number FROM expired
+    RETURNING number
 )
+INSERT INTO {schema}.free_numbers (claim_id, number)
+SELECT $1, number FROM expired"),
+            // The numbers the attempts $2 hold, the $3 lowest free numbers,
+            // and the next number never handed out.
+            look: s("
 SELECT
-    (SELECT number FROM {schema}.claim_numbers
-     WHERE claim_id = $1 AND attempt_id = $2
-       AND NOT EXISTS (SELECT 1 FROM expired WHERE attempt_id = $2)),
-    (SELECT min(number) FROM (
-        SELECT number FROM {schema}.free_numbers WHERE claim_id = $1
-        UNION ALL SELECT number FROM expired) AS free),
+    ARRAY(SELECT attempt_id FROM {schema}.claim_numbers
+          WHERE claim_id = $1 AND attempt_id = ANY($2) ORDER BY attempt_id),
+    ARRAY(SELECT number FROM {schema}.claim_numbers
+          WHERE claim_id = $1 AND attempt_id = ANY($2) ORDER BY attempt_id),
+    ARRAY(SELECT number FROM {schema}.free_numbers
+          WHERE claim_id = $1 ORDER BY number LIMIT $3),
     (SELECT next FROM {schema}.claims WHERE claim_id = $1)"),
-            // Takes $2 for attempt $3, from the free numbers ($5) or by
-            // moving the claim's next number past it.
+            // Reserves the numbers $2 for the attempts $3, each for $4
+            // seconds; $5 of them were free, and the claim's next number is
+            // now $6 if $7.
             take: s("
 WITH taken AS (
-    DELETE FROM {schema}.free_numbers
-    WHERE $5::bool AND claim_id = $1 AND number = $2
+    DELETE FROM {schema}.free_numbers WHERE claim_id = $1 AND number = ANY($5)
 ), advanced AS (
     INSERT INTO {schema}.claims (claim_id, next)
-    SELECT $1::text, $2::bigint + 1 WHERE NOT $5::bool
+    SELECT $1::text, $6::bigint WHERE $7::bool
     ON CONFLICT (claim_id) DO UPDATE SET next = EXCLUDED.next
 )
 INSERT INTO {schema}.claim_numbers (claim_id, number, attempt_id, expires_at)
-VALUES ($1, $2, $3, now() + make_interval(secs => $4))"),
+SELECT $1, number, attempt_id, now() + make_interval(secs => hold)
+FROM unnest($2::bigint[], $3::text[], $4::float8[]) AS taken (number, attempt_id, hold)"),
             preview: s("
 SELECT least(
     (SELECT min(number) FROM {schema}.free_numbers WHERE claim_id = $1),
