@@ -15,7 +15,8 @@
 pub(crate) const NOW_MS: &str =
     "SELECT CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)";
 
-/// Frees the expired reservations of claim `$1` at time `$2`.
+/// Frees the expired reservations of claim `$1` at time `$2`: once per
+/// claim in each transaction, before its first reservation.
 pub(crate) const SWEEP_EXPIRED_RESERVATIONS: &str = "\
 UPDATE claimkit_claim_numbers SET attempt_id = NULL, expires_at = NULL
 WHERE claim_id = $1 AND expires_at <= $2";
@@ -26,8 +27,9 @@ pub(crate) const HELD_NUMBER: &str = "\
 SELECT number FROM claimkit_claim_numbers WHERE claim_id = $1 AND attempt_id = $2";
 
 /// Reserves the lowest free number of claim `$1` for attempt `$2` until
-/// `$3`, if it is below the limit `$4` (none when `NULL`); returns the
-/// number, or no row when none is left.
+/// `$3`, unless the attempt holds one, and if it is below the limit `$4`
+/// (none when `NULL`); returns the number, or no row when the attempt
+/// holds one ([`HELD_NUMBER`]) or none is left.
 pub(crate) const RESERVE_LOWEST_FREE: &str = "\
 INSERT INTO claimkit_claim_numbers (claim_id, number, attempt_id, expires_at)
 SELECT $1, lowest.number, $2, $3
@@ -35,7 +37,8 @@ FROM (SELECT COALESCE(
         (SELECT MIN(number) FROM claimkit_claim_numbers WHERE claim_id = $1 AND attempt_id IS NULL),
         (SELECT MAX(number) + 1 FROM claimkit_claim_numbers WHERE claim_id = $1),
         0) AS number) AS lowest
-WHERE $4 IS NULL OR lowest.number < $4
+WHERE ($4 IS NULL OR lowest.number < $4)
+  AND NOT EXISTS (SELECT 1 FROM claimkit_claim_numbers WHERE claim_id = $1 AND attempt_id = $2)
 ON CONFLICT (claim_id, number) DO UPDATE
 SET attempt_id = excluded.attempt_id, expires_at = excluded.expires_at
 RETURNING number";

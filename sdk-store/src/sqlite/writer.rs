@@ -2,6 +2,7 @@
 //! waiting when it is free goes into one `BEGIN IMMEDIATE` transaction,
 //! one commit and one sync. Each caller is answered after that commit.
 
+use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use claimkit::store::{random_token, Begun, DueAction, Lease};
@@ -177,8 +178,9 @@ impl Writer {
                 .fetch_one(&mut *tx)
                 .await?;
             let mut outcomes = Vec::with_capacity(ops.len());
+            let mut swept = HashSet::new();
             for op in ops {
-                outcomes.push(apply(&mut tx, op, now).await?);
+                outcomes.push(apply(&mut tx, op, now, &mut swept).await?);
             }
             if purge {
                 for purge in [
@@ -207,13 +209,15 @@ impl Writer {
     }
 }
 
-/// Applies one operation inside the open transaction at time `now`. The
-/// outer error fails the transaction; the inner one is the caller's
-/// answer (no number left).
-async fn apply(
+/// Applies one operation inside the open transaction at time `now`;
+/// `swept` holds the claims whose expired reservations this transaction
+/// freed already. The outer error fails the transaction; the inner one is
+/// the caller's answer (no number left).
+async fn apply<'a>(
     tx: &mut SqliteConnection,
-    op: &Op,
+    op: &'a Op,
     now: i64,
+    swept: &mut HashSet<&'a str>,
 ) -> Result<Result<Outcome, Error>, sqlx::Error> {
     let outcome = match op {
         Op::Reserve {
@@ -222,24 +226,26 @@ async fn apply(
             limit,
             hold_ms,
         } => {
-            sqlx::query(queries::SWEEP_EXPIRED_RESERVATIONS)
-                .bind(claim_id)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-            let held: Option<i64> = sqlx::query_scalar(queries::HELD_NUMBER)
+            if swept.insert(claim_id.as_str()) {
+                sqlx::query(queries::SWEEP_EXPIRED_RESERVATIONS)
+                    .bind(claim_id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let reserved: Option<i64> = sqlx::query_scalar(queries::RESERVE_LOWEST_FREE)
                 .bind(claim_id)
                 .bind(attempt_id)
+                .bind(now.saturating_add(*hold_ms))
+                .bind(*limit)
                 .fetch_optional(&mut *tx)
                 .await?;
-            let number = match held {
+            let number = match reserved {
                 Some(number) => Some(number),
                 None => {
-                    sqlx::query_scalar(queries::RESERVE_LOWEST_FREE)
+                    sqlx::query_scalar(queries::HELD_NUMBER)
                         .bind(claim_id)
                         .bind(attempt_id)
-                        .bind(now.saturating_add(*hold_ms))
-                        .bind(*limit)
                         .fetch_optional(&mut *tx)
                         .await?
                 }
