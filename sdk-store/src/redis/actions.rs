@@ -67,6 +67,12 @@ impl RedisStore {
     }
 }
 
+/// A duration in whole milliseconds, 0 included: an offset from Redis'
+/// clock in the scripts (a retry due now is due at once, not in 1 ms).
+fn offset(duration: Duration) -> String {
+    duration.as_millis().min(u128::from(u64::MAX)).to_string()
+}
+
 fn count(n: i64) -> u32 {
     u32::try_from(n).unwrap_or(0)
 }
@@ -123,14 +129,13 @@ impl Actions for RedisStore {
         terms: &ActionTerms,
     ) -> Result<bool, Error> {
         let (state, after) = match next {
-            // A delay of 0 is due at once; `millis` makes it 1 ms.
             Next::Retry(delay) => ("pending", delay),
             Next::GiveUp => ("dead", terms.dead_retention),
         };
         let held: i64 = self
             .queue_script(
                 &SCRIPTS.fail,
-                &[key, lease.token(), state, &millis(after), error],
+                &[key, lease.token(), state, &offset(after), error],
             )
             .await?;
         Ok(held == 1)
