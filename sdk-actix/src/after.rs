@@ -16,6 +16,12 @@ use tracing::Instrument;
 /// caught and logged, never lost silently. Deadlines on the handler do not
 /// cut it off.
 ///
+/// It runs once, in this process: a failure is not retried and a crash
+/// loses it. Work that must not be lost (a post-claim action that calls
+/// another service) belongs in the store's durable queue instead
+/// (`claimkit::store::enqueue_status_action`), run by
+/// `claimkit_tokio::Runner`, which retries it until it succeeds.
+///
 /// # Panics
 /// When called outside an actix-web (actix-rt) runtime, as
 /// `actix_web::rt::spawn` does. Handlers always run inside one.

@@ -15,6 +15,12 @@ use tracing::Instrument;
 /// caught and logged, never lost silently. Deadlines on the handler do not
 /// cut it off.
 ///
+/// It runs once, in this process: a failure is not retried and a crash
+/// loses it. Work that must not be lost (a post-claim action that calls
+/// another service) belongs in the store's durable queue instead
+/// (`claimkit::store::enqueue_status_action`), run by
+/// `claimkit_tokio::Runner`, which retries it until it succeeds.
+///
 /// ```no_run
 /// use claimkit::Stateless;
 /// use claimkit_axum::{after_response, Plugin};

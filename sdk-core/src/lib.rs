@@ -35,7 +35,10 @@
 //! State that outlives a call lives behind the small async traits of
 //! [`store`]: each claim's pool of claim numbers, one token per attempt, and
 //! deliveries (new, in flight under a lease, or done) so that a retried
-//! status webhook or signed webhook is not handled twice. The rules live
+//! status webhook or signed webhook is not handled twice, and a durable
+//! queue of post-claim actions (queued once however often a status webhook
+//! is retried, then retried until they succeed or give up); the queue's
+//! runner needs an async runtime, so it lives in `claimkit-tokio`. The rules live
 //! here once; [`store::MemoryStore`] keeps them in memory (lost on a
 //! restart), and the `claimkit-store` crate keeps them in SQLite,
 //! PostgreSQL or Redis.

@@ -27,3 +27,8 @@ impl Backend for Memory {
 fn the_memory_store_conforms() {
     futures_executor::block_on(conformance::run(&Memory));
 }
+
+#[test]
+fn the_memory_action_queue_conforms() {
+    futures_executor::block_on(conformance::actions::run(&Memory));
+}

@@ -5,7 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use claimkit::store::{
-    Begun, ClaimNumbers, ClaimPool, ClaimTokens, Deliveries, DeliveryTerms, Lease, MemoryStore,
+    ActionTerms, Actions, Begun, ClaimNumbers, ClaimPool, ClaimTokens, DeadAction, Deliveries,
+    DeliveryTerms, DueAction, Lease, MemoryStore, Next,
 };
 use claimkit::{Error, ErrorKind};
 
@@ -214,5 +215,42 @@ impl Deliveries for Store {
 
     async fn abandon(&self, key: &str, lease: &Lease) -> Result<bool, Error> {
         each_backend!(self, store => store.abandon(key, lease).await)
+    }
+}
+
+impl Actions for Store {
+    async fn enqueue(&self, key: &str, payload: &str) -> Result<bool, Error> {
+        each_backend!(self, store => store.enqueue(key, payload).await)
+    }
+
+    async fn take_due(&self, limit: usize, terms: &ActionTerms) -> Result<Vec<DueAction>, Error> {
+        each_backend!(self, store => store.take_due(limit, terms).await)
+    }
+
+    async fn renew(&self, key: &str, lease: &Lease, terms: &ActionTerms) -> Result<bool, Error> {
+        each_backend!(self, store => store.renew(key, lease, terms).await)
+    }
+
+    async fn succeed(&self, key: &str, lease: &Lease, terms: &ActionTerms) -> Result<bool, Error> {
+        each_backend!(self, store => store.succeed(key, lease, terms).await)
+    }
+
+    async fn fail(
+        &self,
+        key: &str,
+        lease: &Lease,
+        next: Next,
+        error: &str,
+        terms: &ActionTerms,
+    ) -> Result<bool, Error> {
+        each_backend!(self, store => store.fail(key, lease, next, error, terms).await)
+    }
+
+    async fn dead(&self, limit: usize) -> Result<Vec<DeadAction>, Error> {
+        each_backend!(self, store => store.dead(limit).await)
+    }
+
+    async fn retry(&self, key: &str) -> Result<bool, Error> {
+        each_backend!(self, store => store.retry(key).await)
     }
 }

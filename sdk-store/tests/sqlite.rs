@@ -58,6 +58,11 @@ async fn the_sqlite_store_conforms() {
     conformance::run(&Sqlite::new()).await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sqlite_action_queue_conforms() {
+    conformance::actions::run(&Sqlite::new()).await;
+}
+
 #[tokio::test]
 async fn the_sqlite_store_conforms_on_one_thread() {
     conformance::run(&Sqlite::new()).await;
@@ -120,6 +125,7 @@ async fn the_schema_lives_in_its_own_tables() {
     assert_eq!(
         tables,
         [
+            "claimkit_actions",
             "claimkit_claim_numbers",
             "claimkit_claim_tokens",
             "claimkit_deliveries",
@@ -130,7 +136,7 @@ async fn the_schema_lives_in_its_own_tables() {
         .fetch_one(store.pool())
         .await
         .unwrap();
-    assert_eq!(version, 1);
+    assert_eq!(version, 2);
     let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
         .fetch_one(store.pool())
         .await

@@ -8,9 +8,16 @@
 //! (`off`, the default, `verify` or `require`: the plugin requests'
 //! `X-BitBadges-Signature` headers), `CORS_ORIGINS` (comma-separated, default
 //! `https://bitbadges.io`: who may call the plugins from a browser),
-//! `STORE_URL`
-//! (`memory:` or `sqlite:PATH`; default `sqlite:claimkit.db` in the working
-//! directory), `RUST_LOG` (default `info`).
+//! `STORE_URL` (`memory:`, `sqlite:PATH`, `postgres://…` or `redis://…`; default
+//! `sqlite:claimkit.db` in the working directory), `ACTION_URL` (where the
+//! post-claim action POSTs; unset, it logs), `ACTION_GIVE_UP` (seconds
+//! before a failing action gives up; default 7 days),
+//! `ACTION_SHUTDOWN_GRACE` (seconds running actions get at shutdown;
+//! default 10), `RUST_LOG` (default `info`).
+//!
+//! On `SIGTERM` or Ctrl-C (actix-web's own signal handling) it stops taking
+//! requests, then actions, gives the running actions their grace, and
+//! leaves the rest to the next start.
 
 use std::io::IsTerminal;
 
@@ -34,7 +41,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let store = settings.store().await?;
     println!("store: {store}");
 
+    let actions = settings.run_actions(store.clone());
     let routes = settings.app(store)?;
     example_actix_plugins::serve(listener, routes)?.await?;
+    actions.shutdown(settings.shutdown_grace).await;
     Ok(())
 }

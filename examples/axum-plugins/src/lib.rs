@@ -3,19 +3,23 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::FromRef;
 use axum::Router;
 use claimkit::signature::{HmacScheme, HmacVerifier, StandardWebhooks, WebhookGate};
 use claimkit::signature::{RequestSignatures, SignatureMode};
-use claimkit::{PluginConfig, RouteOptions, Secret, Secrets};
+use claimkit::store::ActionTerms;
+use claimkit::{ErrorKind, PluginConfig, RouteOptions, Secret, Secrets};
 use claimkit_axum::{plugin_with, signed_webhook, webhook};
 use claimkit_store::Store;
+use claimkit_tokio::{Runner, RunnerHandle};
 
 mod claim_number;
 mod claim_token;
 mod claimr_webhook;
 mod platform;
+mod post_claim_action;
 mod serve;
 mod standard_webhook;
 mod stateless;
@@ -25,6 +29,7 @@ pub use claim_number::claim_number;
 pub use claim_token::claim_token;
 pub use claimr_webhook::claimr_webhook;
 pub use platform::{route_options, signature_mode};
+pub use post_claim_action::PostClaimAction;
 pub use serve::{serve, HEAD_TIMEOUT, MAX_HEAD, MAX_HEADERS};
 pub use standard_webhook::standard_webhook;
 pub use stateless::stateless;
@@ -126,17 +131,25 @@ pub struct Settings {
     pub routes: RouteOptions,
     /// Where state is kept: `memory:`, `sqlite:PATH` or `sqlite://PATH`.
     pub store_url: String,
+    /// Where the post-claim action POSTs; without one it logs instead.
+    pub action_url: Option<String>,
+    /// How the post-claim actions are retried and when they give up.
+    pub action_terms: ActionTerms,
+    /// How long running actions may finish at shutdown.
+    pub shutdown_grace: Duration,
 }
 
 impl Settings {
     /// Reads `BIND`, `PLUGIN_SECRET`, `PLUGIN_SECRET_PREVIOUS`,
     /// `WEBHOOK_SECRET`, `CLAIMR_SECRET`, `BITBADGES_SIGNATURES` (see
-    /// [`signature_mode`]), `CORS_ORIGINS` (see [`route_options`]) and
-    /// `STORE_URL` (default [`DEFAULT_STORE_URL`]).
+    /// [`signature_mode`]), `CORS_ORIGINS` (see [`route_options`]),
+    /// `STORE_URL` (default [`DEFAULT_STORE_URL`]), `ACTION_URL`,
+    /// `ACTION_GIVE_UP` (seconds; default 7 days) and
+    /// `ACTION_SHUTDOWN_GRACE` (seconds; default 10).
     ///
     /// # Errors
-    /// When a secret is set but empty, or a signature mode or CORS origin
-    /// is not one.
+    /// When a secret is set but empty, a signature mode or CORS origin is
+    /// not one, or a number of seconds is not one.
     pub fn from_env(default_bind: &str) -> Result<Self, claimkit::Error> {
         let bind = std::env::var("BIND").unwrap_or_else(|_| default_bind.to_owned());
         let (current, development_secret) = match std::env::var("PLUGIN_SECRET") {
@@ -163,6 +176,10 @@ impl Settings {
         let signatures = signature_mode(std::env::var("BITBADGES_SIGNATURES").ok().as_deref())?;
         let routes = route_options(std::env::var("CORS_ORIGINS").ok().as_deref())?;
         let store_url = std::env::var("STORE_URL").unwrap_or_else(|_| DEFAULT_STORE_URL.to_owned());
+        let action_terms = ActionTerms {
+            give_up: seconds("ACTION_GIVE_UP")?.unwrap_or(ActionTerms::DEFAULT_GIVE_UP),
+            ..ActionTerms::default()
+        };
         Ok(Self {
             bind,
             secrets,
@@ -171,6 +188,11 @@ impl Settings {
             signatures,
             routes,
             store_url,
+            action_url: std::env::var("ACTION_URL")
+                .ok()
+                .filter(|url| !url.is_empty()),
+            action_terms,
+            shutdown_grace: seconds("ACTION_SHUTDOWN_GRACE")?.unwrap_or(Duration::from_secs(10)),
         })
     }
 
@@ -193,6 +215,18 @@ impl Settings {
     /// As [`Store::connect`].
     pub async fn store(&self) -> Result<Store, claimkit::Error> {
         Store::connect(&self.store_url).await
+    }
+
+    /// Starts running the post-claim actions queued in `store`, until
+    /// [`RunnerHandle::shutdown`].
+    pub fn run_actions(&self, store: Store) -> RunnerHandle {
+        let action = PostClaimAction::new(self.action_url.clone());
+        Runner::new(store)
+            .with_terms(self.action_terms)
+            .start(move |due| {
+                let action = action.clone();
+                async move { action.run(due).await }
+            })
     }
 
     /// The plugin configuration for these settings.
@@ -223,4 +257,22 @@ fn env_or_development(name: &str, development: &str) -> String {
         );
         development.to_owned()
     })
+}
+
+/// The number of seconds in the variable `name`, if it is set.
+fn seconds(name: &str) -> Result<Option<Duration>, claimkit::Error> {
+    let Ok(value) = std::env::var(name) else {
+        return Ok(None);
+    };
+    value
+        .parse::<f64>()
+        .ok()
+        .and_then(|seconds| Duration::try_from_secs_f64(seconds).ok())
+        .map(Some)
+        .ok_or_else(|| {
+            claimkit::Error::with_message(
+                ErrorKind::InvalidConfig,
+                format!("{name} must be a number of seconds"),
+            )
+        })
 }

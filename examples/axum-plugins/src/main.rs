@@ -8,9 +8,15 @@
 //! (`off`, the default, `verify` or `require`: the plugin requests'
 //! `X-BitBadges-Signature` headers), `CORS_ORIGINS` (comma-separated, default
 //! `https://bitbadges.io`: who may call the plugins from a browser),
-//! `STORE_URL`
-//! (`memory:` or `sqlite:PATH`; default `sqlite:claimkit.db` in the working
-//! directory), `RUST_LOG` (default `info`).
+//! `STORE_URL` (`memory:`, `sqlite:PATH`, `postgres://…` or `redis://…`; default
+//! `sqlite:claimkit.db` in the working directory), `ACTION_URL` (where the
+//! post-claim action POSTs; unset, it logs), `ACTION_GIVE_UP` (seconds
+//! before a failing action gives up; default 7 days),
+//! `ACTION_SHUTDOWN_GRACE` (seconds running actions get at shutdown;
+//! default 10), `RUST_LOG` (default `info`).
+//!
+//! On `SIGTERM` or Ctrl-C it stops taking requests and actions, gives the
+//! running actions their grace, and leaves the rest to the next start.
 
 use std::io::IsTerminal;
 
@@ -34,9 +40,27 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let store = settings.store().await?;
     println!("store: {store}");
 
-    example_axum_plugins::serve(listener, settings.app(store)?, async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await?;
+    let actions = settings.run_actions(store.clone());
+    example_axum_plugins::serve(listener, settings.app(store)?, shutdown_signal()).await?;
+    actions.shutdown(settings.shutdown_grace).await;
     Ok(())
+}
+
+/// `SIGTERM` or Ctrl-C.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => drop(terminate.recv().await),
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down");
 }

@@ -13,8 +13,9 @@ use claimkit::signature::{Delivery, HmacVerifier, Reception, Verifier, WebhookGa
 use claimkit::store::{Deliveries, MemoryStore};
 use claimkit::{Error, ErrorKind};
 
-use super::{spawn, HttpHeaders};
+use super::HttpHeaders;
 use crate::body::read_allowed;
+use claimkit_tokio::spawn;
 
 /// Verifies a signed webhook, then extracts `T` (such as
 /// `web::Json<Event>` or `web::Bytes`) from the untouched body; the

@@ -14,8 +14,9 @@ use claimkit::signature::{Reception, Verifier, WebhookGate};
 use claimkit::store::{Deliveries, MemoryStore};
 use tracing::Instrument;
 
-use super::{spawn, HttpHeaders};
+use super::HttpHeaders;
 use crate::body::read_allowed;
+use claimkit_tokio::spawn;
 
 /// Verifies signed webhooks before the wrapped service sees them; the
 /// counterpart of `claimkit-axum`'s `SignatureLayer`, passed to `.wrap()`.

@@ -4,10 +4,8 @@
 mod extract;
 mod headers;
 mod middleware;
-mod spawn;
 
 pub use extract::Signed;
 pub use middleware::{Signature, SignatureMiddleware};
 
 pub(crate) use headers::HttpHeaders;
-pub(crate) use spawn::spawn;

@@ -10,8 +10,9 @@ use axum::response::{IntoResponse, Response};
 use claimkit::signature::{Delivery, HmacVerifier, Reception, Verifier, WebhookGate};
 use claimkit::store::{Deliveries, MemoryStore};
 
-use super::{spawn, HttpHeaders};
+use super::HttpHeaders;
 use crate::body::read_allowed;
+use claimkit_tokio::spawn;
 
 /// Verifies a signed webhook, then extracts `T` (such as `Json<Event>`)
 /// from the untouched body.

@@ -15,8 +15,9 @@ use claimkit::store::{Deliveries, MemoryStore};
 use tower::{Layer, Service};
 use tracing::Instrument;
 
-use super::{spawn, HttpHeaders};
+use super::HttpHeaders;
 use crate::body::read_allowed;
+use claimkit_tokio::spawn;
 
 /// Verifies signed webhooks before the wrapped service sees them.
 ///

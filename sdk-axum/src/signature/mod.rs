@@ -4,10 +4,8 @@
 mod extract;
 mod headers;
 mod layer;
-mod spawn;
 
 pub use extract::Signed;
 pub use layer::{Signature, SignatureLayer};
 
 pub(crate) use headers::HttpHeaders;
-pub(crate) use spawn::spawn;

@@ -4,19 +4,23 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use super::{Begun, ClaimNumbers, ClaimPool, ClaimTokens, Deliveries, DeliveryTerms, Lease};
+use super::{
+    ActionTerms, Actions, Begun, ClaimNumbers, ClaimPool, ClaimTokens, DeadAction, Deliveries,
+    DeliveryTerms, DueAction, Lease, Next,
+};
 use crate::{Error, ErrorKind};
 
-/// Every store trait ([`ClaimNumbers`], [`ClaimTokens`], [`Deliveries`]) in
-/// this process's memory, by this process's monotonic clock.
+/// Every store trait ([`ClaimNumbers`], [`ClaimTokens`], [`Deliveries`],
+/// [`Actions`]) in this process's memory, by this process's monotonic clock.
 ///
 /// For tests and for a plugin that runs as one process and may lose its
 /// state: **nothing survives a restart**, and replicas do not share it. A
-/// claim number confirmed before a restart is handed out again after it.
+/// claim number confirmed before a restart is handed out again after it,
+/// and queued actions are lost with the process: **not crash-safe**.
 /// Use a durable store from `claimkit-store` in production.
 ///
-/// Bounded: at most `capacity` entries (reservations, tokens and
-/// deliveries together) are kept besides confirmed numbers; past that, new
+/// Bounded: at most `capacity` entries (reservations, tokens, deliveries
+/// and actions together) are kept besides confirmed numbers; past that, new
 /// entries fail with [`ErrorKind::Unavailable`] rather than forgetting one
 /// that is still needed. Expired entries make room.
 ///
@@ -44,6 +48,10 @@ struct State {
     claims: HashMap<String, Claim>,
     tokens: HashMap<String, (String, Instant)>,
     deliveries: HashMap<String, Delivery>,
+    actions: HashMap<String, Action>,
+    /// Pending actions by due time and running ones by lease expiry: what
+    /// `take_due` takes first.
+    queue: BTreeSet<(Instant, String)>,
     /// Every expiring entry, by deadline: what makes room.
     deadlines: BTreeSet<(Instant, Entry)>,
 }
@@ -53,6 +61,7 @@ enum Entry {
     Reservation { claim: String, attempt: String },
     Token(String),
     Delivery(String),
+    Action(String),
 }
 
 #[derive(Debug, Default)]
@@ -64,6 +73,22 @@ struct Claim {
     /// Attempt → its number, and the deadline of a pending reservation
     /// (`None` once confirmed).
     held: HashMap<String, (u64, Option<Instant>)>,
+}
+
+#[derive(Debug)]
+struct Action {
+    payload: String,
+    attempts: u32,
+    since: Instant,
+    state: ActionState,
+}
+
+#[derive(Debug)]
+enum ActionState {
+    Pending { due: Instant },
+    Running { token: String, until: Instant },
+    Done { until: Instant },
+    Dead { error: String, until: Instant },
 }
 
 #[derive(Debug)]
@@ -100,7 +125,7 @@ impl MemoryStore {
     /// entry.
     fn make_room(&self, state: &mut State, now: Instant) -> Result<(), Error> {
         state.expire(now);
-        if state.deadlines.len() >= self.capacity {
+        if state.deadlines.len() + state.queue.len() >= self.capacity {
             return Err(Error::with_message(
                 ErrorKind::Unavailable,
                 "the plugin's store is full; try again later",
@@ -259,6 +284,196 @@ impl MemoryStore {
         }
         true
     }
+
+    pub(crate) fn enqueue_at(&self, key: &str, payload: &str, now: Instant) -> Result<bool, Error> {
+        let mut state = self.lock();
+        state.expire(now);
+        if state.actions.contains_key(key) {
+            return Ok(false);
+        }
+        self.make_room(&mut state, now)?;
+        state.actions.insert(
+            key.to_owned(),
+            Action {
+                payload: payload.to_owned(),
+                attempts: 0,
+                since: now,
+                state: ActionState::Pending { due: now },
+            },
+        );
+        state.queue.insert((now, key.to_owned()));
+        Ok(true)
+    }
+
+    pub(crate) fn take_due_at(
+        &self,
+        limit: usize,
+        terms: &ActionTerms,
+        now: Instant,
+    ) -> Vec<DueAction> {
+        let mut state = self.lock();
+        state.expire(now);
+        let mut taken = Vec::new();
+        while taken.len() < limit {
+            let Some((due, _)) = state.queue.first() else {
+                break;
+            };
+            if *due > now {
+                break;
+            }
+            let Some((_, key)) = state.queue.pop_first() else {
+                break;
+            };
+            let Some(action) = state.actions.get_mut(&key) else {
+                continue;
+            };
+            let lease = Lease::random();
+            let until = now + terms.lease;
+            action.attempts = action.attempts.saturating_add(1);
+            action.state = ActionState::Running {
+                token: lease.token().to_owned(),
+                until,
+            };
+            taken.push(DueAction {
+                key: key.clone(),
+                payload: action.payload.clone(),
+                attempt: action.attempts,
+                age: now.saturating_duration_since(action.since),
+                lease,
+            });
+            state.queue.insert((until, key));
+        }
+        taken
+    }
+
+    /// Moves the action `key`, if `lease` runs it, to what `to` makes of
+    /// it; answers whether it did.
+    fn settle_action_at(
+        &self,
+        key: &str,
+        lease: &Lease,
+        now: Instant,
+        to: impl FnOnce(Instant) -> ActionState,
+    ) -> bool {
+        let mut state = self.lock();
+        state.expire(now);
+        let State {
+            actions,
+            queue,
+            deadlines,
+            ..
+        } = &mut *state;
+        let Some(action) = actions.get_mut(key) else {
+            return false;
+        };
+        let ActionState::Running { token, until } = &action.state else {
+            return false;
+        };
+        if token != lease.token() {
+            return false;
+        }
+        queue.remove(&(*until, key.to_owned()));
+        action.state = to(now);
+        match &action.state {
+            ActionState::Pending { due } => {
+                queue.insert((*due, key.to_owned()));
+            }
+            ActionState::Running { until, .. } => {
+                queue.insert((*until, key.to_owned()));
+            }
+            ActionState::Done { until } | ActionState::Dead { until, .. } => {
+                deadlines.insert((*until, Entry::Action(key.to_owned())));
+            }
+        }
+        true
+    }
+
+    pub(crate) fn renew_at(
+        &self,
+        key: &str,
+        lease: &Lease,
+        terms: &ActionTerms,
+        now: Instant,
+    ) -> bool {
+        self.settle_action_at(key, lease, now, |now| ActionState::Running {
+            token: lease.token().to_owned(),
+            until: now + terms.lease,
+        })
+    }
+
+    pub(crate) fn succeed_at(
+        &self,
+        key: &str,
+        lease: &Lease,
+        terms: &ActionTerms,
+        now: Instant,
+    ) -> bool {
+        self.settle_action_at(key, lease, now, |now| ActionState::Done {
+            until: now + terms.retention,
+        })
+    }
+
+    pub(crate) fn fail_at(
+        &self,
+        key: &str,
+        lease: &Lease,
+        next: Next,
+        error: &str,
+        terms: &ActionTerms,
+        now: Instant,
+    ) -> bool {
+        self.settle_action_at(key, lease, now, |now| match next {
+            Next::Retry(delay) => ActionState::Pending { due: now + delay },
+            Next::GiveUp => ActionState::Dead {
+                error: error.to_owned(),
+                until: now + terms.dead_retention,
+            },
+        })
+    }
+
+    pub(crate) fn dead_at(&self, limit: usize, now: Instant) -> Vec<DeadAction> {
+        let mut state = self.lock();
+        state.expire(now);
+        let mut dead: Vec<DeadAction> = state
+            .actions
+            .iter()
+            .filter_map(|(key, action)| match &action.state {
+                ActionState::Dead { error, .. } => Some(DeadAction {
+                    key: key.clone(),
+                    payload: action.payload.clone(),
+                    attempts: action.attempts,
+                    last_error: error.clone(),
+                }),
+                _ => None,
+            })
+            .collect();
+        dead.sort_by(|a, b| a.key.cmp(&b.key));
+        dead.truncate(limit);
+        dead
+    }
+
+    pub(crate) fn retry_at(&self, key: &str, now: Instant) -> bool {
+        let mut state = self.lock();
+        state.expire(now);
+        let State {
+            actions,
+            queue,
+            deadlines,
+            ..
+        } = &mut *state;
+        let Some(action) = actions.get_mut(key) else {
+            return false;
+        };
+        let ActionState::Dead { until, .. } = &action.state else {
+            return false;
+        };
+        deadlines.remove(&(*until, Entry::Action(key.to_owned())));
+        action.attempts = 0;
+        action.since = now;
+        action.state = ActionState::Pending { due: now };
+        queue.insert((now, key.to_owned()));
+        true
+    }
 }
 
 impl State {
@@ -286,6 +501,17 @@ impl State {
                 }
                 Entry::Delivery(key) => {
                     self.deliveries.remove(&key);
+                }
+                Entry::Action(key) => {
+                    if let Some(Action {
+                        state: ActionState::Done { until } | ActionState::Dead { until, .. },
+                        ..
+                    }) = self.actions.get(&key)
+                    {
+                        if *until == deadline {
+                            self.actions.remove(&key);
+                        }
+                    }
                 }
             }
         }
@@ -350,6 +576,43 @@ impl Deliveries for MemoryStore {
 
     async fn abandon(&self, key: &str, lease: &Lease) -> Result<bool, Error> {
         Ok(self.end_at(key, lease, None, Instant::now()))
+    }
+}
+
+impl Actions for MemoryStore {
+    async fn enqueue(&self, key: &str, payload: &str) -> Result<bool, Error> {
+        self.enqueue_at(key, payload, Instant::now())
+    }
+
+    async fn take_due(&self, limit: usize, terms: &ActionTerms) -> Result<Vec<DueAction>, Error> {
+        Ok(self.take_due_at(limit, terms, Instant::now()))
+    }
+
+    async fn renew(&self, key: &str, lease: &Lease, terms: &ActionTerms) -> Result<bool, Error> {
+        Ok(self.renew_at(key, lease, terms, Instant::now()))
+    }
+
+    async fn succeed(&self, key: &str, lease: &Lease, terms: &ActionTerms) -> Result<bool, Error> {
+        Ok(self.succeed_at(key, lease, terms, Instant::now()))
+    }
+
+    async fn fail(
+        &self,
+        key: &str,
+        lease: &Lease,
+        next: Next,
+        error: &str,
+        terms: &ActionTerms,
+    ) -> Result<bool, Error> {
+        Ok(self.fail_at(key, lease, next, error, terms, Instant::now()))
+    }
+
+    async fn dead(&self, limit: usize) -> Result<Vec<DeadAction>, Error> {
+        Ok(self.dead_at(limit, Instant::now()))
+    }
+
+    async fn retry(&self, key: &str) -> Result<bool, Error> {
+        Ok(self.retry_at(key, Instant::now()))
     }
 }
 

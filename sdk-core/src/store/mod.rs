@@ -1,5 +1,5 @@
-//! State a plugin keeps between calls: claim numbers, claim tokens and
-//! deliveries of retried webhooks.
+//! State a plugin keeps between calls: claim numbers, claim tokens,
+//! deliveries of retried webhooks, and the post-claim actions it owes.
 //!
 //! # Design
 //!
@@ -10,6 +10,7 @@
 //! | [`ClaimNumbers`] | each claim's pool of 0-based numbers | [`claim_number`] |
 //! | [`ClaimTokens`] | one token per claim attempt | [`claim_token`] |
 //! | [`Deliveries`] | which deliveries are new, in flight or done | [`status_webhook`], the signature gate |
+//! | [`Actions`] | post-claim actions owed, until done or dead | [`ActionTerms`], [`enqueue_status_action`] |
 //!
 //! The rules (what a simulation may touch, which status confirms or
 //! releases, what a duplicate in flight gets) live in this crate, once. A
@@ -21,6 +22,19 @@
 //! tests and single-process plugins that may lose their state on a restart.
 //! The `claimkit-store` crate has durable backends (SQLite, PostgreSQL,
 //! Redis) behind the same traits.
+//!
+//! # The action queue
+//!
+//! [`Actions`] keeps the work a plugin owes after it has answered (a status
+//! webhook's post-claim action, a signed webhook's side effect) until it is
+//! done: enqueued once by key ([`enqueue_status_action`] keys a status
+//! webhook `"{claimAttemptId}:{status}"`), taken by one runner at a time
+//! under a renewable lease, retried by [`ActionTerms`] (exponential backoff
+//! with jitter, a cap, a give-up horizon), and dead past the horizon until
+//! retried by hand. The rules are here, as plain functions; the runner,
+//! which needs an async runtime, is `claimkit_tokio::Runner`. Delivery is at
+//! least once with a stable key, exactly once when nothing crashes between
+//! a success and its record.
 //!
 //! # What every implementation guarantees
 //!
@@ -41,14 +55,20 @@
 //!   {"message"}`) within a bounded time, never a hang, and never with a
 //!   connection string in its message.
 
+mod action_terms;
+mod actions;
 mod claim_numbers;
 mod claim_tokens;
 mod deliveries;
 mod memory;
+mod status_action;
 mod status_webhook;
 
+pub use action_terms::{ActionTerms, Next};
+pub use actions::{Actions, DeadAction, DueAction};
 pub use claim_numbers::{claim_number, claim_number_with, ClaimNumbers, ClaimPool, Numbering};
 pub use claim_tokens::{claim_token, random_token, ClaimTokens, DEFAULT_TOKEN_RETENTION};
 pub use deliveries::{Begun, Deliveries, DeliveryTerms, Lease};
 pub use memory::MemoryStore;
+pub use status_action::{enqueue_status_action, StatusAction};
 pub use status_webhook::{status_webhook, LeasedDelivery};

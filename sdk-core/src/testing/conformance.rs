@@ -29,6 +29,12 @@
 //!
 //! Each check panics with a message naming what the store got wrong. Each
 //! uses claim ids and keys of its own, so one store may serve them all.
+//!
+//! A backend with an action queue ([`Actions`](crate::store::Actions)) runs
+//! [`actions::run`] too, from a test of its own: every backend of this
+//! project runs both.
+
+pub mod actions;
 
 use std::collections::BTreeSet;
 use std::future::Future;

@@ -1,5 +1,6 @@
 //! The PostgreSQL backend: shared by replicas, claim numbers never repeat.
 
+mod actions;
 mod batch;
 mod schema;
 mod sql;
@@ -31,8 +32,8 @@ type Boxed<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send
 const SWEEP_EVERY: Duration = Duration::from_secs(60);
 const SWEEP_BATCH: i64 = 1000;
 
-/// Every store trait ([`ClaimNumbers`], [`ClaimTokens`], [`Deliveries`]) in
-/// PostgreSQL: the store for replicas where **a claim number must never be
+/// Every store trait ([`ClaimNumbers`], [`ClaimTokens`], [`Deliveries`],
+/// [`Actions`](claimkit::store::Actions)) in PostgreSQL: the store for replicas where **a claim number must never be
 /// handed out twice**, failover included (with synchronous replication, a
 /// committed reservation is on the standby before the call returns).
 ///
@@ -81,6 +82,8 @@ struct Inner {
     /// Seconds after `started` of the next sweep of each table.
     next_token_sweep: AtomicU64,
     next_delivery_sweep: AtomicU64,
+    next_action_sweep: AtomicU64,
+    actions: actions::ActionStatements,
 }
 
 impl fmt::Display for PostgresStore {
@@ -304,12 +307,14 @@ impl PostgresBuilder {
                     .place
                     .unwrap_or_else(|| "postgres (the application's pool)".to_owned()),
                 sql: Arc::new(Statements::new(&self.schema)),
+                actions: actions::ActionStatements::new(&self.schema),
                 batches: Arc::default(),
                 schema: self.schema,
                 timeout: self.timeout,
                 started: Instant::now(),
                 next_token_sweep: AtomicU64::new(0),
                 next_delivery_sweep: AtomicU64::new(0),
+                next_action_sweep: AtomicU64::new(0),
             }),
         })
     }

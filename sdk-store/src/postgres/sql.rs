@@ -6,7 +6,8 @@
 //! Durations are bound as seconds (`float8`).
 
 /// The migrations, in order; the version table records how many ran.
-pub(super) const MIGRATIONS: &[&str] = &[r#"
+pub(super) const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE {schema}.claims (
     claim_id text PRIMARY KEY,
     next bigint NOT NULL
@@ -38,7 +39,9 @@ CREATE TABLE {schema}.deliveries (
     expires_at timestamptz NOT NULL
 );
 CREATE INDEX deliveries_expiry ON {schema}.deliveries (expires_at);
-"#];
+"#,
+    super::actions::MIGRATION,
+];
 
 /// Serializes schema changes of one schema across every replica (an
 /// advisory lock of the transaction, keyed by the schema's name).

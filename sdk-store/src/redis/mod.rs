@@ -1,5 +1,7 @@
 //! The Redis backend: shared by replicas, one Lua script per operation.
 
+mod actions;
+
 use std::fmt;
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
@@ -51,8 +53,8 @@ static SCRIPTS: LazyLock<Scripts> = LazyLock::new(|| Scripts {
     abandon: Script::new(include_str!("abandon.lua")),
 });
 
-/// Every store trait ([`ClaimNumbers`], [`ClaimTokens`], [`Deliveries`]) in
-/// Redis: fast, shared by replicas, for plugins that can live with a rare
+/// Every store trait ([`ClaimNumbers`], [`ClaimTokens`], [`Deliveries`],
+/// [`Actions`](claimkit::store::Actions)) in Redis: fast, shared by replicas, for plugins that can live with a rare
 /// repeat.
 ///
 /// **Redis replicates asynchronously.** A reservation acknowledged by the

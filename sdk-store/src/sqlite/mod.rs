@@ -1,6 +1,7 @@
 //! The embedded SQLite backend: one file, WAL, synchronous commits, and
 //! concurrent writes committed together.
 
+mod actions;
 mod queries;
 mod schema;
 mod writer;
@@ -11,7 +12,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use claimkit::store::{
-    Begun, ClaimNumbers, ClaimPool, ClaimTokens, Deliveries, DeliveryTerms, Lease,
+    ActionTerms, Actions, Begun, ClaimNumbers, ClaimPool, ClaimTokens, DeadAction, Deliveries,
+    DeliveryTerms, DueAction, Lease, Next,
 };
 use claimkit::{Error, ErrorKind};
 use sqlx::sqlite::{
@@ -23,8 +25,8 @@ use tokio::sync::{mpsc, oneshot};
 
 use writer::{Job, Op, Outcome, Writer};
 
-/// Claim numbers, claim tokens and deliveries in one SQLite file, durable
-/// once a call returns `Ok`.
+/// Claim numbers, claim tokens, deliveries and the action queue in one
+/// SQLite file, durable once a call returns `Ok`.
 ///
 /// # Design
 ///
@@ -366,5 +368,98 @@ impl Deliveries for SqliteStore {
             Outcome::Held(held) => Ok(held),
             _ => Err(unexpected()),
         }
+    }
+}
+
+impl Actions for SqliteStore {
+    async fn enqueue(&self, key: &str, payload: &str) -> Result<bool, Error> {
+        let op = Op::Enqueue {
+            key: key.to_owned(),
+            payload: payload.to_owned(),
+        };
+        held(self.write(op).await?)
+    }
+
+    async fn take_due(&self, limit: usize, terms: &ActionTerms) -> Result<Vec<DueAction>, Error> {
+        let op = Op::TakeDue {
+            limit: i64::try_from(limit).unwrap_or(i64::MAX),
+            lease_ms: millis(terms.lease),
+        };
+        match self.write(op).await? {
+            Outcome::Taken(taken) => Ok(taken),
+            _ => Err(unexpected()),
+        }
+    }
+
+    async fn renew(&self, key: &str, lease: &Lease, terms: &ActionTerms) -> Result<bool, Error> {
+        let op = Op::Renew {
+            key: key.to_owned(),
+            lease: lease.token().to_owned(),
+            lease_ms: millis(terms.lease),
+        };
+        held(self.write(op).await?)
+    }
+
+    async fn succeed(&self, key: &str, lease: &Lease, terms: &ActionTerms) -> Result<bool, Error> {
+        let op = Op::Succeed {
+            key: key.to_owned(),
+            lease: lease.token().to_owned(),
+            retention_ms: millis(terms.retention),
+        };
+        held(self.write(op).await?)
+    }
+
+    async fn fail(
+        &self,
+        key: &str,
+        lease: &Lease,
+        next: Next,
+        error: &str,
+        terms: &ActionTerms,
+    ) -> Result<bool, Error> {
+        let (state, after) = match next {
+            Next::Retry(delay) => ("pending", delay),
+            Next::GiveUp => ("dead", terms.dead_retention),
+        };
+        let op = Op::Fail {
+            key: key.to_owned(),
+            lease: lease.token().to_owned(),
+            state,
+            after_ms: millis(after),
+            error: error.to_owned(),
+        };
+        held(self.write(op).await?)
+    }
+
+    async fn dead(&self, limit: usize) -> Result<Vec<DeadAction>, Error> {
+        let read = async {
+            let mut connection = self.inner.pool.acquire().await?;
+            let now: i64 = sqlx::query_scalar(queries::NOW_MS)
+                .fetch_one(&mut *connection)
+                .await?;
+            actions::dead(
+                &mut connection,
+                i64::try_from(limit).unwrap_or(i64::MAX),
+                now,
+            )
+            .await
+        };
+        read.await.map_err(|err| failed("SQLite read failed", &err))
+    }
+
+    async fn retry(&self, key: &str) -> Result<bool, Error> {
+        held(
+            self.write(Op::Retry {
+                key: key.to_owned(),
+            })
+            .await?,
+        )
+    }
+}
+
+fn held(outcome: Outcome) -> Result<bool, Error> {
+    match outcome {
+        Outcome::Held(held) => Ok(held),
+        _ => Err(unexpected()),
     }
 }

@@ -130,7 +130,8 @@ INSERT INTO claimkit_schema (id, version) VALUES (1, $1)
 ON CONFLICT (id) DO UPDATE SET version = excluded.version";
 
 /// The migrations, in order: entry `i` upgrades version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &["\
+pub(crate) const MIGRATIONS: &[&str] = &[
+    "\
 CREATE TABLE IF NOT EXISTS claimkit_claim_numbers (
     claim_id   TEXT   NOT NULL,
     number     BIGINT NOT NULL,
@@ -156,4 +157,6 @@ CREATE TABLE IF NOT EXISTS claimkit_deliveries (
     expires_at   BIGINT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS claimkit_deliveries_expiry ON claimkit_deliveries (expires_at);
-"];
+",
+    super::actions::MIGRATION,
+];

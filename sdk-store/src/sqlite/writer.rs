@@ -5,13 +5,13 @@
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use claimkit::store::{random_token, Begun, Lease};
+use claimkit::store::{random_token, Begun, DueAction, Lease};
 use claimkit::{Error, ErrorKind};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{ConnectOptions, Connection};
 use tokio::sync::{mpsc, oneshot};
 
-use super::{queries, unavailable};
+use super::{actions, queries, unavailable};
 
 /// The most operations committed in one transaction.
 const MAX_BATCH: usize = 512;
@@ -55,6 +55,35 @@ pub(crate) enum Op {
         key: String,
         lease: String,
     },
+    Enqueue {
+        key: String,
+        payload: String,
+    },
+    TakeDue {
+        limit: i64,
+        lease_ms: i64,
+    },
+    Renew {
+        key: String,
+        lease: String,
+        lease_ms: i64,
+    },
+    Succeed {
+        key: String,
+        lease: String,
+        retention_ms: i64,
+    },
+    /// To `pending` (due after `after_ms`) or `dead` (forgotten after it).
+    Fail {
+        key: String,
+        lease: String,
+        state: &'static str,
+        after_ms: i64,
+        error: String,
+    },
+    Retry {
+        key: String,
+    },
 }
 
 /// What a write answered.
@@ -65,6 +94,7 @@ pub(crate) enum Outcome {
     Token(String),
     Begun(Begun),
     Held(bool),
+    Taken(Vec<DueAction>),
 }
 
 /// An operation and where its answer goes.
@@ -153,7 +183,11 @@ impl Writer {
                 outcomes.push(apply(&mut tx, op, now, &mut swept).await?);
             }
             if purge {
-                for purge in [queries::PURGE_TOKENS, queries::PURGE_DELIVERIES] {
+                for purge in [
+                    queries::PURGE_TOKENS,
+                    queries::PURGE_DELIVERIES,
+                    actions::PURGE,
+                ] {
                     sqlx::query(purge)
                         .bind(now)
                         .bind(PURGE_LIMIT)
@@ -305,6 +339,69 @@ async fn apply<'a>(
                 .execute(&mut *tx)
                 .await?;
             Outcome::Held(freed.rows_affected() == 1)
+        }
+        Op::Enqueue { key, payload } => {
+            let new: Option<String> = sqlx::query_scalar(actions::ENQUEUE)
+                .bind(key)
+                .bind(payload)
+                .bind(now)
+                .fetch_optional(&mut *tx)
+                .await?;
+            Outcome::Held(new.is_some())
+        }
+        Op::TakeDue { limit, lease_ms } => {
+            Outcome::Taken(actions::take_due(tx, *limit, *lease_ms, now).await?)
+        }
+        Op::Renew {
+            key,
+            lease,
+            lease_ms,
+        } => {
+            let renewed = sqlx::query(actions::RENEW)
+                .bind(key)
+                .bind(lease)
+                .bind(now.saturating_add(*lease_ms))
+                .execute(&mut *tx)
+                .await?;
+            Outcome::Held(renewed.rows_affected() == 1)
+        }
+        Op::Succeed {
+            key,
+            lease,
+            retention_ms,
+        } => {
+            let done = sqlx::query(actions::SUCCEED)
+                .bind(key)
+                .bind(lease)
+                .bind(now.saturating_add(*retention_ms))
+                .execute(&mut *tx)
+                .await?;
+            Outcome::Held(done.rows_affected() == 1)
+        }
+        Op::Fail {
+            key,
+            lease,
+            state,
+            after_ms,
+            error,
+        } => {
+            let failed = sqlx::query(actions::FAIL)
+                .bind(key)
+                .bind(lease)
+                .bind(*state)
+                .bind(now.saturating_add(*after_ms))
+                .bind(error)
+                .execute(&mut *tx)
+                .await?;
+            Outcome::Held(failed.rows_affected() == 1)
+        }
+        Op::Retry { key } => {
+            let retried = sqlx::query(actions::RETRY)
+                .bind(key)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            Outcome::Held(retried.rows_affected() == 1)
         }
     };
     Ok(Ok(outcome))

@@ -66,6 +66,33 @@ impl Server {
         self.child.wait().expect("the example exits");
     }
 
+    /// Stops the process with `SIGTERM` and waits for it to exit (up to
+    /// 30 s), as a process manager stops a server.
+    ///
+    /// # Panics
+    /// When it does not exit in time.
+    pub fn terminate(&mut self) {
+        let sent = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status()
+            .expect("kill runs");
+        assert!(sent.success(), "SIGTERM was not sent");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while self
+            .child
+            .try_wait()
+            .expect("the example's status")
+            .is_none()
+        {
+            assert!(
+                Instant::now() < deadline,
+                "the example did not stop on SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// The first output line holding `needle`, waiting up to 20 s.
     pub fn wait_for(&self, needle: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(20);

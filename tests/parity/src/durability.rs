@@ -91,6 +91,9 @@ pub async fn state_survives_sigkill(binary: &str) {
     assert_eq!(number(&client, &base, "pending").await, 1);
     let issued = token(&client, &base, "token-attempt").await;
     deliver_until_done(&client, &base, "hook-attempt").await;
+    // The action runs from the queue after the answer; its `done` line is
+    // logged once the store has recorded it.
+    server.wait_for("key=hook-attempt:success attempt=1 outcome=done");
     assert_eq!(
         server.lines_with(&["side_effect", "claim_attempt_id=hook-attempt"]),
         1

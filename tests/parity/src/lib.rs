@@ -6,6 +6,7 @@
 //! returns what each call answered, so that servers can also be compared
 //! with each other.
 
+pub mod actions;
 pub mod contract;
 pub mod durability;
 pub mod logs;

@@ -1,0 +1,166 @@
+//! The action queue on Redis: one Lua script per step, by Redis' clock.
+//!
+//! Every key of the queue shares one hash tag, so the scripts run on Redis
+//! Cluster (the queue lives on one shard). Done and dead actions are
+//! forgotten by the scripts themselves once their retention is up: Redis
+//! cannot expire one field of a hash, so each script first forgets up to
+//! 100 whose time has come.
+
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use claimkit::store::{ActionTerms, Actions, DeadAction, DueAction, Lease, Next};
+use claimkit::Error;
+use redis::Script;
+
+use super::{millis, RedisStore};
+
+struct ActionScripts {
+    enqueue: Script,
+    take_due: Script,
+    renew: Script,
+    succeed: Script,
+    fail: Script,
+    dead: Script,
+    retry: Script,
+}
+
+macro_rules! script {
+    ($file:literal) => {
+        Script::new(concat!(
+            include_str!("actions/prelude.lua"),
+            include_str!(concat!("actions/", $file))
+        ))
+    };
+}
+
+static SCRIPTS: LazyLock<ActionScripts> = LazyLock::new(|| ActionScripts {
+    enqueue: script!("enqueue.lua"),
+    take_due: script!("take_due.lua"),
+    renew: script!("renew.lua"),
+    succeed: script!("succeed.lua"),
+    fail: script!("fail.lua"),
+    dead: script!("dead.lua"),
+    retry: script!("retry.lua"),
+});
+
+impl RedisStore {
+    /// The queue's five keys, under one hash tag (see `prelude.lua`).
+    fn queue_keys(&self) -> [String; 5] {
+        let base = format!("{}:actions:{{queue}}", self.prefix);
+        ["due", "payloads", "states", "forget", "dead"].map(|part| format!("{base}:{part}"))
+    }
+
+    async fn queue_script<T: redis::FromRedisValue>(
+        &self,
+        script: &Script,
+        args: &[&str],
+    ) -> Result<T, Error> {
+        let mut invocation = script.prepare_invoke();
+        for key in self.queue_keys() {
+            invocation.key(key);
+        }
+        for arg in args {
+            invocation.arg(*arg);
+        }
+        self.run(invocation).await
+    }
+}
+
+/// A duration in whole milliseconds, 0 included: an offset from Redis'
+/// clock in the scripts (a retry due now is due at once, not in 1 ms).
+fn offset(duration: Duration) -> String {
+    duration.as_millis().min(u128::from(u64::MAX)).to_string()
+}
+
+fn count(n: i64) -> u32 {
+    u32::try_from(n).unwrap_or(0)
+}
+
+impl Actions for RedisStore {
+    async fn enqueue(&self, key: &str, payload: &str) -> Result<bool, Error> {
+        let new: i64 = self.queue_script(&SCRIPTS.enqueue, &[key, payload]).await?;
+        Ok(new == 1)
+    }
+
+    async fn take_due(&self, limit: usize, terms: &ActionTerms) -> Result<Vec<DueAction>, Error> {
+        let limit = limit.min(1000);
+        let leases: Vec<Lease> = (0..limit).map(|_| Lease::random()).collect();
+        let (limit, lease) = (limit.to_string(), millis(terms.lease));
+        let mut args = vec![limit.as_str(), lease.as_str()];
+        args.extend(leases.iter().map(Lease::token));
+        let taken: Vec<(String, String, i64, i64, String)> =
+            self.queue_script(&SCRIPTS.take_due, &args).await?;
+        Ok(taken
+            .into_iter()
+            .map(|(key, payload, attempt, age, lease)| DueAction {
+                key,
+                payload,
+                attempt: count(attempt),
+                age: Duration::from_millis(u64::try_from(age).unwrap_or(0)),
+                lease: Lease::new(lease),
+            })
+            .collect())
+    }
+
+    async fn renew(&self, key: &str, lease: &Lease, terms: &ActionTerms) -> Result<bool, Error> {
+        let held: i64 = self
+            .queue_script(&SCRIPTS.renew, &[key, lease.token(), &millis(terms.lease)])
+            .await?;
+        Ok(held == 1)
+    }
+
+    async fn succeed(&self, key: &str, lease: &Lease, terms: &ActionTerms) -> Result<bool, Error> {
+        let held: i64 = self
+            .queue_script(
+                &SCRIPTS.succeed,
+                &[key, lease.token(), &millis(terms.retention)],
+            )
+            .await?;
+        Ok(held == 1)
+    }
+
+    async fn fail(
+        &self,
+        key: &str,
+        lease: &Lease,
+        next: Next,
+        error: &str,
+        terms: &ActionTerms,
+    ) -> Result<bool, Error> {
+        let (state, after) = match next {
+            Next::Retry(delay) => ("pending", delay),
+            Next::GiveUp => ("dead", terms.dead_retention),
+        };
+        let held: i64 = self
+            .queue_script(
+                &SCRIPTS.fail,
+                &[key, lease.token(), state, &offset(after), error],
+            )
+            .await?;
+        Ok(held == 1)
+    }
+
+    async fn dead(&self, limit: usize) -> Result<Vec<DeadAction>, Error> {
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let listed: Vec<(String, String, i64, String)> = self
+            .queue_script(&SCRIPTS.dead, &[&limit.min(10_000).to_string()])
+            .await?;
+        Ok(listed
+            .into_iter()
+            .map(|(key, payload, attempts, last_error)| DeadAction {
+                key,
+                payload,
+                attempts: count(attempts),
+                last_error,
+            })
+            .collect())
+    }
+
+    async fn retry(&self, key: &str) -> Result<bool, Error> {
+        let retried: i64 = self.queue_script(&SCRIPTS.retry, &[key]).await?;
+        Ok(retried == 1)
+    }
+}

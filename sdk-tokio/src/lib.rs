@@ -1,0 +1,26 @@
+//! claimkit-tokio is the one place claimkit meets the Tokio runtime: the
+//! [`Runner`] that executes a store's durable post-claim actions, and the
+//! [`spawn`] the framework adapters (`claimkit-axum`, `claimkit-actix`)
+//! hand to the signature gate.
+//!
+//! # Design
+//!
+//! The queue's rules (its states, the backoff with jitter, the give-up
+//! horizon, how often a lease is renewed) are the core's:
+//! [`claimkit::store::Actions`] and [`claimkit::store::ActionTerms`]. A
+//! store backend makes each step atomic; this crate only drives them on a
+//! runtime: it polls the store for due actions, runs each under a lease it
+//! renews while the action runs, records the outcome, and stops cleanly.
+//!
+//! ```text
+//! handler ─► enqueue_status_action ─► 200 {} at once
+//! Runner: take_due ─► run (lease renewed) ─► succeed | fail(Retry after backoff) | fail(GiveUp) ─► dead
+//! ```
+//!
+//! Both actix-web and axum run on Tokio, so one runner serves both.
+
+mod runner;
+mod spawn;
+
+pub use runner::{Runner, RunnerHandle};
+pub use spawn::spawn;

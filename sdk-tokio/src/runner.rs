@@ -1,0 +1,343 @@
+//! The runner of a store's durable actions.
+
+use std::fmt::{self, Display};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use claimkit::store::{ActionTerms, Actions, DueAction, Next};
+use tokio::sync::watch;
+use tokio::task::{JoinHandle, JoinSet};
+use tracing::Instrument;
+
+/// Runs a store's due actions, each under a lease it renews while the
+/// action runs, retrying failures by the core's [`ActionTerms`] until they
+/// succeed or give up.
+///
+/// Several runners (threads, processes, replicas) may share one store: the
+/// store hands each due action to one of them. A runner that crashes stops
+/// renewing its leases, and its actions are due again once they expire
+/// ([`ActionTerms::lease`], 15 s by default), here or on another replica.
+///
+/// The action is an async function of the [`DueAction`] (its key, payload
+/// and try number); `Ok` records it done, `Err` (logged) retries it after
+/// the backoff, or moves it to the dead state past the give-up horizon. A
+/// panic is a failure too. Send the action's key as the idempotency key of
+/// whatever it calls: delivery is at least once.
+///
+/// Each try runs in a `post_claim_action` span with its `key`, `attempt`
+/// and `outcome` (`done`, `retry`, `dead`, `interrupted`), and never the
+/// payload (it may hold what the author put there).
+///
+/// ```
+/// use std::time::Duration;
+/// use claimkit::store::{enqueue_status_action, MemoryStore, StatusAction};
+/// use claimkit::{AttemptStatus, Context};
+/// use claimkit_tokio::Runner;
+///
+/// # #[tokio::main]
+/// # async fn main() -> Result<(), claimkit::Error> {
+/// let store = std::sync::Arc::new(MemoryStore::default());
+/// let (done, mut sent) = tokio::sync::mpsc::unbounded_channel();
+/// let runner = Runner::new(store.clone()).start(move |action| {
+///     let done = done.clone();
+///     async move {
+///         // A real action calls a service, with `action.key` as its
+///         // idempotency key.
+///         let status = StatusAction::from_json(&action.payload)?;
+///         let _ = done.send((action.key, status.claim_attempt_id));
+///         Ok::<(), claimkit::Error>(())
+///     }
+/// });
+///
+/// // What a status-webhook handler does before it answers 200 {}:
+/// let mut webhook = Context::default();
+/// webhook.claim_attempt_id = Some("a1".into());
+/// webhook.attempt_status = Some(AttemptStatus::Success);
+/// enqueue_status_action(&store, &webhook).await?;
+///
+/// assert_eq!(sent.recv().await, Some(("a1:success".to_owned(), "a1".to_owned())));
+/// // On SIGTERM or Ctrl-C:
+/// runner.shutdown(Duration::from_secs(10)).await;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Runner<S> {
+    store: S,
+    terms: ActionTerms,
+    poll: Duration,
+    concurrency: usize,
+}
+
+impl<S> Runner<S>
+where
+    S: Actions + Clone + 'static,
+{
+    /// The default pause between two looks at an idle store: 250 ms.
+    pub const DEFAULT_POLL: Duration = Duration::from_millis(250);
+    /// The default number of actions run at once: 16.
+    pub const DEFAULT_CONCURRENCY: usize = 16;
+
+    /// A runner of `store`'s actions with the default terms.
+    pub fn new(store: S) -> Self {
+        Self {
+            store,
+            terms: ActionTerms::default(),
+            poll: Self::DEFAULT_POLL,
+            concurrency: Self::DEFAULT_CONCURRENCY,
+        }
+    }
+
+    /// Leases, retries and gives up by `terms` (use the same terms to
+    /// enqueue).
+    pub fn with_terms(mut self, terms: ActionTerms) -> Self {
+        self.terms = terms;
+        self
+    }
+
+    /// Looks at an idle store every `poll`.
+    pub fn with_poll(mut self, poll: Duration) -> Self {
+        self.poll = poll.max(Duration::from_millis(1));
+        self
+    }
+
+    /// Runs at most `concurrency` actions at once.
+    pub fn with_concurrency(mut self, concurrency: usize) -> Self {
+        self.concurrency = concurrency.max(1);
+        self
+    }
+
+    /// Starts running `action` on every due action, on the current Tokio
+    /// runtime, until [`RunnerHandle::shutdown`].
+    ///
+    /// # Panics
+    /// Outside a Tokio runtime.
+    pub fn start<F, Fut, E>(self, action: F) -> RunnerHandle
+    where
+        F: Fn(DueAction) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<(), E>> + Send + 'static,
+        E: Display + Send + 'static,
+    {
+        let (signal, state) = watch::channel(Phase::Running);
+        let task = tokio::spawn(self.run(Arc::new(action), state));
+        RunnerHandle { signal, task }
+    }
+
+    async fn run<F, Fut, E>(self, action: Arc<F>, mut phase: watch::Receiver<Phase>)
+    where
+        F: Fn(DueAction) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<(), E>> + Send + 'static,
+        E: Display + Send + 'static,
+    {
+        let mut running = JoinSet::new();
+        let mut store_down = false;
+        while *phase.borrow() == Phase::Running {
+            while running.try_join_next().is_some() {}
+            let room = self.concurrency.saturating_sub(running.len());
+            let mut full = false;
+            if room > 0 {
+                match self.store.take_due(room, &self.terms).await {
+                    Ok(due) => {
+                        if store_down {
+                            tracing::info!("the action queue's store answers again");
+                            store_down = false;
+                        }
+                        full = due.len() == room;
+                        for due in due {
+                            running.spawn(run_one(
+                                self.store.clone(),
+                                self.terms,
+                                due,
+                                action.clone(),
+                                phase.clone(),
+                            ));
+                        }
+                    }
+                    Err(err) => {
+                        if !store_down {
+                            tracing::warn!(error = %err, "the action queue's store failed; trying again");
+                            store_down = true;
+                        }
+                    }
+                }
+            }
+            if full {
+                continue; // more may be due
+            }
+            tokio::select! {
+                () = tokio::time::sleep(self.poll) => {}
+                Ok(()) = phase.changed() => {}
+                Some(_) = running.join_next(), if !running.is_empty() => {}
+            }
+        }
+        // Stopping: take nothing more, let the running actions finish.
+        let grace = match *phase.borrow() {
+            Phase::Stopping(grace) => grace,
+            _ => Duration::ZERO,
+        };
+        let finished = tokio::time::timeout(grace, async {
+            while running.join_next().await.is_some() {}
+        })
+        .await;
+        if finished.is_err() {
+            tracing::warn!(
+                running = running.len(),
+                "actions still running at shutdown are interrupted; they run again at the next start"
+            );
+            let _ = tokio::time::timeout(INTERRUPT_GRACE, async {
+                // Each running try sees the phase change and records itself
+                // as due again.
+                while running.join_next().await.is_some() {}
+            })
+            .await;
+            running.abort_all();
+        }
+    }
+}
+
+/// How long interrupted tries have to record that they are due again.
+const INTERRUPT_GRACE: Duration = Duration::from_secs(2);
+
+/// Where a runner is in its life.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Phase {
+    Running,
+    /// Taking no more work; running actions have this long.
+    Stopping(Duration),
+    /// The grace is over: running tries stop and record themselves due.
+    Interrupt,
+}
+
+/// A started [`Runner`]: stop it with [`shutdown`](Self::shutdown).
+/// Dropped without it, the runner keeps running as long as the runtime.
+pub struct RunnerHandle {
+    signal: watch::Sender<Phase>,
+    task: JoinHandle<()>,
+}
+
+impl RunnerHandle {
+    /// Stops taking work, gives running actions up to `grace` to finish,
+    /// then interrupts the rest: each is recorded due again (so that the
+    /// next start, or another replica, runs it), or, if even that cannot be
+    /// recorded, runs again once its lease expires.
+    pub async fn shutdown(self, grace: Duration) {
+        let _ = self.signal.send(Phase::Stopping(grace));
+        let interrupt = self.signal.clone();
+        let timer = tokio::spawn(async move {
+            tokio::time::sleep(grace).await;
+            let _ = interrupt.send(Phase::Interrupt);
+        });
+        let _ = self.task.await;
+        timer.abort();
+    }
+}
+
+impl fmt::Debug for RunnerHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RunnerHandle").finish_non_exhaustive()
+    }
+}
+
+/// Runs one try of `due` under its lease, and records its outcome.
+async fn run_one<S, F, Fut, E>(
+    store: S,
+    terms: ActionTerms,
+    due: DueAction,
+    action: Arc<F>,
+    mut phase: watch::Receiver<Phase>,
+) where
+    S: Actions,
+    F: Fn(DueAction) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<(), E>> + Send + 'static,
+    E: Display + Send + 'static,
+{
+    let span = tracing::info_span!(
+        "post_claim_action",
+        key = %due.key,
+        attempt = due.attempt,
+        outcome = tracing::field::Empty,
+    );
+    async move {
+        let started = Instant::now();
+        let mut work = tokio::spawn(action(due.clone()).in_current_span());
+        let mut renew = tokio::time::interval(terms.renew_every());
+        renew.tick().await; // the first tick is now
+        let outcome = loop {
+            tokio::select! {
+                joined = &mut work => break match joined {
+                    Ok(Ok(())) => Ok(()),
+                    Ok(Err(err)) => Err(Failure::Failed(err.to_string())),
+                    Err(err) if err.is_panic() => Err(Failure::Failed("the action panicked".to_owned())),
+                    Err(_) => Err(Failure::Interrupted),
+                },
+                _ = renew.tick() => match store.renew(&due.key, &due.lease, &terms).await {
+                    Ok(true) => {}
+                    Ok(false) => tracing::warn!("the action's lease was taken over; another runner may run it too"),
+                    Err(err) => tracing::warn!(error = %err, "the action's lease could not be renewed"),
+                },
+                () = interrupted(&mut phase) => {
+                    work.abort();
+                    break Err(Failure::Interrupted);
+                }
+            }
+        };
+        let span = tracing::Span::current();
+        // The outcome is logged once it is recorded: a `done` line means
+        // the store knows.
+        let recorded = match &outcome {
+            Ok(()) => store.succeed(&due.key, &due.lease, &terms).await,
+            Err(Failure::Interrupted) => {
+                let now = Next::Retry(Duration::ZERO);
+                store
+                    .fail(&due.key, &due.lease, now, "interrupted by shutdown", &terms)
+                    .await
+            }
+            Err(Failure::Failed(error)) => {
+                let next = terms.after_failure(due.attempt, due.age + started.elapsed());
+                let recorded = store.fail(&due.key, &due.lease, next, error, &terms).await;
+                match next {
+                    Next::Retry(delay) => {
+                        span.record("outcome", tracing::field::display("retry"));
+                        tracing::warn!(error = %error, retry_in_ms = delay.as_millis() as u64, "post-claim action failed; it will be retried");
+                    }
+                    Next::GiveUp => {
+                        span.record("outcome", tracing::field::display("dead"));
+                        tracing::error!(error = %error, "post-claim action gave up past its horizon; listed as dead until retried");
+                    }
+                }
+                recorded
+            }
+        };
+        match outcome {
+            Ok(()) => {
+                span.record("outcome", tracing::field::display("done"));
+                tracing::info!("post-claim action done");
+            }
+            Err(Failure::Interrupted) => {
+                span.record("outcome", tracing::field::display("interrupted"));
+                tracing::warn!("post-claim action interrupted by shutdown; due again");
+            }
+            Err(Failure::Failed(_)) => {}
+        }
+        match recorded {
+            Ok(true) => {}
+            Ok(false) => tracing::warn!("the action's lease was taken over before its outcome was recorded"),
+            Err(err) => tracing::warn!(error = %err, "the action's outcome could not be recorded; it runs again once its lease expires"),
+        }
+    }
+    .instrument(span)
+    .await;
+}
+
+/// Resolves once the runner's grace is over (never, if its handle is gone).
+async fn interrupted(phase: &mut watch::Receiver<Phase>) {
+    if phase.wait_for(|p| *p == Phase::Interrupt).await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}
+
+enum Failure {
+    Failed(String),
+    Interrupted,
+}

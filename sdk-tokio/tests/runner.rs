@@ -1,0 +1,177 @@
+//! The runner on the in-memory store: retries, renewal, panics and
+//! shutdown.
+
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use claimkit::store::{ActionTerms, Actions, DueAction, MemoryStore};
+use claimkit_tokio::Runner;
+
+fn quick() -> ActionTerms {
+    ActionTerms {
+        lease: Duration::from_millis(600),
+        first_retry: Duration::from_millis(50),
+        max_delay: Duration::from_millis(100),
+        ..ActionTerms::default()
+    }
+}
+
+async fn until(what: &str, mut done: impl FnMut() -> bool) {
+    for _ in 0..200 {
+        if done() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+#[tokio::test]
+async fn a_failing_action_is_retried_until_it_succeeds() {
+    let store = Arc::new(MemoryStore::default());
+    let terms = quick();
+    assert!(store.enqueue("a1:success", "{}").await.unwrap());
+    let tries = Arc::new(AtomicU32::new(0));
+    let seen = tries.clone();
+    let runner = Runner::new(store.clone())
+        .with_terms(terms)
+        .with_poll(Duration::from_millis(20))
+        .start(move |action: DueAction| {
+            let seen = seen.clone();
+            async move {
+                let n = seen.fetch_add(1, Ordering::SeqCst) + 1;
+                assert_eq!(action.attempt, n, "try numbers count up");
+                assert_eq!(action.key, "a1:success");
+                if n < 3 {
+                    Err(format!("sink answered 500 (try {n})"))
+                } else {
+                    Ok(())
+                }
+            }
+        });
+    until("three tries", || tries.load(Ordering::SeqCst) == 3).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    runner.shutdown(Duration::from_secs(1)).await;
+    assert_eq!(tries.load(Ordering::SeqCst), 3, "ran again after success");
+    assert!(
+        !store.enqueue("a1:success", "{}").await.unwrap(),
+        "done is remembered"
+    );
+    assert!(store.take_due(10, &terms).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_panic_is_a_failure_and_past_the_horizon_the_action_is_dead() {
+    let store = Arc::new(MemoryStore::default());
+    let terms = ActionTerms {
+        give_up: Duration::from_millis(1500),
+        ..quick()
+    };
+    store.enqueue("k", "{}").await.unwrap();
+    let tries = Arc::new(AtomicU32::new(0));
+    let seen = tries.clone();
+    let runner = Runner::new(store.clone())
+        .with_terms(terms)
+        .with_poll(Duration::from_millis(20))
+        .start(move |_action: DueAction| {
+            seen.fetch_add(1, Ordering::SeqCst);
+            async move {
+                if true {
+                    panic!("a bug in the action");
+                }
+                Ok::<(), String>(())
+            }
+        });
+    let mut dead = Vec::new();
+    for _ in 0..100 {
+        dead = store.dead(10).await.unwrap();
+        if !dead.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    runner.shutdown(Duration::from_secs(1)).await;
+    assert_eq!(dead.len(), 1, "the action gave up");
+    assert_eq!(dead[0].last_error, "the action panicked");
+    assert!(
+        tries.load(Ordering::SeqCst) >= 2,
+        "a panic is retried: {dead:?}"
+    );
+    assert_eq!(dead[0].attempts, tries.load(Ordering::SeqCst));
+}
+
+#[tokio::test]
+async fn leases_are_renewed_so_two_runners_never_run_one_action_at_once() {
+    let store = Arc::new(MemoryStore::default());
+    let terms = ActionTerms {
+        lease: Duration::from_millis(300),
+        ..quick()
+    };
+    store.enqueue("slow", "{}").await.unwrap();
+    let running = Arc::new(AtomicUsize::new(0));
+    let most = Arc::new(AtomicUsize::new(0));
+    let runs = Arc::new(AtomicUsize::new(0));
+    let start = || {
+        let (running, most, runs) = (running.clone(), most.clone(), runs.clone());
+        Runner::new(store.clone())
+            .with_terms(terms)
+            .with_poll(Duration::from_millis(10))
+            .start(move |_action: DueAction| {
+                let (running, most, runs) = (running.clone(), most.clone(), runs.clone());
+                async move {
+                    let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                    most.fetch_max(now, Ordering::SeqCst);
+                    // Three leases long: only renewal keeps it.
+                    tokio::time::sleep(Duration::from_millis(900)).await;
+                    running.fetch_sub(1, Ordering::SeqCst);
+                    runs.fetch_add(1, Ordering::SeqCst);
+                    Ok::<(), String>(())
+                }
+            })
+    };
+    let (first, second) = (start(), start());
+    until("the slow action", || runs.load(Ordering::SeqCst) == 1).await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    first.shutdown(Duration::from_secs(1)).await;
+    second.shutdown(Duration::from_secs(1)).await;
+    assert_eq!(most.load(Ordering::SeqCst), 1, "two runners ran it at once");
+    assert_eq!(runs.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn shutdown_waits_for_running_actions_then_leaves_the_rest_due() {
+    let store = Arc::new(MemoryStore::default());
+    let terms = quick();
+    store.enqueue("quick", "{}").await.unwrap();
+    store.enqueue("stuck", "{}").await.unwrap();
+    let finished = Arc::new(AtomicUsize::new(0));
+    let done = finished.clone();
+    let runner = Runner::new(store.clone())
+        .with_terms(terms)
+        .with_poll(Duration::from_millis(10))
+        .start(move |action: DueAction| {
+            let done = done.clone();
+            async move {
+                let wait = if action.key == "quick" { 200 } else { 60_000 };
+                tokio::time::sleep(Duration::from_millis(wait)).await;
+                done.fetch_add(1, Ordering::SeqCst);
+                Ok::<(), String>(())
+            }
+        });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let started = std::time::Instant::now();
+    runner.shutdown(Duration::from_millis(500)).await;
+    let took = started.elapsed();
+    assert!(
+        took < Duration::from_secs(3),
+        "shutdown is bounded: {took:?}"
+    );
+    assert_eq!(finished.load(Ordering::SeqCst), 1, "the quick one finished");
+    // The stuck one was interrupted and is due again, at once, for the next
+    // start; the quick one is done.
+    let due = store.take_due(10, &terms).await.unwrap();
+    let keys: Vec<&str> = due.iter().map(|a| a.key.as_str()).collect();
+    assert_eq!(keys, ["stuck"]);
+    assert_eq!(due[0].attempt, 2);
+}

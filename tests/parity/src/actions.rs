@@ -1,0 +1,384 @@
+//! Post-claim actions that are never lost, checked on the real example
+//! binaries with a real HTTP sink on loopback: retries until the sink
+//! accepts, a `SIGKILL` in the middle, two replicas on one store, a
+//! simulation, the give-up horizon and a graceful stop. Each example's
+//! `tests/actions.rs` runs these against its own binary, on every store
+//! backend the machine has.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use axum::Router;
+use claimkit::store::Actions;
+use serde_json::{json, Value};
+
+use crate::contract::Server;
+
+/// The plugin secret of every server these checks start.
+const SECRET: &str = "actions-secret-7e41b09c";
+
+/// One request the sink received.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Received {
+    /// Its `Idempotency-Key` header.
+    pub key: Option<String>,
+    /// Its JSON body.
+    pub body: Value,
+    /// Whether the sink accepted it (`200`) or refused it (`500`).
+    pub accepted: bool,
+}
+
+#[derive(Debug, Default)]
+struct Book {
+    /// How many more requests to refuse before accepting.
+    refuse: usize,
+    /// Refuse every request while set.
+    failing: bool,
+    /// Hold every request this long before answering.
+    hold: Duration,
+    received: Vec<Received>,
+}
+
+/// An HTTP sink on loopback that records what it receives, refusing with
+/// `500` when told to, on a thread and runtime of its own.
+#[derive(Debug, Clone)]
+pub struct Sink {
+    address: SocketAddr,
+    book: Arc<Mutex<Book>>,
+}
+
+impl Sink {
+    /// A sink that refuses the first `refuse` requests, then accepts.
+    ///
+    /// # Panics
+    /// When no loopback port can be bound.
+    pub fn start(refuse: usize) -> Self {
+        let book = Arc::new(Mutex::new(Book {
+            refuse,
+            ..Book::default()
+        }));
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let address = listener.local_addr().unwrap();
+        let state = book.clone();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+                let app = Router::new()
+                    .route("/actions", post(receive))
+                    .with_state(state);
+                axum::serve(listener, app).await.unwrap();
+            });
+        });
+        Self { address, book }
+    }
+
+    /// The URL to give the plugin as `ACTION_URL`.
+    pub fn url(&self) -> String {
+        format!("http://{}/actions", self.address)
+    }
+
+    /// Refuses every request while `failing` is set.
+    pub fn set_failing(&self, failing: bool) {
+        self.book.lock().unwrap().failing = failing;
+    }
+
+    /// Holds every request `hold` before answering.
+    pub fn set_hold(&self, hold: Duration) {
+        self.book.lock().unwrap().hold = hold;
+    }
+
+    /// Everything received so far.
+    pub fn received(&self) -> Vec<Received> {
+        self.book.lock().unwrap().received.clone()
+    }
+
+    /// Waits (up to `within`) until `done` holds of what was received.
+    ///
+    /// # Panics
+    /// When it does not in time.
+    pub async fn wait_until(
+        &self,
+        what: &str,
+        within: Duration,
+        done: impl Fn(&[Received]) -> bool,
+    ) {
+        let deadline = Instant::now() + within;
+        loop {
+            let received = self.received();
+            if done(&received) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the sink never saw {what}: {received:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+async fn receive(
+    State(book): State<Arc<Mutex<Book>>>,
+    headers: HeaderMap,
+    body: String,
+) -> StatusCode {
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let body = serde_json::from_str(&body).unwrap_or(Value::Null);
+    let (accepted, hold) = {
+        let mut book = book.lock().unwrap();
+        let accepted = if book.failing {
+            false
+        } else if book.refuse > 0 {
+            book.refuse -= 1;
+            false
+        } else {
+            true
+        };
+        (accepted, book.hold)
+    };
+    tokio::time::sleep(hold).await;
+    book.lock().unwrap().received.push(Received {
+        key,
+        body,
+        accepted,
+    });
+    if accepted {
+        StatusCode::OK
+    } else {
+        StatusCode::INTERNAL_SERVER_ERROR
+    }
+}
+
+fn start(binary: &str, store_url: &str, sink: &Sink, extra: &[(&str, &str)]) -> Server {
+    let url = sink.url();
+    let mut env = vec![
+        ("PLUGIN_SECRET", SECRET),
+        ("STORE_URL", store_url),
+        ("ACTION_URL", url.as_str()),
+    ];
+    env.extend_from_slice(extra);
+    Server::start(binary, &env)
+}
+
+/// Sends a status webhook to `server` and checks it is answered `200 {}`
+/// at once.
+async fn status_webhook(server: &Server, attempt: &str, status: &str, simulation: bool) {
+    let url = format!("{}/plugins/status-hook", server.base_url());
+    let started = Instant::now();
+    let response = reqwest::Client::new()
+        .post(url)
+        .header("content-type", "application/json")
+        .body(
+            json!({
+                "pluginSecret": SECRET,
+                "claimId": "claim-actions",
+                "claimAttemptId": attempt,
+                "_attemptStatus": status,
+                "_isSimulation": simulation,
+            })
+            .to_string(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text().await.unwrap(), "{}");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "the webhook waited for its action"
+    );
+}
+
+fn expected_body(attempt: &str, status: &str) -> Value {
+    json!({"claimAttemptId": attempt, "claimId": "claim-actions", "status": status})
+}
+
+/// The sink refuses the first two tries, then accepts: delivered exactly
+/// once, after three tries, each with the same idempotency key and body.
+pub async fn retried_until_the_sink_accepts(binary: &str, store_url: &str) {
+    let sink = Sink::start(2);
+    let server = start(binary, store_url, &sink, &[]);
+    status_webhook(&server, "attempt-retried", "success", false).await;
+    sink.wait_until("an accepted try", Duration::from_secs(20), |r| {
+        r.iter().any(|r| r.accepted)
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let received = sink.received();
+    assert_eq!(received.len(), 3, "three tries in all: {received:?}");
+    assert_eq!(received.iter().filter(|r| r.accepted).count(), 1);
+    assert!(received[2].accepted, "the third try was accepted");
+    for try_ in &received {
+        assert_eq!(try_.key.as_deref(), Some("attempt-retried:success"));
+        assert_eq!(try_.body, expected_body("attempt-retried", "success"));
+    }
+    assert_eq!(
+        server.lines_with(&[
+            "post_claim_action",
+            "attempt-retried:success",
+            "outcome=retry"
+        ]),
+        2
+    );
+    assert_eq!(
+        server.lines_with(&[
+            "post_claim_action",
+            "attempt-retried:success",
+            "post-claim action done"
+        ]),
+        1
+    );
+    assert_eq!(
+        server.lines_with(&[SECRET]),
+        0,
+        "the secret is never logged"
+    );
+}
+
+/// The sink keeps refusing while the plugin is killed with `SIGKILL`; once
+/// the plugin is started again on the same store and the sink accepts, the
+/// action is delivered, with the same idempotency key.
+pub async fn survives_sigkill(binary: &str, store_url: &str) {
+    let sink = Sink::start(0);
+    sink.set_failing(true);
+    let server = start(binary, store_url, &sink, &[]);
+    status_webhook(&server, "attempt-killed", "success", false).await;
+    sink.wait_until("two refused tries", Duration::from_secs(20), |r| {
+        r.len() >= 2
+    })
+    .await;
+    server.kill();
+    let before = sink.received().len();
+    sink.set_failing(false);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(sink.received().len(), before, "a killed plugin sent more");
+
+    let restarted = start(binary, store_url, &sink, &[]);
+    sink.wait_until("the try after the restart", Duration::from_secs(40), |r| {
+        r.iter().any(|r| r.accepted)
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let received = sink.received();
+    assert_eq!(
+        received.iter().filter(|r| r.accepted).count(),
+        1,
+        "{received:?}"
+    );
+    assert!(received.iter().all(|r| {
+        r.key.as_deref() == Some("attempt-killed:success")
+            && r.body == expected_body("attempt-killed", "success")
+    }));
+    drop(restarted);
+}
+
+/// A status webhook delivered six times, alternately to two replicas on
+/// one store, runs its action once.
+pub async fn two_replicas_act_once(binary: &str, store_url: &str) {
+    let sink = Sink::start(0);
+    let first = start(binary, store_url, &sink, &[]);
+    let second = start(binary, store_url, &sink, &[]);
+    for replica in [&first, &second, &first, &second, &first, &second] {
+        status_webhook(replica, "attempt-replicas", "success", false).await;
+    }
+    sink.wait_until("the action", Duration::from_secs(20), |r| !r.is_empty())
+        .await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let received = sink.received();
+    assert_eq!(
+        received.len(),
+        1,
+        "one action for six deliveries: {received:?}"
+    );
+    assert_eq!(received[0].key.as_deref(), Some("attempt-replicas:success"));
+}
+
+/// A simulation, and an attempt still executing, send nothing; a real
+/// status webhook after them is sent (so the sink was reachable).
+pub async fn simulations_send_nothing(binary: &str, store_url: &str) {
+    let sink = Sink::start(0);
+    let server = start(binary, store_url, &sink, &[]);
+    status_webhook(&server, "attempt-simulated", "success", true).await;
+    status_webhook(&server, "attempt-executing", "executing", false).await;
+    status_webhook(&server, "attempt-real", "failure", false).await;
+    sink.wait_until("the real action", Duration::from_secs(20), |r| {
+        !r.is_empty()
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let received = sink.received();
+    assert_eq!(received.len(), 1, "{received:?}");
+    assert_eq!(received[0].key.as_deref(), Some("attempt-real:failure"));
+    assert_eq!(received[0].body, expected_body("attempt-real", "failure"));
+}
+
+/// With the horizon shortened (`ACTION_GIVE_UP=3`), an action the sink
+/// always refuses gives up: logged, and listed as dead in the store.
+pub async fn gives_up_after_the_horizon(binary: &str, store_url: &str) {
+    let sink = Sink::start(0);
+    sink.set_failing(true);
+    let server = start(binary, store_url, &sink, &[("ACTION_GIVE_UP", "3")]);
+    status_webhook(&server, "attempt-dead", "success", false).await;
+    server.wait_for("outcome=dead");
+    let store = claimkit_store::Store::connect(store_url).await.unwrap();
+    let dead = store.dead(100).await.unwrap();
+    let dead: Vec<_> = dead
+        .iter()
+        .filter(|d| d.key == "attempt-dead:success")
+        .collect();
+    assert_eq!(dead.len(), 1, "listed as dead");
+    let tries = sink.received().len();
+    assert!(tries >= 2, "retried before giving up: {tries}");
+    assert_eq!(dead[0].attempts as usize, tries);
+    assert_eq!(
+        dead[0].last_error,
+        "the action URL answered 500 Internal Server Error"
+    );
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        sink.received().len(),
+        tries,
+        "a dead action was tried again"
+    );
+}
+
+/// On `SIGTERM` the plugin stops taking work, gives the running action a
+/// bounded time, and exits; the next start delivers it.
+pub async fn a_graceful_stop_leaves_the_rest_to_the_next_start(binary: &str, store_url: &str) {
+    let sink = Sink::start(0);
+    sink.set_hold(Duration::from_secs(60));
+    let mut server = start(binary, store_url, &sink, &[("ACTION_SHUTDOWN_GRACE", "1")]);
+    status_webhook(&server, "attempt-stopped", "success", false).await;
+    // The try is under way (the sink holds it).
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let stopped = Instant::now();
+    server.terminate();
+    assert!(
+        stopped.elapsed() < Duration::from_secs(10),
+        "the stop took {:?}",
+        stopped.elapsed()
+    );
+    assert!(
+        server.lines_with(&["interrupted"]) >= 1,
+        "the running try was interrupted"
+    );
+    sink.set_hold(Duration::ZERO);
+    let restarted = start(binary, store_url, &sink, &[]);
+    sink.wait_until("the try after the restart", Duration::from_secs(30), |r| {
+        r.iter().any(|r| r.accepted)
+    })
+    .await;
+    drop(restarted);
+}
