@@ -259,6 +259,20 @@ async fn run_one<S, F, Fut, E>(
         outcome = tracing::field::Empty,
     );
     async move {
+        if terms.is_spent(due.attempt, due.age) {
+            // Tried before, past the horizon, never recorded: its runner
+            // crashed or lost the lease on every try.
+            let error = format!(
+                "no outcome was recorded for {} tries (the runner crashed or lost its lease); past the give-up horizon",
+                due.attempt - 1
+            );
+            tracing::Span::current().record("outcome", tracing::field::display("dead"));
+            tracing::error!(error = %error, "post-claim action gave up past its horizon; listed as dead until retried");
+            if let Err(err) = store.fail(&due.key, &due.lease, Next::GiveUp, &error, &terms).await {
+                tracing::warn!(error = %err, "the action's outcome could not be recorded; it runs again once its lease expires");
+            }
+            return;
+        }
         let started = Instant::now();
         let mut work = tokio::spawn(action(due.clone()).in_current_span());
         let mut renew = tokio::time::interval(terms.renew_every());

@@ -102,6 +102,87 @@ async fn a_panic_is_a_failure_and_past_the_horizon_the_action_is_dead() {
 }
 
 #[tokio::test]
+async fn an_action_whose_runner_crashes_on_every_try_is_dead_past_the_horizon() {
+    let store = Arc::new(MemoryStore::default());
+    let terms = ActionTerms {
+        lease: Duration::from_millis(100),
+        give_up: Duration::from_millis(400),
+        ..quick()
+    };
+    store.enqueue("crashes", "{}").await.unwrap();
+    // Tries whose runner died before it recorded anything: taken, never
+    // renewed, never recorded.
+    let mut lost = 0;
+    while lost < 3 {
+        if let [due] = store.take_due(1, &terms).await.unwrap().as_slice() {
+            lost += 1;
+            assert_eq!(due.attempt, lost);
+        }
+        tokio::time::sleep(Duration::from_millis(60)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let ran = Arc::new(AtomicU32::new(0));
+    let seen = ran.clone();
+    let runner = Runner::new(store.clone())
+        .with_terms(terms)
+        .with_poll(Duration::from_millis(20))
+        .start(move |_action: DueAction| {
+            seen.fetch_add(1, Ordering::SeqCst);
+            async { Ok::<(), String>(()) }
+        });
+    let mut dead = Vec::new();
+    for _ in 0..100 {
+        dead = store.dead(10).await.unwrap();
+        if !dead.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    runner.shutdown(Duration::from_secs(1)).await;
+    assert_eq!(dead.len(), 1, "the crashing action gave up");
+    assert_eq!(dead[0].key, "crashes");
+    assert!(
+        dead[0]
+            .last_error
+            .contains("no outcome was recorded for 3 tries"),
+        "{}",
+        dead[0].last_error
+    );
+    assert_eq!(
+        ran.load(Ordering::SeqCst),
+        0,
+        "past the horizon it does not run again"
+    );
+}
+
+#[tokio::test]
+async fn a_first_try_runs_however_late() {
+    let store = Arc::new(MemoryStore::default());
+    let terms = ActionTerms {
+        give_up: Duration::from_millis(100),
+        ..quick()
+    };
+    store.enqueue("late", "{}").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let ran = Arc::new(AtomicU32::new(0));
+    let seen = ran.clone();
+    let runner = Runner::new(store.clone())
+        .with_terms(terms)
+        .with_poll(Duration::from_millis(20))
+        .start(move |_action: DueAction| {
+            seen.fetch_add(1, Ordering::SeqCst);
+            async { Ok::<(), String>(()) }
+        });
+    until("the late action's one try", || {
+        ran.load(Ordering::SeqCst) == 1
+    })
+    .await;
+    runner.shutdown(Duration::from_secs(1)).await;
+    assert!(store.dead(10).await.unwrap().is_empty());
+    assert!(!store.enqueue("late", "{}").await.unwrap(), "done");
+}
+
+#[tokio::test]
 async fn leases_are_renewed_so_two_runners_never_run_one_action_at_once() {
     let store = Arc::new(MemoryStore::default());
     let terms = ActionTerms {

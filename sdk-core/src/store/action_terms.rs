@@ -93,6 +93,28 @@ impl ActionTerms {
             Next::Retry(delay)
         }
     }
+
+    /// Whether try `attempt` of an action enqueued `age` ago is one too
+    /// many: the action was tried before and is past
+    /// [`give_up`](Self::give_up). Its earlier tries ended without a
+    /// recorded outcome (their runner crashed, or lost the lease), since a
+    /// recorded failure past the horizon would have moved it to the dead
+    /// state; a runner moves it there without another try, so that an
+    /// action that crashes its process every time stops within the
+    /// horizon. A first try always runs, however late.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use claimkit::store::ActionTerms;
+    ///
+    /// let terms = ActionTerms::default();
+    /// assert!(!terms.is_spent(1, terms.give_up * 2));
+    /// assert!(!terms.is_spent(9, terms.give_up - Duration::from_secs(1)));
+    /// assert!(terms.is_spent(9, terms.give_up));
+    /// ```
+    pub fn is_spent(&self, attempt: u32, age: Duration) -> bool {
+        attempt > 1 && age >= self.give_up
+    }
 }
 
 impl Default for ActionTerms {
