@@ -90,17 +90,22 @@ WITH expired AS (
 )
 INSERT INTO {schema}.free_numbers (claim_id, number)
 SELECT $1, number FROM expired"),
-            // The numbers the attempts $2 hold, the $3 lowest free numbers,
-            // and the next number never handed out.
+            // The numbers the attempts $2 hold (as two arrays from one
+            // scan, so that they pair up), the $3 lowest free numbers, and
+            // the next number never handed out. No ORDER BY on the held
+            // numbers: with one, PostgreSQL before 17 walks the claim's
+            // whole index in order and filters by attempt, a cost that grows
+            // with every number the claim ever handed out.
             look: s("
 SELECT
-    ARRAY(SELECT attempt_id FROM {schema}.claim_numbers
-          WHERE claim_id = $1 AND attempt_id = ANY($2) ORDER BY attempt_id),
-    ARRAY(SELECT number FROM {schema}.claim_numbers
-          WHERE claim_id = $1 AND attempt_id = ANY($2) ORDER BY attempt_id),
+    coalesce(held.attempts, '{}'),
+    coalesce(held.numbers, '{}'),
     ARRAY(SELECT number FROM {schema}.free_numbers
           WHERE claim_id = $1 ORDER BY number LIMIT $3),
-    (SELECT next FROM {schema}.claims WHERE claim_id = $1)"),
+    (SELECT next FROM {schema}.claims WHERE claim_id = $1)
+FROM (SELECT array_agg(attempt_id) AS attempts, array_agg(number) AS numbers
+      FROM {schema}.claim_numbers
+      WHERE claim_id = $1 AND attempt_id = ANY($2)) AS held"),
             // Reserves the numbers $2 for the attempts $3, each for $4
             // seconds; $5 of them were free, and the claim's next number is
             // now $6 if $7.
