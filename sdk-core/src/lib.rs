@@ -138,6 +138,7 @@ mod config;
 mod decode;
 mod drain;
 mod error;
+pub mod head;
 mod integration;
 mod plugin;
 mod respond;
@@ -151,9 +152,10 @@ pub mod task;
 pub mod testing;
 pub mod trace;
 
-pub use config::{PluginConfig, Source, ALLOWED_METHODS, DEFAULT_BODY_LIMIT, DEFAULT_DEADLINE};
+pub use config::{PluginConfig, DEFAULT_BODY_LIMIT, DEFAULT_DEADLINE};
 pub use drain::{Drain, DRAIN_LIMIT, DRAIN_TIME};
 pub use error::{Error, ErrorKind};
+pub use head::{Source, ALLOWED_METHODS};
 pub use plugin::{
     AttemptStatus, Context, Email, PluginRequest, RawInputs, Social, Version, RESERVED_KEYS,
 };
