@@ -140,6 +140,7 @@ mod drain;
 mod error;
 pub mod head;
 mod integration;
+mod key;
 mod plugin;
 mod respond;
 mod route;

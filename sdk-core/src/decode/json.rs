@@ -10,7 +10,7 @@ use zeroize::Zeroizing;
 
 use super::inputs::{Extra, InputsDeserializer, Sink};
 use super::message::json_message;
-use super::Key;
+use crate::key::Key;
 use crate::plugin::SECRET_KEY;
 use crate::{Error, ErrorKind, PluginRequest, SecretMatch, Secrets};
 

@@ -9,7 +9,6 @@
 mod headers;
 mod inputs;
 mod json;
-mod key;
 mod message;
 mod query;
 mod scan;
@@ -17,7 +16,6 @@ mod scan;
 pub(crate) use headers::{read as header_inputs, HeaderInput};
 pub(crate) use inputs::Extra;
 pub(crate) use json::decode as json;
-pub(crate) use key::Key;
 pub(crate) use query::decode as query;
 pub(crate) use query::Node;
 

@@ -10,7 +10,7 @@ use serde_json::ser::{CompactFormatter, Formatter};
 use serde_json::Value;
 
 use super::invalid;
-use crate::decode::Key;
+use crate::key::Key;
 use crate::Error;
 
 /// What the platform writes for `.` in a key.
