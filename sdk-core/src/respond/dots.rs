@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::ser::{CompactFormatter, Formatter};
 use serde_json::Value;
 
-use super::invalid;
+use super::render::invalid;
 use crate::key::Key;
 use crate::Error;
 
