@@ -6,6 +6,7 @@
 //! type. No intermediate JSON tree is built for a body, and a request with a
 //! bad secret never reaches the author's `Deserialize` impl.
 
+mod field;
 mod headers;
 mod inputs;
 mod json;

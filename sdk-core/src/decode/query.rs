@@ -16,6 +16,7 @@ use serde::de::{
     SeqAccess, Unexpected, VariantAccess, Visitor,
 };
 
+use super::field::invalid_inputs;
 use super::inputs::{Extra, InputsDeserializer, Sink};
 use super::message::sanitize;
 use crate::plugin::SECRET_KEY;
@@ -50,17 +51,11 @@ pub(crate) fn decode<I: DeserializeOwned>(
             if let Some(key) = &sink.failed_key {
                 return Err(Error::invalid_field(key, &sanitize(&err.0)));
             }
-            let mut rerun = Sink::default();
-            let path = match serde_path_to_error::deserialize::<_, I>(InputsDeserializer::new(
+            Err(invalid_inputs::<I, _>(
                 NodeDe(&root),
-                &mut rerun,
                 extra,
-            )) {
-                Err(err) => err.path().to_string(),
-                Ok(_) => String::new(),
-            };
-            let path = if path == "." { "" } else { path.as_str() };
-            Err(Error::invalid_field(path, &sanitize(&err.0)))
+                &sanitize(&err.0),
+            ))
         }
     }
 }
