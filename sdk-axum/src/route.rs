@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::handler::Handler;
+use axum::http::Method;
 use axum::routing::{on, MethodFilter, MethodRouter};
 use claimkit::signature::{Verifier, WebhookGate};
 use claimkit::store::Deliveries;
@@ -14,8 +15,9 @@ use tower::ServiceBuilder;
 use crate::{plugin_cors, DeadlineLayer, PluginTraceLayer, SignatureLayer};
 
 /// Routes `handler` for `GET`, `POST`, `PUT` and `DELETE`, the methods a
-/// BitBadges plugin can be configured with; any other method is answered
-/// `405` with `{"message": ...}` and an `Allow` header.
+/// BitBadges plugin can be configured with ([`claimkit::head::METHODS`]);
+/// any other method is answered `405` with `{"message": ...}` and an
+/// `Allow` header.
 ///
 /// A handler still running after [`DEFAULT_DEADLINE`](claimkit::DEFAULT_DEADLINE) (5 s) is answered
 /// `503 {"message": ...}`, before the platform gives up (it publishes both
@@ -95,10 +97,14 @@ where
     T: 'static,
     S: Clone + Send + Sync + 'static,
 {
-    let methods = MethodFilter::GET
-        .or(MethodFilter::POST)
-        .or(MethodFilter::PUT)
-        .or(MethodFilter::DELETE);
+    let methods = claimkit::head::METHODS
+        .iter()
+        .map(|method| {
+            let method = Method::from_bytes(method.as_bytes()).expect("an HTTP method");
+            MethodFilter::try_from(method).expect("a method axum can route")
+        })
+        .reduce(MethodFilter::or)
+        .expect("at least one plugin method");
     // One `layer` call for both: each call boxes the routes again, which
     // every request then pays for.
     let layers = ServiceBuilder::new()

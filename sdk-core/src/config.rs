@@ -1,11 +1,12 @@
-//! The plugin endpoint's configuration and the checks made before a body is
-//! read.
+//! The plugin endpoint's configuration: what it accepts, and how it decodes
+//! a request once its head has passed the [`head`](crate::head) rules.
 
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 
 use crate::decode::HeaderInput;
+use crate::head::{self, Source};
 use crate::signature::{Headers, PreparedSignatures, RequestSignatures, SignatureMode};
 use crate::{decode, Error, ErrorKind, PluginRequest, Secrets};
 
@@ -20,38 +21,6 @@ pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
 /// shorter one, so that the platform records the plugin's `{"message"}`
 /// rather than a timeout. Configurable per route in the adapters.
 pub const DEFAULT_DEADLINE: std::time::Duration = std::time::Duration::from_secs(5);
-
-/// The methods a plugin is called with, for an `Allow` header.
-pub const ALLOWED_METHODS: &str = "GET, POST, PUT, DELETE";
-
-/// Where a plugin request's fields travel, by HTTP method.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
-    /// `GET`: in the query string, axios style.
-    Query,
-    /// `POST`, `PUT`, `DELETE`: in a JSON body.
-    Body,
-}
-
-impl Source {
-    /// Where a call with `method` carries its fields; `None` for a method
-    /// the platform never uses (see [`ALLOWED_METHODS`]).
-    ///
-    /// ```
-    /// use claimkit::Source;
-    ///
-    /// assert_eq!(Source::of_method("GET"), Some(Source::Query));
-    /// assert_eq!(Source::of_method("DELETE"), Some(Source::Body));
-    /// assert_eq!(Source::of_method("PATCH"), None);
-    /// ```
-    pub fn of_method(method: &str) -> Option<Source> {
-        match method {
-            "GET" => Some(Source::Query),
-            "POST" | "PUT" | "DELETE" => Some(Source::Body),
-            _ => None,
-        }
-    }
-}
 
 /// How a plugin endpoint checks and decodes its requests: the accepted
 /// secrets, the body limit, signed requests ([`with_signatures`](Self::with_signatures))
@@ -184,8 +153,8 @@ impl PluginConfig {
     /// present. For a `GET` they are not looked at.
     ///
     /// # Errors
-    /// - [`ErrorKind::MethodNotAllowed`] for any method but `GET`, `POST`,
-    ///   `PUT` and `DELETE`;
+    /// - [`ErrorKind::MethodNotAllowed`] for a method not in
+    ///   [`head::METHODS`] (`GET`, `POST`, `PUT`, `DELETE`);
     /// - [`ErrorKind::UnsupportedMediaType`] when a body's content type is
     ///   present and not JSON (`application/json`, `application/*+json`);
     /// - [`ErrorKind::BodyTooLarge`] when `Content-Length` exceeds the limit;
@@ -196,18 +165,7 @@ impl PluginConfig {
         content_type: Option<&[u8]>,
         content_length: Option<&[u8]>,
     ) -> Result<Source, Error> {
-        let source = match Source::of_method(method) {
-            Some(Source::Query) => return Ok(Source::Query),
-            Some(Source::Body) => Source::Body,
-            None => return Err(Error::new(ErrorKind::MethodNotAllowed)),
-        };
-        if let Some(content_type) = content_type {
-            if !is_json(content_type) {
-                return Err(Error::new(ErrorKind::UnsupportedMediaType));
-            }
-        }
-        check_content_length(content_length, self.body_limit)?;
-        Ok(source)
+        head::check(method, content_type, content_length, self.body_limit)
     }
 
     /// Decodes a request whose fields are in `raw`: the JSON body for
@@ -301,101 +259,9 @@ impl PluginConfig {
 /// No headers at all.
 const NO_HEADERS: &[(&str, &[u8])] = &[];
 
-/// Refuses a body whose declared length is over `limit`, before it is read.
-pub(crate) fn check_content_length(
-    content_length: Option<&[u8]>,
-    limit: usize,
-) -> Result<(), Error> {
-    let Some(length) = content_length else {
-        return Ok(());
-    };
-    let length = parse_decimal(length.trim_ascii()).ok_or_else(|| {
-        Error::with_message(ErrorKind::MalformedBody, "invalid Content-Length header")
-    })?;
-    if length > limit as u64 {
-        return Err(Error::body_too_large(limit));
-    }
-    Ok(())
-}
-
-/// `application/json`, `application/<anything>+json`, with any parameters.
-fn is_json(content_type: &[u8]) -> bool {
-    let essence = match content_type.iter().position(|&b| b == b';') {
-        Some(end) => &content_type[..end],
-        None => content_type,
-    };
-    let essence = essence.trim_ascii();
-    let Some(slash) = essence.iter().position(|&b| b == b'/') else {
-        return false;
-    };
-    let (kind, subtype) = (&essence[..slash], &essence[slash + 1..]);
-    kind.eq_ignore_ascii_case(b"application")
-        && subtype.is_ascii()
-        && (subtype.eq_ignore_ascii_case(b"json")
-            || subtype.len() > 5 && subtype[subtype.len() - 5..].eq_ignore_ascii_case(b"+json"))
-}
-
-/// A non-empty run of ASCII digits as a number, `None` on anything else or
-/// on overflow.
-fn parse_decimal(digits: &[u8]) -> Option<u64> {
-    if digits.is_empty() {
-        return None;
-    }
-    digits.iter().try_fold(0u64, |n, &b| {
-        let digit = b.checked_sub(b'0').filter(|d| *d <= 9)?;
-        n.checked_mul(10)?.checked_add(u64::from(digit))
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn content_lengths() {
-        for (header, expected) in [
-            (&b"12"[..], Ok(())),
-            (b" 12 ", Ok(())),
-            (b"0", Ok(())),
-            (b"65536", Ok(())),
-            (b"65537", Err(ErrorKind::BodyTooLarge)),
-            (b"99999999999999999999999", Err(ErrorKind::MalformedBody)),
-            (b"", Err(ErrorKind::MalformedBody)),
-            (b"+5", Err(ErrorKind::MalformedBody)),
-            (b"-1", Err(ErrorKind::MalformedBody)),
-            (b"1a", Err(ErrorKind::MalformedBody)),
-            (b"1 2", Err(ErrorKind::MalformedBody)),
-        ] {
-            let got = check_content_length(Some(header), 65536).map_err(|err| err.kind());
-            assert_eq!(got, expected, "{}", String::from_utf8_lossy(header));
-        }
-        assert!(check_content_length(None, 0).is_ok());
-    }
-
-    #[test]
-    fn json_content_types() {
-        for ok in [
-            &b"application/json"[..],
-            b"application/json; charset=utf-8",
-            b"Application/JSON",
-            b"application/vnd.api+json",
-            b" application/json ;charset=utf-8",
-        ] {
-            assert!(is_json(ok), "{}", String::from_utf8_lossy(ok));
-        }
-        for bad in [
-            &b"text/plain"[..],
-            b"application/x-www-form-urlencoded",
-            b"application/jsonp",
-            b"application/+json",
-            b"json",
-            b"\xff",
-            b"application/\xff+json",
-            b"",
-        ] {
-            assert!(!is_json(bad), "{}", String::from_utf8_lossy(bad));
-        }
-    }
 
     #[test]
     fn head_checks() {

@@ -57,10 +57,7 @@ impl Drain {
         let Some(declared) = content_length else {
             return Some(Self::new());
         };
-        let declared = std::str::from_utf8(declared.trim_ascii())
-            .ok()?
-            .parse::<u64>()
-            .ok()?;
+        let declared = crate::head::parse_content_length(declared)?;
         (declared <= DRAIN_LIMIT).then_some(Self { left: declared })
     }
 

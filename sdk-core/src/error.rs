@@ -23,7 +23,8 @@ pub enum ErrorKind {
     BodyTooLarge,
     /// The request's `Content-Type` was neither absent nor JSON. `415`.
     UnsupportedMediaType,
-    /// The HTTP method is not one a plugin is called with. `405`.
+    /// The HTTP method is not one a plugin is called with (see
+    /// [`head::METHODS`](crate::head::METHODS)). `405`.
     MethodNotAllowed,
     /// A signature header was absent. `400`.
     MissingSignature,
@@ -82,7 +83,7 @@ impl ErrorKind {
             Self::InvalidField => "invalid field",
             Self::BodyTooLarge => "request body too large",
             Self::UnsupportedMediaType => "unsupported content type: expected application/json",
-            Self::MethodNotAllowed => "method not allowed: expected GET, POST, PUT or DELETE",
+            Self::MethodNotAllowed => crate::head::METHOD_NOT_ALLOWED,
             Self::MissingSignature => "missing signature",
             Self::MalformedSignature => "malformed signature header",
             Self::InvalidSignature => "invalid signature",
@@ -126,7 +127,7 @@ impl Error {
             kind,
             message: Cow::Borrowed(kind.default_message()),
             field: None,
-            allow: (kind == ErrorKind::MethodNotAllowed).then_some(crate::ALLOWED_METHODS),
+            allow: (kind == ErrorKind::MethodNotAllowed).then_some(crate::head::ALLOWED_METHODS),
         }
     }
 
@@ -158,7 +159,7 @@ impl Error {
             kind,
             message: message.into(),
             field: None,
-            allow: (kind == ErrorKind::MethodNotAllowed).then_some(crate::ALLOWED_METHODS),
+            allow: (kind == ErrorKind::MethodNotAllowed).then_some(crate::head::ALLOWED_METHODS),
         }
     }
 
@@ -230,8 +231,9 @@ impl Error {
     }
 
     /// For a [`ErrorKind::MethodNotAllowed`] error, the methods the endpoint
-    /// accepts, for the `Allow` header: a plugin's `GET, POST, PUT, DELETE`
-    /// unless made with [`Error::method_not_allowed`].
+    /// accepts, for the `Allow` header: a plugin's
+    /// [`ALLOWED_METHODS`](crate::ALLOWED_METHODS) unless made with
+    /// [`Error::method_not_allowed`].
     pub fn allowed_methods(&self) -> Option<&'static str> {
         self.allow
     }

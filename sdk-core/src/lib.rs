@@ -15,7 +15,10 @@
 //! A request takes one road through this crate:
 //!
 //! 1. [`PluginConfig::check_head`] checks the method, content type and
-//!    `Content-Length` before a body is read.
+//!    `Content-Length` before a body is read, by the rules of [`head`]
+//!    (the methods, [`Source`], the length and content-type checks), which
+//!    the error messages, the CORS answer, the webhook gate and both
+//!    adapters' routing also derive from.
 //! 2. [`PluginConfig::decode`] (what the adapters call, with the request's
 //!    headers through [`signature::Headers`]; [`decode_json`](PluginConfig::decode_json)
 //!    and [`decode_query`](PluginConfig::decode_query) for a request
@@ -53,6 +56,28 @@
 //! Slack and claimr presets) over the raw body, with prepared keys and no
 //! allocation, and recognises retried deliveries by their id; [`claimr`]
 //! types claimr's webhook payloads.
+//!
+//! Each concept has its module:
+//!
+//! | concept | module |
+//! |---|---|
+//! | the HTTP head: methods, [`Source`], `Content-Length`, content type | [`head`] |
+//! | [`PluginConfig`]: secrets, body limit, signed requests, header inputs | `config` |
+//! | JSON bodies and axios queries (`decode::query`: a parser, a deserializer), naming the failing field | `decode` |
+//! | map keys read without copying, shared by `decode`, `plugin` and `respond` | `key` |
+//! | context fields, [`PluginRequest`], attempt status, version | `plugin` |
+//! | presets, rejections, [`render`] (`respond::render`), dot-free keys | `respond` |
+//! | secrets, accepted sets, constant-time comparison | `secret` |
+//! | the one [`Error`] and its kinds | `error` |
+//! | [`RouteOptions`]: deadline and CORS of a plugin route | `route` |
+//! | the bounds of draining a refused body ([`Drain`]) | `drain` |
+//! | signed webhooks and signed requests, [`WebhookGate`](signature::WebhookGate) | [`signature`] |
+//! | claimr's webhook payloads | [`claimr`] |
+//! | durable state: traits, memory store, conformance suite | [`store`] |
+//! | work after the response, contained | [`task`] |
+//! | the spans and events every adapter emits | [`trace`] |
+//! | axum and actix-web response conversions (features) | `integration` |
+//! | request builders and signers for tests (feature `testing`) | [`testing`] |
 //!
 //! # What the platform has not confirmed
 //!
@@ -138,7 +163,9 @@ mod config;
 mod decode;
 mod drain;
 mod error;
+pub mod head;
 mod integration;
+mod key;
 mod plugin;
 mod respond;
 mod route;
@@ -151,9 +178,10 @@ pub mod task;
 pub mod testing;
 pub mod trace;
 
-pub use config::{PluginConfig, Source, ALLOWED_METHODS, DEFAULT_BODY_LIMIT, DEFAULT_DEADLINE};
+pub use config::{PluginConfig, DEFAULT_BODY_LIMIT, DEFAULT_DEADLINE};
 pub use drain::{Drain, DRAIN_LIMIT, DRAIN_TIME};
 pub use error::{Error, ErrorKind};
+pub use head::{Source, ALLOWED_METHODS};
 pub use plugin::{
     AttemptStatus, Context, Email, PluginRequest, RawInputs, Social, Version, RESERVED_KEYS,
 };

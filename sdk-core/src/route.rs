@@ -19,8 +19,9 @@ pub const CORS_ALLOWED_HEADERS: &[&str] = &[
     VERSION_HEADER,
 ];
 
-/// The methods a plugin route lets a browser use: the plugin methods.
-pub const CORS_ALLOWED_METHODS: &[&str] = &["GET", "POST", "PUT", "DELETE"];
+/// The methods a plugin route lets a browser use: the plugin methods,
+/// [`head::METHODS`](crate::head::METHODS).
+pub const CORS_ALLOWED_METHODS: &[&str] = crate::head::METHODS;
 
 /// How long a browser may cache a preflight answer: ten minutes.
 pub const CORS_MAX_AGE: Duration = Duration::from_secs(600);

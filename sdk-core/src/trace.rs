@@ -40,7 +40,7 @@ pub fn record<I>(request: &PluginRequest<I>) {
     if let Some(attempt) = request.attempt_id() {
         span.record("attempt_id", attempt);
     }
-    span.record("status", request.status().as_str());
+    span.record("status", request.attempt_status().as_str());
     span.record("simulation", request.is_simulation());
     if !request.secret_match().is_current() {
         tracing::info!(

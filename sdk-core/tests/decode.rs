@@ -59,7 +59,7 @@ fn current_body_with_typed_inputs() {
         Some("7a5b61ce3f2cf5eeb89f453c87f2b970328356395bf4ac4a23702d2fb0fb63c9")
     );
     assert_eq!(request.attempt_id(), Some("67a1f3c2e9b84d0c5f6e7a8b"));
-    assert_eq!(request.status(), &AttemptStatus::Executing);
+    assert_eq!(request.attempt_status(), &AttemptStatus::Executing);
     assert!(!request.is_simulation());
     assert!(!request.is_status_webhook());
     assert_eq!(ctx.created_at, Some(1_800_000_000_000));
@@ -108,13 +108,13 @@ fn simulation_and_status_webhooks() {
     let success = config()
         .decode_json::<RawInputs>(SUCCESS.as_bytes())
         .unwrap();
-    assert_eq!(success.status(), &AttemptStatus::Success);
+    assert_eq!(success.attempt_status(), &AttemptStatus::Success);
     assert!(success.is_status_webhook());
 
     let failure = config()
         .decode_json::<RawInputs>(FAILURE.as_bytes())
         .unwrap();
-    assert_eq!(failure.status(), &AttemptStatus::Failure);
+    assert_eq!(failure.attempt_status(), &AttemptStatus::Failure);
     assert!(failure.is_status_webhook());
 
     let mut other: Value = serde_json::from_str(CURRENT).unwrap();
@@ -122,7 +122,10 @@ fn simulation_and_status_webhooks() {
     let other = config()
         .decode_json::<RawInputs>(other.to_string().as_bytes())
         .unwrap();
-    assert_eq!(other.status(), &AttemptStatus::Other("queued".into()));
+    assert_eq!(
+        other.attempt_status(),
+        &AttemptStatus::Other("queued".into())
+    );
 }
 
 /// The 2024-07 indexer's body: socials, `cosmosAddress`, `maxUses`,
@@ -155,7 +158,7 @@ fn legacy_body() {
     assert_eq!(ctx.curr_uses, Some(0));
     assert_eq!(ctx.prior_state, None);
     assert_eq!(ctx.attempt_status, None);
-    assert_eq!(request.status(), &AttemptStatus::Executing);
+    assert_eq!(request.attempt_status(), &AttemptStatus::Executing);
     assert_eq!(request.attempt_id(), None);
     assert!(!request.is_simulation());
     let discord = ctx.discord.as_ref().unwrap();

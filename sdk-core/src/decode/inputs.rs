@@ -9,7 +9,7 @@ use serde::forward_to_deserialize_any;
 use serde_json::Value;
 
 use super::query::{Node, NodeDe};
-use super::Key;
+use crate::key::Key;
 use crate::plugin::SECRET_KEY;
 use crate::Context;
 

@@ -8,9 +8,10 @@ use serde::de::{
 use serde_json::error::Category;
 use zeroize::Zeroizing;
 
+use super::field::invalid_inputs;
 use super::inputs::{Extra, InputsDeserializer, Sink};
 use super::message::json_message;
-use super::Key;
+use crate::key::Key;
 use crate::plugin::SECRET_KEY;
 use crate::{Error, ErrorKind, PluginRequest, SecretMatch, Secrets};
 
@@ -100,8 +101,8 @@ fn malformed(err: &serde_json::Error) -> Error {
     )
 }
 
-/// Names the field that failed: a context key, or the author's path, found
-/// by decoding once more with path tracking (only ever on the error path).
+/// Names the field that failed: a context key, or the author's path (see
+/// [`invalid_inputs`]).
 fn typed_error<'de, I: DeserializeOwned>(
     body: &'de str,
     err: &serde_json::Error,
@@ -119,16 +120,8 @@ fn typed_error<'de, I: DeserializeOwned>(
     if let Some(key) = &sink.failed_key {
         return Error::invalid_field(key, &json_message(err));
     }
-    let mut rerun = Sink::default();
     let mut de = serde_json::Deserializer::from_str(body);
-    let path = match serde_path_to_error::deserialize::<_, I>(InputsDeserializer::new(
-        &mut de, &mut rerun, extra,
-    )) {
-        Err(err) => err.path().to_string(),
-        Ok(_) => String::new(),
-    };
-    let path = if path == "." { "" } else { path.as_str() };
-    Error::invalid_field(path, &json_message(err))
+    invalid_inputs::<I, _>(&mut de, extra, &json_message(err))
 }
 
 /// The presented secret, borrowed from the body when it has no escapes; a

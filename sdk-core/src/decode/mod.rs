@@ -6,10 +6,10 @@
 //! type. No intermediate JSON tree is built for a body, and a request with a
 //! bad secret never reaches the author's `Deserialize` impl.
 
+mod field;
 mod headers;
 mod inputs;
 mod json;
-mod key;
 mod message;
 mod query;
 mod scan;
@@ -17,7 +17,6 @@ mod scan;
 pub(crate) use headers::{read as header_inputs, HeaderInput};
 pub(crate) use inputs::Extra;
 pub(crate) use json::decode as json;
-pub(crate) use key::Key;
 pub(crate) use query::decode as query;
 pub(crate) use query::Node;
 

@@ -309,7 +309,7 @@ impl<'de> Deserialize<'de> for Context {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Context, A::Error> {
                 let mut context = Context::default();
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                while let Some(key) = map.next_key::<crate::key::Key<'de>>()? {
                     if !context.read_field(&key, &mut map)? {
                         map.next_value::<IgnoredAny>()?;
                     }

@@ -1,5 +1,7 @@
 //! The typed plugin request.
 
+use std::time::SystemTime;
+
 use crate::{AttemptStatus, Context, SecretMatch};
 
 /// The default inputs type: every non-context key as a JSON map.
@@ -129,8 +131,9 @@ impl<I> PluginRequest<I> {
         self.context.attempt_id()
     }
 
-    /// The attempt status; absent reads as [`AttemptStatus::Executing`].
-    pub fn status(&self) -> &AttemptStatus {
+    /// The attempt status (`_attemptStatus`); absent reads as
+    /// [`AttemptStatus::Executing`]. See [`Context::status`].
+    pub fn attempt_status(&self) -> &AttemptStatus {
         self.context.status()
     }
 
@@ -147,5 +150,64 @@ impl<I> PluginRequest<I> {
     /// The claiming address (`bitbadgesAddress`, or legacy `cosmosAddress`).
     pub fn address(&self) -> Option<&str> {
         self.context.address()
+    }
+
+    /// The key that identifies this status webhook among its retries; see
+    /// [`Context::status_webhook_key`].
+    pub fn status_webhook_key(&self) -> Option<String> {
+        self.context.status_webhook_key()
+    }
+
+    /// The plugin version as text, whether it was sent as `"0"` or `0`.
+    pub fn version(&self) -> Option<&str> {
+        self.context.version()
+    }
+
+    /// `instanceId`: the plugin instance within the claim.
+    pub fn instance_id(&self) -> Option<&str> {
+        self.context.instance_id()
+    }
+
+    /// `createdAt` as a point in time.
+    pub fn created_at_time(&self) -> Option<SystemTime> {
+        self.context.created_at_time()
+    }
+
+    /// `lastUpdated` as a point in time.
+    pub fn last_updated_time(&self) -> Option<SystemTime> {
+        self.context.last_updated_time()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_request_reads_as_its_context_does() {
+        let context = Context {
+            claim_id: Some("c1".into()),
+            claim_attempt_id: Some("a1".into()),
+            attempt_status: Some(AttemptStatus::Success),
+            instance_id: Some("i1".into()),
+            bitbadges_address: Some("bb1qqq".into()),
+            created_at: Some(1_700_000_000_000),
+            last_updated: Some(1_700_000_001_000),
+            version: serde_json::from_str("0").ok(),
+            ..Context::default()
+        };
+        let request = PluginRequest::new(context.clone(), ());
+        assert_eq!(request.claim_id(), Some("c1"));
+        assert_eq!(request.attempt_id(), context.attempt_id());
+        assert_eq!(request.attempt_status(), context.status());
+        assert_eq!(request.is_simulation(), context.is_simulation());
+        assert_eq!(request.is_status_webhook(), context.is_status_webhook());
+        assert_eq!(request.status_webhook_key().as_deref(), Some("a1:success"));
+        assert_eq!(request.version(), Some("0"));
+        assert_eq!(request.instance_id(), Some("i1"));
+        assert_eq!(request.address(), Some("bb1qqq"));
+        assert_eq!(request.created_at_time(), context.created_at_time());
+        assert!(request.created_at_time().is_some());
+        assert_eq!(request.last_updated_time(), context.last_updated_time());
     }
 }

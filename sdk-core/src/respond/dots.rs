@@ -9,8 +9,8 @@ use serde::Serialize;
 use serde_json::ser::{CompactFormatter, Formatter};
 use serde_json::Value;
 
-use super::invalid;
-use crate::decode::Key;
+use super::render::invalid;
+use crate::key::Key;
 use crate::Error;
 
 /// What the platform writes for `.` in a key.

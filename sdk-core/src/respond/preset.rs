@@ -4,7 +4,8 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-use super::{dots, invalid, Rendered, Respond};
+use super::render::invalid;
+use super::{dots, Rendered, Respond};
 use crate::Error;
 
 /// The `Stateless` preset: `200 {}`. The plugin passes; nothing else is read.

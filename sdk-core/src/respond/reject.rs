@@ -3,7 +3,8 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use super::{invalid, message, Rendered, Respond};
+use super::render::{invalid, message};
+use super::{Rendered, Respond};
 use crate::Error;
 
 /// A plugin's "no": a status code (4xx or 5xx) and a message for the user.

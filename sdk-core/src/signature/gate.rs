@@ -7,7 +7,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use super::{replay, Delivery, Headers, Verifier};
-use crate::config::check_content_length;
+use crate::head::check_content_length;
 use crate::store::{Begun, Deliveries, DeliveryTerms, Lease, MemoryStore};
 use crate::{Error, ErrorKind, Stateless};
 

@@ -4,7 +4,7 @@ use proptest::prelude::*;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::*;
+use super::parse::{parse, Node, MAX_DEPTH, MAX_PARAMS};
 use crate::testing::axios_query;
 use crate::{ErrorKind, PluginConfig, RawInputs, Secret};
 

@@ -1,4 +1,5 @@
-//! Map keys read without copying where the input allows it.
+//! Map keys read without copying where the input allows it, for every
+//! module that walks a JSON object's keys (`decode`, `plugin`, `respond`).
 
 use std::fmt;
 use std::ops::Deref;
