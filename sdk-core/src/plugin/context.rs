@@ -225,7 +225,7 @@ impl Context {
 
     /// The attempt status; an absent `_attemptStatus` (older platform
     /// versions) reads as [`AttemptStatus::Executing`].
-    pub fn status(&self) -> &AttemptStatus {
+    pub fn attempt_status(&self) -> &AttemptStatus {
         static EXECUTING: AttemptStatus = AttemptStatus::Executing;
         self.attempt_status.as_ref().unwrap_or(&EXECUTING)
     }
@@ -239,7 +239,7 @@ impl Context {
     /// Whether this call is a status webhook sent after the claim ended
     /// (status `success` or `failure`).
     pub fn is_status_webhook(&self) -> bool {
-        self.status().is_final()
+        self.attempt_status().is_final()
     }
 
     /// The key that identifies this status webhook among its retries:
@@ -261,7 +261,7 @@ impl Context {
             return None;
         }
         self.attempt_id()
-            .map(|attempt| format!("{attempt}:{}", self.status()))
+            .map(|attempt| format!("{attempt}:{}", self.attempt_status()))
     }
 
     /// The plugin version as text, whether it was sent as `"0"` or `0`.
@@ -340,7 +340,7 @@ mod tests {
         assert_eq!(context.claim_id.as_deref(), Some("c1"));
         assert_eq!(context.attempt_id(), None);
         assert!(context.is_simulation());
-        assert_eq!(context.status(), &AttemptStatus::Executing);
+        assert_eq!(context.attempt_status(), &AttemptStatus::Executing);
         assert_eq!(context.address(), Some("cosmos1x"));
         assert_eq!(context.max_uses, Some(1));
         assert_eq!(
@@ -389,7 +389,10 @@ mod tests {
 
     #[test]
     fn absent_status_reads_as_executing() {
-        assert_eq!(Context::default().status(), &AttemptStatus::Executing);
+        assert_eq!(
+            Context::default().attempt_status(),
+            &AttemptStatus::Executing
+        );
         assert!(!Context::default().is_status_webhook());
         assert!(!Context::default().is_simulation());
     }

@@ -134,7 +134,7 @@ impl<I> PluginRequest<I> {
     /// The attempt status (`_attemptStatus`); absent reads as
     /// [`AttemptStatus::Executing`]. See [`Context::status`].
     pub fn attempt_status(&self) -> &AttemptStatus {
-        self.context.status()
+        self.context.attempt_status()
     }
 
     /// Whether this is a simulation (dry run): no side effects allowed.
@@ -199,7 +199,7 @@ mod tests {
         let request = PluginRequest::new(context.clone(), ());
         assert_eq!(request.claim_id(), Some("c1"));
         assert_eq!(request.attempt_id(), context.attempt_id());
-        assert_eq!(request.attempt_status(), context.status());
+        assert_eq!(request.attempt_status(), context.attempt_status());
         assert_eq!(request.is_simulation(), context.is_simulation());
         assert_eq!(request.is_status_webhook(), context.is_status_webhook());
         assert_eq!(request.status_webhook_key().as_deref(), Some("a1:success"));

@@ -225,12 +225,12 @@ pub async fn claim_number_with<P: ClaimNumbers + ?Sized>(
 ) -> Result<Preset, Error> {
     let pool = numbering.pool(context);
     if context.is_simulation() {
-        return match context.status() {
+        return match context.attempt_status() {
             AttemptStatus::Executing => Ok(ClaimNumber::new(store.preview(&pool).await?).into()),
             _ => Ok(Stateless.into()),
         };
     }
-    match (context.status(), context.attempt_id()) {
+    match (context.attempt_status(), context.attempt_id()) {
         (AttemptStatus::Executing, Some(attempt)) => {
             Ok(ClaimNumber::new(store.reserve(&pool, attempt).await?).into())
         }

@@ -89,7 +89,7 @@ pub async fn claim_token<T: ClaimTokens + ?Sized>(
     issuer: &T,
     context: &Context,
 ) -> Result<Preset, Error> {
-    if context.status() != &AttemptStatus::Executing {
+    if context.attempt_status() != &AttemptStatus::Executing {
         return Ok(Stateless.into());
     }
     let token = match context.attempt_id() {

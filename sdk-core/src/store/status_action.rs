@@ -28,7 +28,7 @@ impl StatusAction {
         Some(Self {
             claim_attempt_id: context.attempt_id()?.to_owned(),
             claim_id: context.claim_id.clone().unwrap_or_default(),
-            status: context.status().to_string(),
+            status: context.attempt_status().to_string(),
         })
     }
 
