@@ -160,7 +160,7 @@ context_fields! {
     /// [`Context::is_simulation`].
     simulation: bool = "_isSimulation",
     /// `_attemptStatus`: executing, or the outcome on a status webhook.
-    /// Prefer [`Context::status`].
+    /// Prefer [`Context::attempt_status`].
     attempt_status: AttemptStatus = "_attemptStatus",
     /// `createdAt`: when the claim was created, in UNIX milliseconds.
     created_at: u64 = "createdAt",

@@ -132,7 +132,7 @@ impl<I> PluginRequest<I> {
     }
 
     /// The attempt status (`_attemptStatus`); absent reads as
-    /// [`AttemptStatus::Executing`]. See [`Context::status`].
+    /// [`AttemptStatus::Executing`]. See [`Context::attempt_status`].
     pub fn attempt_status(&self) -> &AttemptStatus {
         self.context.attempt_status()
     }
