@@ -95,13 +95,15 @@ impl ActionTerms {
     }
 
     /// Whether try `attempt` of an action enqueued `age` ago is one too
-    /// many: the action was tried before and is past
-    /// [`give_up`](Self::give_up). Its earlier tries ended without a
-    /// recorded outcome (their runner crashed, or lost the lease), since a
-    /// recorded failure past the horizon would have moved it to the dead
-    /// state; a runner moves it there without another try, so that an
-    /// action that crashes its process every time stops within the
-    /// horizon. A first try always runs, however late.
+    /// many: the action was tried before and is more than a
+    /// [`lease`](Self::lease) past [`give_up`](Self::give_up). A recorded
+    /// failure schedules its retry before the horizon, and a running
+    /// runner takes a due action within its poll, far sooner than a lease;
+    /// a try taken this late follows tries that ended without an outcome
+    /// (their runner crashed, or lost the lease). A runner moves such an
+    /// action to the dead state without another try, so that an action
+    /// that crashes its process every time stops soon after the horizon. A
+    /// first try always runs, however late.
     ///
     /// ```
     /// use std::time::Duration;
@@ -109,11 +111,11 @@ impl ActionTerms {
     ///
     /// let terms = ActionTerms::default();
     /// assert!(!terms.is_spent(1, terms.give_up * 2));
-    /// assert!(!terms.is_spent(9, terms.give_up - Duration::from_secs(1)));
-    /// assert!(terms.is_spent(9, terms.give_up));
+    /// assert!(!terms.is_spent(9, terms.give_up + Duration::from_secs(1)));
+    /// assert!(terms.is_spent(9, terms.give_up + terms.lease));
     /// ```
     pub fn is_spent(&self, attempt: u32, age: Duration) -> bool {
-        attempt > 1 && age >= self.give_up
+        attempt > 1 && age >= self.give_up.saturating_add(self.lease)
     }
 }
 
