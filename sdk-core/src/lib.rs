@@ -140,6 +140,7 @@ mod drain;
 mod error;
 mod integration;
 mod plugin;
+mod receive;
 mod respond;
 mod route;
 mod secret;
