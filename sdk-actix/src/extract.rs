@@ -39,7 +39,8 @@ use crate::signature::HttpHeaders;
 /// `I` is the plugin's inputs type (default: a JSON map). Where
 /// `claimkit-axum` takes the rejection as a type parameter, this extractor
 /// reads a [`PluginErrorHandler`](crate::PluginErrorHandler) from
-/// `app_data`, the actix-web way.
+/// `app_data`, the actix-web way. Destructure it as `Plugin(request, ..)`,
+/// as in `claimkit-axum`, or use it through `Deref`.
 ///
 /// ```
 /// use actix_web::App;
@@ -57,6 +58,11 @@ use crate::signature::HttpHeaders;
 ///         return Err(Reject::forbidden("unknown code"));
 ///     }
 ///     Ok(ClaimToken::new("tok_1"))
+/// }
+///
+/// // The same, destructured.
+/// async fn check(Plugin(request, ..): Plugin<Inputs>) -> Result<ClaimToken, Reject> {
+///     redeem(Plugin::new(request)).await
 /// }
 ///
 /// let config = PluginConfig::new(Secret::new("s3cret")?);

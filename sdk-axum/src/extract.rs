@@ -36,7 +36,9 @@ pub type PluginRejection = Error;
 ///
 /// `I` is the plugin's inputs type (default: a JSON map). `R` is the
 /// rejection; swap it for your own type implementing
-/// `From<claimkit::Error> + IntoResponse`.
+/// `From<claimkit::Error> + IntoResponse`. Destructure it as
+/// `Plugin(request, ..)`, as in `claimkit-actix`, or use it through
+/// `Deref`.
 ///
 /// ```
 /// use axum::Router;
@@ -56,11 +58,19 @@ pub type PluginRejection = Error;
 ///     Ok(ClaimToken::new("tok_1"))
 /// }
 ///
+/// // The same, destructured.
+/// async fn check(Plugin(request, ..): Plugin<Inputs>) -> Result<ClaimToken, Reject> {
+///     redeem(Plugin::new(request)).await
+/// }
+///
 /// let config = PluginConfig::new(Secret::new("s3cret")?);
 /// let app: Router = Router::new().route("/redeem", plugin(redeem)).with_state(config);
 /// # Ok::<(), claimkit::Error>(())
 /// ```
-pub struct Plugin<I = RawInputs, R = PluginRejection>(pub PluginRequest<I>, PhantomData<fn() -> R>);
+pub struct Plugin<I = RawInputs, R = PluginRejection>(
+    pub PluginRequest<I>,
+    pub PhantomData<fn() -> R>,
+);
 
 impl<I, R> Plugin<I, R> {
     /// Wraps a request, for tests of handlers.
