@@ -1,9 +1,10 @@
 //! claimkit-tokio is the one place claimkit meets the Tokio runtime: the
 //! [`Runner`] that executes a store's durable post-claim actions, and what
 //! the framework adapters (`claimkit-axum`, `claimkit-actix`) share on
-//! Tokio: the [`spawn`] they hand to the signature gate, and
+//! Tokio: the [`spawn`] they hand to the signature gate,
 //! [`body::read_allowed`], which reads a request body within its limit and
-//! drains a refused one on Tokio's timer.
+//! drains a refused one on Tokio's timer, and [`answer_within`], the timer
+//! of their deadline middleware.
 //!
 //! # Design
 //!
@@ -29,8 +30,10 @@
 //! web framework.
 
 pub mod body;
+mod deadline;
 mod runner;
 mod spawn;
 
+pub use deadline::{answer_within, AnswerWithin};
 pub use runner::{Runner, RunnerHandle};
 pub use spawn::spawn;
