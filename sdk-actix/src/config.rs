@@ -34,7 +34,10 @@ type Handler = dyn Fn(Error, &HttpRequest) -> actix_web::Error + Send + Sync;
 /// # Ok::<(), claimkit::Error>(())
 /// ```
 #[derive(Clone)]
-pub struct PluginErrorHandler(Arc<Handler>);
+pub struct PluginErrorHandler(Option<Arc<Handler>>);
+
+/// No handler registered: claimkit's own answer.
+const DEFAULT_HANDLER: PluginErrorHandler = PluginErrorHandler(None);
 
 impl PluginErrorHandler {
     /// An error handler turning a claimkit error into the actix-web error
@@ -43,7 +46,22 @@ impl PluginErrorHandler {
     where
         F: Fn(Error, &HttpRequest) -> actix_web::Error + Send + Sync + 'static,
     {
-        Self(Arc::new(handler))
+        Self(Some(Arc::new(handler)))
+    }
+
+    /// The handler registered for `request`'s route, or the default, as
+    /// actix-web's `JsonConfig::from_req` finds its configuration.
+    pub(crate) fn from_req(request: &HttpRequest) -> &Self {
+        app_data(request).unwrap_or(&DEFAULT_HANDLER)
+    }
+
+    /// The actix-web error for a refusal: the handler's, or claimkit's own
+    /// response.
+    pub(crate) fn reject(&self, err: Error, request: &HttpRequest) -> actix_web::Error {
+        match &self.0 {
+            Some(handler) => handler(err, request),
+            None => err.into(),
+        }
     }
 }
 
@@ -53,31 +71,22 @@ impl fmt::Debug for PluginErrorHandler {
     }
 }
 
-/// The registered configuration, as plain `app_data` or `web::Data`.
-pub(crate) fn plugin_config(request: &HttpRequest) -> Result<PluginConfig, Error> {
-    if let Some(config) = request.app_data::<PluginConfig>() {
-        return Ok(config.clone());
-    }
-    if let Some(config) = request.app_data::<web::Data<PluginConfig>>() {
-        return Ok(config.get_ref().clone());
-    }
-    tracing::error!(
-        "no claimkit::PluginConfig is registered for this route: add one with \
-         App::app_data(PluginConfig) or App::app_data(web::Data<PluginConfig>)"
-    );
-    Err(Error::new(ErrorKind::InvalidConfig))
+/// The registered configuration; its absence is logged and answered `500`.
+pub(crate) fn plugin_config(request: &HttpRequest) -> Result<&PluginConfig, Error> {
+    app_data(request).ok_or_else(|| {
+        tracing::error!(
+            "no claimkit::PluginConfig is registered for this route: add one with \
+             App::app_data(PluginConfig) or App::app_data(web::Data<PluginConfig>)"
+        );
+        Error::new(ErrorKind::InvalidConfig)
+    })
 }
 
-/// The actix-web error for a refusal: the registered handler's, or
-/// claimkit's own response.
-pub(crate) fn reject(err: Error, request: &HttpRequest) -> actix_web::Error {
-    let handler = request.app_data::<PluginErrorHandler>().or_else(|| {
+/// A `T` registered with `app_data`, as it is or in a `web::Data`.
+fn app_data<T: 'static>(request: &HttpRequest) -> Option<&T> {
+    request.app_data::<T>().or_else(|| {
         request
-            .app_data::<web::Data<PluginErrorHandler>>()
+            .app_data::<web::Data<T>>()
             .map(|data| data.get_ref())
-    });
-    match handler {
-        Some(PluginErrorHandler(handler)) => handler(err, request),
-        None => err.into(),
-    }
+    })
 }

@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use actix_web::body::BoxBody;
 use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Transform};
-use actix_web::rt::time::{sleep, Sleep};
 use actix_web::{HttpRequest, ResponseError};
-use claimkit::{Error, DEFAULT_DEADLINE};
+use claimkit::DEFAULT_DEADLINE;
+use claimkit_tokio::{answer_within, AnswerWithin};
 
 /// Answers `503 {"message": ...}` when the wrapped service has not answered
 /// within the deadline ([`DEFAULT_DEADLINE`], 5 s, by default: the platform
@@ -95,9 +95,7 @@ where
     fn call(&self, request: ServiceRequest) -> Self::Future {
         let http = request.request().clone();
         DeadlineFuture {
-            inner: self.service.call(request),
-            sleep: sleep(self.deadline),
-            deadline: self.deadline,
+            inner: answer_within(self.deadline, self.service.call(request)),
             request: http,
         }
     }
@@ -109,10 +107,7 @@ pin_project_lite::pin_project! {
     #[derive(Debug)]
     pub struct DeadlineFuture<F> {
         #[pin]
-        inner: F,
-        #[pin]
-        sleep: Sleep,
-        deadline: Duration,
+        inner: AnswerWithin<F>,
         request: HttpRequest,
     }
 }
@@ -126,15 +121,12 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
-        if let Poll::Ready(result) = this.inner.poll(cx) {
-            return Poll::Ready(result.map(ServiceResponse::map_into_boxed_body));
-        }
-        std::task::ready!(this.sleep.poll(cx));
-        let err = Error::timeout(*this.deadline);
-        claimkit::trace::rejected(&err);
-        Poll::Ready(Ok(ServiceResponse::new(
-            this.request.clone(),
-            err.error_response(),
-        )))
+        Poll::Ready(match std::task::ready!(this.inner.poll(cx)) {
+            Ok(answered) => answered.map(ServiceResponse::map_into_boxed_body),
+            Err(timeout) => Ok(ServiceResponse::new(
+                this.request.clone(),
+                timeout.error_response(),
+            )),
+        })
     }
 }

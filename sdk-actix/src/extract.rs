@@ -5,13 +5,13 @@ use std::ops::{Deref, DerefMut};
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
-use actix_web::http::header;
+use actix_web::http::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE};
 use actix_web::{FromRequest, HttpRequest};
-use claimkit::{Error, PluginConfig, PluginRequest, RawInputs, Source};
+use claimkit::{Error, PluginConfig, PluginRequest, RawInputs};
 use serde::de::DeserializeOwned;
 
-use crate::body::{read_body, refuse};
-use crate::config;
+use crate::body::read_allowed;
+use crate::config::{self, PluginErrorHandler};
 use crate::signature::HttpHeaders;
 
 /// Extracts a typed BitBadges plugin call: the query string for `GET`, the
@@ -39,7 +39,8 @@ use crate::signature::HttpHeaders;
 /// `I` is the plugin's inputs type (default: a JSON map). Where
 /// `claimkit-axum` takes the rejection as a type parameter, this extractor
 /// reads a [`PluginErrorHandler`](crate::PluginErrorHandler) from
-/// `app_data`, the actix-web way.
+/// `app_data`, the actix-web way. Destructure it as `Plugin(request, ..)`,
+/// as in `claimkit-axum`, or use it through `Deref`.
 ///
 /// ```
 /// use actix_web::App;
@@ -57,6 +58,11 @@ use crate::signature::HttpHeaders;
 ///         return Err(Reject::forbidden("unknown code"));
 ///     }
 ///     Ok(ClaimToken::new("tok_1"))
+/// }
+///
+/// // The same, destructured.
+/// async fn check(Plugin(request, ..): Plugin<Inputs>) -> Result<ClaimToken, Reject> {
+///     redeem(Plugin::new(request)).await
 /// }
 ///
 /// let config = PluginConfig::new(Secret::new("s3cret")?);
@@ -113,46 +119,35 @@ where
         let request = request.clone();
         let payload = payload.take();
         Box::pin(async move {
-            let decoded = match config::plugin_config(&request) {
-                Ok(config) => extract(&config, &request, payload).await,
-                Err(err) => Err(err),
-            };
-            match decoded {
-                Ok(decoded) => {
-                    claimkit::trace::record(&decoded);
-                    Ok(Self::new(decoded))
-                }
+            let received = match config::plugin_config(&request) {
+                Ok(config) => receive(config, &request, payload).await,
                 Err(err) => {
                     claimkit::trace::rejected(&err);
-                    Err(config::reject(err, &request))
+                    Err(err)
                 }
-            }
+            };
+            received
+                .map(Self::new)
+                .map_err(|err| PluginErrorHandler::from_req(&request).reject(err, &request))
         })
     }
 }
 
-async fn extract<I: DeserializeOwned>(
+async fn receive<I: DeserializeOwned>(
     config: &PluginConfig,
     request: &HttpRequest,
     payload: Payload,
 ) -> Result<PluginRequest<I>, Error> {
-    let header = |name| request.headers().get(name).map(|value| value.as_bytes());
-    let length = header(header::CONTENT_LENGTH);
-    let checked = config.check_head(
-        request.method().as_str(),
-        header(header::CONTENT_TYPE),
-        length,
-    );
-    let source = match checked {
-        Ok(source) => source,
-        Err(err) => return Err(refuse(payload, length, err).await),
-    };
-    let headers = HttpHeaders(request.headers());
-    match source {
-        Source::Query => config.decode(source, &headers, request.query_string().as_bytes()),
-        Source::Body => {
-            let body = read_body(payload, config.body_limit()).await?;
-            config.decode(source, &headers, &body)
-        }
-    }
+    let header = |name| request.headers().get(name).map(HeaderValue::as_bytes);
+    let length = header(CONTENT_LENGTH);
+    config
+        .receive(
+            request.method().as_str(),
+            header(CONTENT_TYPE),
+            length,
+            request.query_string().as_bytes(),
+            &HttpHeaders(request.headers()),
+            |allowance| read_allowed(payload, length, allowance),
+        )
+        .await
 }

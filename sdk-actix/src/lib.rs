@@ -12,16 +12,40 @@
 //! rendering) is claimkit's. `claimkit-axum` offers the same names for axum,
 //! so a handler moves between the two by changing imports.
 //!
+//! ```text
+//! Plugin<I>  ─► PluginConfig::receive(head, query, headers, read) ─► PluginRequest<I> | Error
+//! Signature, Signed<T> ─► WebhookGate::receive(length, headers, read, spawn)
+//!                        ─► Answer (refusal, 200 {} for a redelivery) | Run(delivery, body, guard)
+//! read = claimkit_tokio::body::read_allowed   (limit, 413, drain a refused body)
+//! ```
+//!
+//! Each extractor and the signature middleware is one call into the core,
+//! which decides; the adapter supplies only what is actix-web's: how a
+//! payload is read (`to_bytes_limited`), the header map seen through
+//! [`claimkit::signature::Headers`], the request extensions, `app_data`,
+//! and the `Transform`/`Service` types. Reading a body within its limit and
+//! draining a refused one, and the task that frees an unfinished webhook
+//! delivery, run on Tokio (actix-web's runtime too) and live once in
+//! `claimkit-tokio`, shared with `claimkit-axum`.
+//!
 //! The response types ([`claimkit::Stateless`], [`claimkit::ClaimToken`],
 //! [`claimkit::ClaimNumber`], [`claimkit::Custom`], [`claimkit::Preset`],
 //! [`claimkit::Reject`], [`claimkit::Error`]) implement actix-web's
 //! `Responder` directly, and [`claimkit::Reject`] and [`claimkit::Error`]
-//! implement `ResponseError`, so handlers return them, or `Result`s of them.
+//! implement `ResponseError` (in the core, behind its `actix` feature), so
+//! handlers return them, or `Result`s of them. [`Plugin`] destructures as
+//! `Plugin(request, ..)`, as in `claimkit-axum`.
 //!
-//! Configuration is read from `app_data`, the actix-web way: the core
-//! [`claimkit::PluginConfig`] (as it is, or in a `web::Data`), and optionally
-//! a [`PluginErrorHandler`] to answer refusals your own way. The differences
-//! from `claimkit-axum` follow from the frameworks:
+//! Configuration is read from `app_data`, the actix-web way, as
+//! `JsonConfig::from_req` reads it: once per call and value, as it is or in
+//! a `web::Data`: the core [`claimkit::PluginConfig`], and optionally a
+//! [`PluginErrorHandler`] to answer refusals your own way (by default,
+//! claimkit's own answer). The route helpers return `impl
+//! HttpServiceFactory`, for `App::service` or a scope's. actix-web lets an
+//! extractor answer early only with an error; the [`webhook`] route turns
+//! [`Signed`]'s acknowledgement of a redelivery back into a plain `200 {}`
+//! response. The differences from `claimkit-axum` follow from the
+//! frameworks:
 //!
 //! | | `claimkit-axum` | `claimkit-actix` |
 //! |---|---|---|

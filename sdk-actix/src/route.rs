@@ -1,17 +1,16 @@
 //! Mounting a plugin handler on exactly the methods the platform uses.
 
-use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::middleware::Compat;
-use actix_web::{guard, web, FromRequest, Handler, Resource, Responder};
+use std::sync::Arc;
 use std::time::Duration;
 
-use claimkit::{Error, ErrorKind, RouteOptions, Source};
-
-use std::sync::Arc;
-
+use actix_web::dev::HttpServiceFactory;
+use actix_web::middleware::{from_fn, Compat};
+use actix_web::{guard, web, FromRequest, Handler, Responder};
 use claimkit::signature::{Verifier, WebhookGate};
 use claimkit::store::Deliveries;
+use claimkit::{Error, ErrorKind, RouteOptions, Source};
 
+use crate::signature::answer_acknowledged;
 use crate::{plugin_cors, Deadline, PluginTrace, Signature};
 
 /// A resource at `path` routing `handler` for `GET`, `POST`, `PUT` and
@@ -51,18 +50,7 @@ use crate::{plugin_cors, Deadline, PluginTrace, Signature};
 ///     .service(plugin("/plugins/allow", allow));
 /// # Ok::<(), claimkit::Error>(())
 /// ```
-pub fn plugin<F, Args>(
-    path: &str,
-    handler: F,
-) -> Resource<
-    impl ServiceFactory<
-        ServiceRequest,
-        Config = (),
-        Response = ServiceResponse,
-        Error = actix_web::Error,
-        InitError = (),
-    >,
->
+pub fn plugin<F, Args>(path: &str, handler: F) -> impl HttpServiceFactory
 where
     F: Handler<Args>,
     Args: FromRequest + 'static,
@@ -78,15 +66,7 @@ pub fn plugin_with_deadline<F, Args>(
     path: &str,
     handler: F,
     deadline: Duration,
-) -> Resource<
-    impl ServiceFactory<
-        ServiceRequest,
-        Config = (),
-        Response = ServiceResponse,
-        Error = actix_web::Error,
-        InitError = (),
-    >,
->
+) -> impl HttpServiceFactory
 where
     F: Handler<Args>,
     Args: FromRequest + 'static,
@@ -122,15 +102,7 @@ pub fn plugin_with<F, Args>(
     path: &str,
     handler: F,
     options: &RouteOptions,
-) -> Resource<
-    impl ServiceFactory<
-        ServiceRequest,
-        Config = (),
-        Response = ServiceResponse,
-        Error = actix_web::Error,
-        InitError = (),
-    >,
->
+) -> impl HttpServiceFactory
 where
     F: Handler<Args>,
     Args: FromRequest + 'static,
@@ -154,27 +126,19 @@ async fn method_not_allowed() -> Error {
 /// A resource at `path` routing a signed-webhook `handler` for `POST`, the
 /// method webhook senders use; any other method is answered `405` with
 /// `{"message": ...}` and `Allow: POST`. Pair it with
-/// the [`Signed`](crate::Signed) extractor, or use [`signed_webhook`] to
-/// verify with the [`Signature`](crate::Signature) middleware.
-pub fn webhook<F, Args>(
-    path: &str,
-    handler: F,
-) -> Resource<
-    impl ServiceFactory<
-        ServiceRequest,
-        Config = (),
-        Response = ServiceResponse,
-        Error = actix_web::Error,
-        InitError = (),
-    >,
->
+/// the [`Signed`](crate::Signed) extractor (whose acknowledgement of a
+/// redelivery this route answers as a plain `200 {}` response), or use
+/// [`signed_webhook`] to verify with the [`Signature`](crate::Signature)
+/// middleware.
+pub fn webhook<F, Args>(path: &str, handler: F) -> impl HttpServiceFactory
 where
     F: Handler<Args>,
     Args: FromRequest + 'static,
     F::Output: Responder + 'static,
 {
+    let acknowledge = from_fn(answer_acknowledged);
     web::resource(path)
-        .route(web::post().to(handler))
+        .route(web::post().to(handler).wrap(acknowledge))
         .default_service(web::to(|| async { Error::method_not_allowed("POST") }))
 }
 
@@ -196,15 +160,7 @@ pub fn signed_webhook<F, Args, V, D>(
     path: &str,
     handler: F,
     gate: impl Into<Arc<WebhookGate<V, D>>>,
-) -> Resource<
-    impl ServiceFactory<
-        ServiceRequest,
-        Config = (),
-        Response = ServiceResponse,
-        Error = actix_web::Error,
-        InitError = (),
-    >,
->
+) -> impl HttpServiceFactory
 where
     F: Handler<Args>,
     Args: FromRequest + 'static,

@@ -1,8 +1,9 @@
 //! Requests built the way the platform and webhook senders send them, for
 //! tests through actix-web's own harness (feature `testing`).
 
+use actix_web::http::Method;
 use actix_web::test::TestRequest;
-use claimkit::testing::{sign_request, PluginCall, Signer};
+use claimkit::testing::{PluginCall, Signer};
 
 /// The request BitBadges makes for `call` with `method`: an axios query
 /// string for `GET`, a JSON body otherwise.
@@ -36,25 +37,21 @@ use claimkit::testing::{sign_request, PluginCall, Signer};
 /// # });
 /// ```
 pub fn plugin_request(method: &str, uri: &str, call: &PluginCall) -> TestRequest {
-    let method = actix_web::http::Method::from_bytes(method.as_bytes()).expect("a valid method");
-    if method == actix_web::http::Method::GET {
-        let separator = if uri.contains('?') { '&' } else { '?' };
-        TestRequest::default()
-            .method(method)
-            .uri(&format!("{uri}{separator}{}", call.query()))
-    } else {
-        TestRequest::default()
-            .method(method)
-            .uri(uri)
+    let request = TestRequest::default()
+        .method(Method::from_bytes(method.as_bytes()).expect("a valid method"))
+        .uri(&call.target(method, uri));
+    match call.body(method) {
+        Some(json) => request
             .insert_header(("content-type", "application/json"))
-            .set_payload(call.json())
+            .set_payload(json),
+        None => request,
     }
 }
 
 /// [`plugin_request`] with the `X-BitBadges-Signature` headers of the
 /// call's raw body (or `GET` query string), signed with `secret` at
 /// `timestamp_ms` (UNIX milliseconds; [`now_millis`](claimkit::testing::now_millis)
-/// for the current time). See [`sign_request`].
+/// for the current time). See [`sign_request`](claimkit::testing::sign_request).
 ///
 /// ```
 /// use actix_web::{test, App};
@@ -91,13 +88,8 @@ pub fn signed_plugin_request(
     secret: &str,
     timestamp_ms: u64,
 ) -> TestRequest {
-    let raw = if method == "GET" {
-        call.query().into_bytes()
-    } else {
-        call.json()
-    };
     let mut request = plugin_request(method, uri, call);
-    for header in sign_request(secret, timestamp_ms, &raw) {
+    for header in call.signature_headers_for(method, secret, timestamp_ms) {
         request = request.insert_header(header);
     }
     request

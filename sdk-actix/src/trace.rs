@@ -1,13 +1,9 @@
 //! The `plugin` tracing span around each call, as middleware.
 
-use std::future::{ready, Future, Ready};
-use std::pin::Pin;
-use std::task::{Context, Poll};
-use std::time::Instant;
+use std::future::{ready, Ready};
 
 use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Transform};
-use tracing::instrument::Instrumented;
-use tracing::Instrument;
+use claimkit::trace::Answering;
 
 /// Runs each call in the `plugin` span (see [`plugin`](crate::plugin)) and
 /// logs the answer's status and latency. [`plugin`](crate::plugin) applies
@@ -65,39 +61,20 @@ where
     fn call(&self, request: ServiceRequest) -> Self::Future {
         let span = claimkit::trace::plugin_span(request.method().as_str(), request.path());
         let inner = span.in_scope(|| self.service.call(request));
-        PluginTraceFuture {
-            inner: inner.instrument(span),
-            started: Instant::now(),
-        }
+        claimkit::trace::answer_in(span, inner, status)
     }
 }
 
-pin_project_lite::pin_project! {
-    /// The response future of [`PluginTraceMiddleware`]: the inner future,
-    /// run in the call's span, and the answer logged when it completes.
-    #[derive(Debug)]
-    pub struct PluginTraceFuture<F> {
-        #[pin]
-        inner: Instrumented<F>,
-        started: Instant,
-    }
-}
+/// The response future of [`PluginTraceMiddleware`]: the inner future, run
+/// in the call's span, and the answer logged when it completes.
+pub type PluginTraceFuture<F> = Answering<F>;
 
-impl<F, B> Future for PluginTraceFuture<F>
-where
-    F: Future<Output = Result<ServiceResponse<B>, actix_web::Error>>,
-{
-    type Output = Result<ServiceResponse<B>, actix_web::Error>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let mut this = self.project();
-        let result = std::task::ready!(this.inner.as_mut().poll(cx));
-        let status = match &result {
-            Ok(response) => response.status(),
-            Err(err) => err.as_response_error().status_code(),
-        };
-        let _entered = this.inner.span().enter();
-        claimkit::trace::answered(status.as_u16(), this.started.elapsed());
-        Poll::Ready(result)
-    }
+/// The status a service's result is answered with: an inner middleware's
+/// error is answered by actix-web later, with its own status.
+pub(crate) fn status<B>(result: &Result<ServiceResponse<B>, actix_web::Error>) -> Option<u16> {
+    let status = match result {
+        Ok(response) => response.status(),
+        Err(err) => err.as_response_error().status_code(),
+    };
+    Some(status.as_u16())
 }

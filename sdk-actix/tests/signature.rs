@@ -328,3 +328,44 @@ async fn a_handler_that_never_finishes_gets_the_retry() {
     assert_eq!(answer(response).await, (StatusCode::OK, "{}".to_owned()));
     assert_eq!(calls.count(), 2, "then it is done, once");
 }
+
+/// actix-web only: an extractor can answer early only with an error; the
+/// `webhook` route turns the `Signed` extractor's acknowledgement of a
+/// redelivery back into a plain response, which middleware and logs do not
+/// count as a failure.
+#[actix_web::test]
+async fn a_redelivery_through_the_extractor_is_a_response_not_an_error() {
+    async fn handler(event: Signed<web::Bytes>) -> String {
+        event.delivery().id().unwrap_or_default().to_owned()
+    }
+    let gate = WebhookGate::new(
+        HmacVerifier::new(HmacScheme::claimr(), Secret::new(CLAIMR).unwrap()).unwrap(),
+    );
+    let app = test::init_service(
+        App::new()
+            .app_data(web::Data::new(gate))
+            .service(webhook("/hook", handler)),
+    )
+    .await;
+    let body = r#"{"id": "d-ack", "scope": "user_login"}"#;
+    let headers = Signer::claimr(CLAIMR).sign(body.as_bytes());
+    let first = test::call_service(&app, signed(headers.clone(), body).to_request()).await;
+    assert!(first.response().error().is_none());
+    assert_eq!(answer(first).await, (StatusCode::OK, "d-ack".to_owned()));
+    let again = test::call_service(&app, signed(headers, body).to_request()).await;
+    assert!(
+        again.response().error().is_none(),
+        "{:?}",
+        again.response().error()
+    );
+    assert_eq!(
+        again.headers().get("content-type").unwrap(),
+        claimkit::CONTENT_TYPE
+    );
+    assert_eq!(answer(again).await, (StatusCode::OK, "{}".to_owned()));
+    // A refusal is still an error.
+    let forged = Signer::claimr("wrong").sign(body.as_bytes());
+    let refused = test::call_service(&app, signed(forged, body).to_request()).await;
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    assert!(refused.response().error().is_some());
+}

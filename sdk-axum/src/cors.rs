@@ -1,15 +1,15 @@
 //! The CORS answer of plugin routes, for the developer portal's test button.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use axum::extract::Request;
 use axum::http::{header, HeaderName, HeaderValue, Method};
 use axum::response::Response;
 use claimkit::{RouteOptions, CORS_ALLOWED_METHODS, CORS_MAX_AGE};
+use tower::util::future::EitherResponseFuture;
+use tower::util::Either;
 use tower::{Layer, Service};
-use tower_http::cors::{AllowOrigin, Cors, CorsLayer};
+use tower_http::cors::{AllowOrigin, Cors, CorsLayer, ResponseFuture};
 
 /// The CORS layer of plugin routes for `options`: `tower-http`'s
 /// [`CorsLayer`] for the allowed origins, with the plugin methods,
@@ -97,65 +97,15 @@ where
             || request
                 .headers()
                 .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
-        if preflight_or_plain {
-            PluginCorsFuture {
-                state: State::Cors {
-                    inner: self.cors.call(request),
-                },
-            }
+        let mut through = if preflight_or_plain {
+            Either::Left(&mut self.cors)
         } else {
-            PluginCorsFuture {
-                state: State::Route {
-                    inner: self.inner.call(request),
-                },
-            }
-        }
-    }
-}
-
-pin_project_lite::pin_project! {
-    /// The response future of [`PluginCors`].
-    pub struct PluginCorsFuture<F> {
-        #[pin]
-        state: State<F>,
-    }
-}
-
-pin_project_lite::pin_project! {
-    #[project = Projected]
-    enum State<F> {
-        Cors {
-            #[pin]
-            inner: tower_http::cors::ResponseFuture<F>,
-        },
-        Route {
-            #[pin]
-            inner: F,
-        },
-    }
-}
-
-impl<F> std::fmt::Debug for PluginCorsFuture<F> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let through = match self.state {
-            State::Cors { .. } => "Cors",
-            State::Route { .. } => "Route",
+            Either::Right(&mut self.inner)
         };
-        f.debug_tuple("PluginCorsFuture").field(&through).finish()
+        through.call(request)
     }
 }
 
-impl<F, B, E> Future for PluginCorsFuture<F>
-where
-    F: Future<Output = Result<Response<B>, E>>,
-    B: Default,
-{
-    type Output = Result<Response<B>, E>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match self.project().state.project() {
-            Projected::Cors { inner } => inner.poll(cx),
-            Projected::Route { inner } => inner.poll(cx),
-        }
-    }
-}
+/// The response future of [`PluginCors`]: `tower-http`'s CORS future, or
+/// the route's own for an `OPTIONS` that is no preflight.
+pub type PluginCorsFuture<F> = EitherResponseFuture<ResponseFuture<F>, F>;

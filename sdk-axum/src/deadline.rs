@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
-use claimkit::{Error, DEFAULT_DEADLINE};
-use tokio::time::Sleep;
+use claimkit::DEFAULT_DEADLINE;
+use claimkit_tokio::{answer_within, AnswerWithin};
 use tower::{Layer, Service};
 
 /// Answers `503 {"message": ...}` when the wrapped service has not answered
@@ -16,7 +16,8 @@ use tower::{Layer, Service};
 /// publishes both 6 s and 10 s as its timeout, and a message it can record
 /// is better than a timeout).
 ///
-/// The deadline is kept by Tokio's timer: the runtime needs its time driver
+/// The deadline is kept by Tokio's timer
+/// ([`claimkit_tokio::answer_within`]): the runtime needs its time driver
 /// (`#[tokio::main]` enables it). The handler's future is dropped at the
 /// deadline; work it started with
 /// [`after_response`](crate::after_response) runs on, as its own task.
@@ -86,9 +87,7 @@ where
 
     fn call(&mut self, request: Request) -> Self::Future {
         DeadlineFuture {
-            inner: self.inner.call(request),
-            sleep: tokio::time::sleep(self.deadline),
-            deadline: self.deadline,
+            inner: answer_within(self.deadline, self.inner.call(request)),
         }
     }
 }
@@ -98,10 +97,7 @@ pin_project_lite::pin_project! {
     #[derive(Debug)]
     pub struct DeadlineFuture<F> {
         #[pin]
-        inner: F,
-        #[pin]
-        sleep: Sleep,
-        deadline: Duration,
+        inner: AnswerWithin<F>,
     }
 }
 
@@ -112,13 +108,9 @@ where
     type Output = Result<Response, E>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.project();
-        if let Poll::Ready(result) = this.inner.poll(cx) {
-            return Poll::Ready(result);
+        match std::task::ready!(self.project().inner.poll(cx)) {
+            Ok(answered) => Poll::Ready(answered),
+            Err(timeout) => Poll::Ready(Ok(timeout.into_response())),
         }
-        std::task::ready!(this.sleep.poll(cx));
-        let err = Error::timeout(*this.deadline);
-        claimkit::trace::rejected(&err);
-        Poll::Ready(Ok(err.into_response()))
     }
 }

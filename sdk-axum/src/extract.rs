@@ -4,11 +4,13 @@ use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
 
 use axum::extract::{FromRef, FromRequest, Request};
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use axum::http::HeaderValue;
 use axum::response::IntoResponse;
-use claimkit::{Error, PluginConfig, PluginRequest, RawInputs, Source};
+use claimkit::{Error, PluginConfig, PluginRequest, RawInputs};
 use serde::de::DeserializeOwned;
 
-use crate::body::{read_body, refuse};
+use crate::body::read_allowed;
 use crate::signature::HttpHeaders;
 
 /// The default rejection of [`Plugin`]: claimkit's one error type, answered
@@ -34,7 +36,9 @@ pub type PluginRejection = Error;
 ///
 /// `I` is the plugin's inputs type (default: a JSON map). `R` is the
 /// rejection; swap it for your own type implementing
-/// `From<claimkit::Error> + IntoResponse`.
+/// `From<claimkit::Error> + IntoResponse`. Destructure it as
+/// `Plugin(request, ..)`, as in `claimkit-actix`, or use it through
+/// `Deref`.
 ///
 /// ```
 /// use axum::Router;
@@ -54,11 +58,19 @@ pub type PluginRejection = Error;
 ///     Ok(ClaimToken::new("tok_1"))
 /// }
 ///
+/// // The same, destructured.
+/// async fn check(Plugin(request, ..): Plugin<Inputs>) -> Result<ClaimToken, Reject> {
+///     redeem(Plugin::new(request)).await
+/// }
+///
 /// let config = PluginConfig::new(Secret::new("s3cret")?);
 /// let app: Router = Router::new().route("/redeem", plugin(redeem)).with_state(config);
 /// # Ok::<(), claimkit::Error>(())
 /// ```
-pub struct Plugin<I = RawInputs, R = PluginRejection>(pub PluginRequest<I>, PhantomData<fn() -> R>);
+pub struct Plugin<I = RawInputs, R = PluginRejection>(
+    pub PluginRequest<I>,
+    pub PhantomData<fn() -> R>,
+);
 
 impl<I, R> Plugin<I, R> {
     /// Wraps a request, for tests of handlers.
@@ -108,44 +120,21 @@ where
 
     async fn from_request(request: Request, state: &S) -> Result<Self, R> {
         let config = PluginConfig::from_ref(state);
-        match extract(&config, request).await {
-            Ok(request) => {
-                claimkit::trace::record(&request);
-                Ok(Self::new(request))
-            }
-            Err(err) => {
-                claimkit::trace::rejected(&err);
-                Err(R::from(err))
-            }
-        }
-    }
-}
-
-async fn extract<I: DeserializeOwned>(
-    config: &PluginConfig,
-    request: Request,
-) -> Result<PluginRequest<I>, Error> {
-    let (parts, body) = request.into_parts();
-    let header = |name| parts.headers.get(name).map(|value| value.as_bytes());
-    let length = header(axum::http::header::CONTENT_LENGTH);
-    let checked = config.check_head(
-        parts.method.as_str(),
-        header(axum::http::header::CONTENT_TYPE),
-        length,
-    );
-    let source = match checked {
-        Ok(source) => source,
-        Err(err) => return Err(refuse(body, length, err).await),
-    };
-    let headers = HttpHeaders(&parts.headers);
-    match source {
-        Source::Query => {
-            let query = parts.uri.query().unwrap_or_default();
-            config.decode(source, &headers, query.as_bytes())
-        }
-        Source::Body => {
-            let body = read_body(body, config.body_limit()).await?;
-            config.decode(source, &headers, &body)
-        }
+        let (parts, body) = request.into_parts();
+        let header = |name| parts.headers.get(name).map(HeaderValue::as_bytes);
+        let length = header(CONTENT_LENGTH);
+        let query = parts.uri.query().unwrap_or_default().as_bytes();
+        config
+            .receive(
+                parts.method.as_str(),
+                header(CONTENT_TYPE),
+                length,
+                query,
+                &HttpHeaders(&parts.headers),
+                |allowance| read_allowed(body, length, allowance),
+            )
+            .await
+            .map(Self::new)
+            .map_err(R::from)
     }
 }

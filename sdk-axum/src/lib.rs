@@ -10,10 +10,27 @@
 //! claimkit's. `claimkit-actix` offers the same names for actix-web, so a
 //! handler moves between the two by changing imports.
 //!
+//! ```text
+//! Plugin<I>  ─► PluginConfig::receive(head, query, headers, read) ─► PluginRequest<I> | Error
+//! SignatureLayer, Signed<T> ─► WebhookGate::receive(length, headers, read, spawn)
+//!                             ─► Answer (refusal, 200 {} for a redelivery) | Run(delivery, body, guard)
+//! read = claimkit_tokio::body::read_allowed   (limit, 413, drain a refused body)
+//! ```
+//!
+//! Each extractor and the signature layer is one call into the core, which
+//! decides; the adapter supplies only what is axum's: how a body is read
+//! (`http-body`'s `Limited`), the header map seen through
+//! [`claimkit::signature::Headers`], the request extensions, and the tower
+//! types. Reading a body within its limit and draining a refused one, and
+//! the task that frees an unfinished webhook delivery, run on Tokio and
+//! live once in `claimkit-tokio`, shared with `claimkit-actix`.
+//!
 //! The response types ([`claimkit::Stateless`], [`claimkit::ClaimToken`],
 //! [`claimkit::ClaimNumber`], [`claimkit::Custom`], [`claimkit::Preset`],
 //! [`claimkit::Reject`], [`claimkit::Error`]) implement axum's
-//! `IntoResponse` directly, so handlers return them, or `Result`s of them.
+//! `IntoResponse` directly (in the core, behind its `axum` feature), so
+//! handlers return them, or `Result`s of them. [`Plugin`] destructures as
+//! `Plugin(request, ..)`, as in `claimkit-actix`.
 //!
 //! Signed webhooks (Standard Webhooks, claimr, GitHub, Stripe, Slack, or any
 //! HMAC scheme) are verified before anything else happens, by

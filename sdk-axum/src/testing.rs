@@ -3,7 +3,7 @@
 
 use axum::body::Body;
 use axum::http::{HeaderName, HeaderValue, Request};
-use claimkit::testing::{sign_request, PluginCall, Signer};
+use claimkit::testing::{PluginCall, Signer};
 
 /// The request BitBadges makes for `call` with `method`: an axios query
 /// string for `GET`, a JSON body otherwise.
@@ -35,17 +35,14 @@ use claimkit::testing::{sign_request, PluginCall, Signer};
 /// # });
 /// ```
 pub fn plugin_request(method: &str, uri: &str, call: &PluginCall) -> Request<Body> {
-    let request = Request::builder().method(method);
-    let request = if method == "GET" {
-        let separator = if uri.contains('?') { '&' } else { '?' };
-        request
-            .uri(format!("{uri}{separator}{}", call.query()))
-            .body(Body::empty())
-    } else {
-        request
-            .uri(uri)
+    let request = Request::builder()
+        .method(method)
+        .uri(call.target(method, uri));
+    let request = match call.body(method) {
+        Some(json) => request
             .header("content-type", "application/json")
-            .body(Body::from(call.json()))
+            .body(Body::from(json)),
+        None => request.body(Body::empty()),
     };
     request.expect("a valid method and URI")
 }
@@ -53,7 +50,7 @@ pub fn plugin_request(method: &str, uri: &str, call: &PluginCall) -> Request<Bod
 /// [`plugin_request`] with the `X-BitBadges-Signature` headers of the
 /// call's raw body (or `GET` query string), signed with `secret` at
 /// `timestamp_ms` (UNIX milliseconds; [`now_millis`](claimkit::testing::now_millis)
-/// for the current time). See [`sign_request`].
+/// for the current time). See [`sign_request`](claimkit::testing::sign_request).
 ///
 /// ```
 /// use axum::Router;
@@ -91,13 +88,8 @@ pub fn signed_plugin_request(
     secret: &str,
     timestamp_ms: u64,
 ) -> Request<Body> {
-    let raw = if method == "GET" {
-        call.query().into_bytes()
-    } else {
-        call.json()
-    };
     let mut request = plugin_request(method, uri, call);
-    for (name, value) in sign_request(secret, timestamp_ms, &raw) {
+    for (name, value) in call.signature_headers_for(method, secret, timestamp_ms) {
         let name = HeaderName::from_bytes(name.as_bytes()).expect("a valid header name");
         let value = HeaderValue::from_str(&value).expect("a valid header value");
         request.headers_mut().insert(name, value);

@@ -1,14 +1,11 @@
 //! The `plugin` tracing span around each call, as a tower layer.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::task::{Context, Poll};
-use std::time::Instant;
 
 use axum::extract::Request;
 use axum::response::Response;
+use claimkit::trace::Answering;
 use tower::{Layer, Service};
-use tracing::instrument::{Instrument, Instrumented};
 
 /// Wraps a service in the `plugin` span (see [`plugin`](crate::plugin)).
 #[derive(Debug, Clone, Copy, Default)]
@@ -43,37 +40,18 @@ where
     fn call(&mut self, request: Request) -> Self::Future {
         let span = claimkit::trace::plugin_span(request.method().as_str(), request.uri().path());
         let inner = span.in_scope(|| self.inner.call(request));
-        PluginTraceFuture {
-            inner: inner.instrument(span),
-            started: Instant::now(),
-        }
+        claimkit::trace::answer_in(span, inner, status)
     }
 }
 
-pin_project_lite::pin_project! {
-    /// The response future of [`PluginTrace`]: the inner future, run in the
-    /// call's span, and the answer logged when it completes.
-    #[derive(Debug)]
-    pub struct PluginTraceFuture<F> {
-        #[pin]
-        inner: Instrumented<F>,
-        started: Instant,
-    }
-}
+/// The response future of [`PluginTrace`]: the inner future, run in the
+/// call's span, and the answer logged when it completes.
+pub type PluginTraceFuture<F> = Answering<F>;
 
-impl<F, E> Future for PluginTraceFuture<F>
-where
-    F: Future<Output = Result<Response, E>>,
-{
-    type Output = Result<Response, E>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let mut this = self.project();
-        let result = std::task::ready!(this.inner.as_mut().poll(cx));
-        if let Ok(response) = &result {
-            let _entered = this.inner.span().enter();
-            claimkit::trace::answered(response.status().as_u16(), this.started.elapsed());
-        }
-        Poll::Ready(result)
-    }
+/// The status of an answer; none for an error (axum answers it later).
+pub(crate) fn status<E>(result: &Result<Response, E>) -> Option<u16> {
+    result
+        .as_ref()
+        .ok()
+        .map(|response| response.status().as_u16())
 }

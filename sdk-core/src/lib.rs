@@ -167,6 +167,7 @@ pub mod head;
 mod integration;
 mod key;
 mod plugin;
+mod receive;
 mod respond;
 mod route;
 mod secret;

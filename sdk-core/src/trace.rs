@@ -5,9 +5,14 @@
 //! attempt id, status and simulation flag. No span or event ever holds a
 //! secret, a signature or a body.
 
-use std::time::Duration;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 
 use tracing::field::Empty;
+use tracing::instrument::{Instrument, Instrumented};
 use tracing::Span;
 
 use crate::{Error, PluginRequest};
@@ -69,5 +74,55 @@ pub fn answered(status: u16, elapsed: Duration) {
         tracing::error!(status, elapsed_ms, "answered");
     } else {
         tracing::debug!(status, elapsed_ms, "answered");
+    }
+}
+
+/// Runs `inner`, one call's answer, in `span`, and logs the answer's status
+/// and latency ([`answered`]) when it completes: the tracing middleware of
+/// both adapters, whose futures are this one. `status` reads the status of
+/// `inner`'s output; `None` logs nothing (an error the framework answers
+/// later, with a status of its own).
+pub fn answer_in<F: Future>(
+    span: Span,
+    inner: F,
+    status: fn(&F::Output) -> Option<u16>,
+) -> Answering<F> {
+    Answering {
+        inner: inner.instrument(span),
+        started: Instant::now(),
+        status,
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The future of [`answer_in`].
+    pub struct Answering<F: Future> {
+        #[pin]
+        inner: Instrumented<F>,
+        started: Instant,
+        status: fn(&F::Output) -> Option<u16>,
+    }
+}
+
+impl<F: Future> Future for Answering<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let mut this = self.project();
+        let output = std::task::ready!(this.inner.as_mut().poll(cx));
+        if let Some(status) = (this.status)(&output) {
+            let _entered = this.inner.span().enter();
+            answered(status, this.started.elapsed());
+        }
+        Poll::Ready(output)
+    }
+}
+
+impl<F: Future> fmt::Debug for Answering<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Answering")
+            .field("span", self.inner.span())
+            .field("started", &self.started)
+            .finish_non_exhaustive()
     }
 }

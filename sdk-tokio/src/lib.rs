@@ -1,7 +1,10 @@
 //! claimkit-tokio is the one place claimkit meets the Tokio runtime: the
-//! [`Runner`] that executes a store's durable post-claim actions, and the
-//! [`spawn`] the framework adapters (`claimkit-axum`, `claimkit-actix`)
-//! hand to the signature gate.
+//! [`Runner`] that executes a store's durable post-claim actions, and what
+//! the framework adapters (`claimkit-axum`, `claimkit-actix`) share on
+//! Tokio: the [`spawn`] they hand to the signature gate,
+//! [`body::read_allowed`], which reads a request body within its limit and
+//! drains a refused one on Tokio's timer, and [`answer_within`], the timer
+//! of their deadline middleware.
 //!
 //! # Design
 //!
@@ -17,10 +20,20 @@
 //! Runner: take_due ─► run (lease renewed) ─► succeed | fail(Retry after backoff) | fail(GiveUp) ─► dead
 //! ```
 //!
-//! Both actix-web and axum run on Tokio, so one runner serves both.
+//! Both actix-web and axum run on Tokio, so one runner serves both, and
+//! the steps of reading a body (stop past the limit, drain what a refused
+//! client still sends, within [`claimkit::Drain`]'s bounds) are written
+//! here once: an adapter supplies only how its framework reads a body
+//! ([`body::RequestBody`]).
+//!
+//! This crate holds no protocol rule (those are the core's), and knows no
+//! web framework.
 
+pub mod body;
+mod deadline;
 mod runner;
 mod spawn;
 
+pub use deadline::{answer_within, AnswerWithin};
 pub use runner::{Runner, RunnerHandle};
 pub use spawn::spawn;

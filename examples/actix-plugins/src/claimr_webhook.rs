@@ -13,9 +13,6 @@ pub async fn claimr_webhook(
 ) -> Result<Stateless, Error> {
     let event = ClaimrEvent::from_json(&body)?;
     let id = body.delivery().id().unwrap_or_default();
-    tracing::info!(
-        "side_effect: webhook processed webhook_id={id} scope={}",
-        event.scope
-    );
+    tracing::info!(webhook_id = %id, scope = %event.scope, "side_effect: webhook processed");
     Ok(Stateless)
 }

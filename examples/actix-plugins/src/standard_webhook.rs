@@ -11,9 +11,6 @@ pub async fn standard_webhook(request: HttpRequest, body: web::Bytes) -> Statele
         .get::<Delivery>()
         .and_then(|d| d.id().map(str::to_owned))
         .unwrap_or_default();
-    tracing::info!(
-        "side_effect: webhook processed webhook_id={id} bytes={}",
-        body.len()
-    );
+    tracing::info!(webhook_id = %id, bytes = body.len(), "side_effect: webhook processed");
     Stateless
 }

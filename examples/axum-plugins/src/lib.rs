@@ -253,7 +253,8 @@ impl Settings {
 fn env_or_development(name: &str, development: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| {
         tracing::warn!(
-            "{name} is not set: using a development secret; never do this in production"
+            variable = name,
+            "not set: using a development secret; never do this in production"
         );
         development.to_owned()
     })

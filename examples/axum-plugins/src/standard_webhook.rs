@@ -10,9 +10,6 @@ pub async fn standard_webhook(
     body: axum::body::Bytes,
 ) -> Stateless {
     let id = delivery.id().unwrap_or_default();
-    tracing::info!(
-        "side_effect: webhook processed webhook_id={id} bytes={}",
-        body.len()
-    );
+    tracing::info!(webhook_id = %id, bytes = body.len(), "side_effect: webhook processed");
     Stateless
 }

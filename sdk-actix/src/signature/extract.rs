@@ -1,17 +1,20 @@
 //! The wrapper extractor: verify, then hand the untouched body on.
 
+use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
 use std::pin::Pin;
 
-use actix_web::dev::Payload;
+use actix_web::body::BoxBody;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::error::InternalError;
 use actix_web::http::header::CONTENT_LENGTH;
+use actix_web::middleware::Next;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest, Responder};
 use claimkit::signature::{Delivery, HmacVerifier, Reception, Verifier, WebhookGate};
 use claimkit::store::{Deliveries, MemoryStore};
-use claimkit::{Error, ErrorKind};
+use claimkit::{Error, ErrorKind, Stateless};
 
 use super::HttpHeaders;
 use crate::body::read_allowed;
@@ -24,7 +27,10 @@ use claimkit_tokio::spawn;
 /// The [`WebhookGate`] comes from `app_data` as
 /// `web::Data<WebhookGate<V, D>>`. Refusals and statuses are those of
 /// [`Signature`](crate::Signature); a redelivery is acknowledged with
-/// `200 {}` and the handler does not run. A delivery whose `T` cannot be
+/// `200 {}` and the handler does not run. (actix-web lets an extractor
+/// answer early only with an error; mounted with [`webhook`](crate::webhook),
+/// the acknowledgement is a plain response again, which middleware and logs
+/// do not count as a failure.) A delivery whose `T` cannot be
 /// extracted is forgotten, so that a corrected retry runs. The middleware
 /// also forgets a delivery whose handler fails; the extractor cannot see the
 /// handler's answer, so prefer the middleware when handlers can fail.
@@ -109,9 +115,7 @@ where
                 Reception::Answer(Err(err)) => return Err(err.into()),
                 Reception::Answer(Ok(acknowledged)) => {
                     let answer = acknowledged.respond_to(&request).map_into_boxed_body();
-                    return Err(
-                        InternalError::from_response("redelivery acknowledged", answer).into(),
-                    );
+                    return Err(InternalError::from_response(Acknowledged, answer).into());
                 }
                 Reception::Run(admitted) => admitted,
             };
@@ -139,4 +143,38 @@ where
             }
         })
     }
+}
+
+/// What the extractor's early answer to a redelivery carries: actix-web
+/// lets an extractor answer only with an error, so the acknowledgement
+/// travels as one, and [`answer_acknowledged`] makes it a response again.
+#[derive(Debug)]
+struct Acknowledged;
+
+impl fmt::Display for Acknowledged {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("redelivery acknowledged")
+    }
+}
+
+/// Answers a redelivery acknowledged by [`Signed`] with the plain `200 {}`
+/// it is: a response, not the error actix-web makes of an extractor's early
+/// answer (which middleware and logs would count as a failure). The
+/// [`webhook`](crate::webhook) route applies it.
+pub(crate) async fn answer_acknowledged(
+    request: ServiceRequest,
+    next: Next<BoxBody>,
+) -> Result<ServiceResponse, actix_web::Error> {
+    let response = next.call(request).await?;
+    let acknowledged = response
+        .response()
+        .error()
+        .and_then(|err| err.as_error::<InternalError<Acknowledged>>())
+        .is_some();
+    if !acknowledged {
+        return Ok(response);
+    }
+    let (request, _) = response.into_parts();
+    let answer = Stateless.respond_to(&request).map_into_boxed_body();
+    Ok(ServiceResponse::new(request, answer))
 }

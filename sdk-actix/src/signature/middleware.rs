@@ -4,7 +4,6 @@ use std::future::{ready, Future, Ready};
 use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::Arc;
-use std::time::Instant;
 
 use actix_web::body::EitherBody;
 use actix_web::dev::{forward_ready, Payload, Service, ServiceRequest, ServiceResponse, Transform};
@@ -12,10 +11,10 @@ use actix_web::http::header::CONTENT_LENGTH;
 use actix_web::{HttpMessage, Responder};
 use claimkit::signature::{Reception, Verifier, WebhookGate};
 use claimkit::store::{Deliveries, MemoryStore};
-use tracing::Instrument;
 
 use super::HttpHeaders;
 use crate::body::read_allowed;
+use crate::trace::status;
 use claimkit_tokio::spawn;
 
 /// Verifies signed webhooks before the wrapped service sees them; the
@@ -122,45 +121,33 @@ where
         let service = Rc::clone(&self.service);
         let gate = self.gate.clone();
         let span = claimkit::trace::webhook_span(request.method().as_str(), request.path());
-        let started = Instant::now();
-        Box::pin(
-            async move {
-                let (http, payload) = request.into_parts();
-                let length = http.headers().get(CONTENT_LENGTH).map(|v| v.as_bytes());
-                let read = |allowance| read_allowed(payload, length, allowance);
-                let reception = gate
-                    .receive(length, &HttpHeaders(http.headers()), read, spawn)
-                    .await;
-                let result = match reception {
-                    Reception::Answer(answer) => {
-                        let answer = answer.respond_to(&http).map_into_boxed_body();
-                        Ok(ServiceResponse::new(http, answer).map_into_right_body())
-                    }
-                    Reception::Run(admitted) => {
-                        let (delivery, body, running) = admitted.into_parts();
-                        http.extensions_mut().insert(delivery);
-                        let request = ServiceRequest::from_parts(http, Payload::from(body));
-                        // Dropped unfinished (a panic, a deadline), the
-                        // guard frees the delivery so its retry runs.
-                        let result = service.call(request).await;
-                        // An inner middleware's error is answered by actix-web
-                        // later, with its own status: a failure all the same.
-                        running.finish(status_of(&result)).await;
-                        result.map(ServiceResponse::map_into_left_body)
-                    }
-                };
-                claimkit::trace::answered(status_of(&result), started.elapsed());
-                result
+        let answer = async move {
+            let (http, payload) = request.into_parts();
+            let length = http.headers().get(CONTENT_LENGTH).map(|v| v.as_bytes());
+            let read = |allowance| read_allowed(payload, length, allowance);
+            let reception = gate
+                .receive(length, &HttpHeaders(http.headers()), read, spawn)
+                .await;
+            match reception {
+                Reception::Answer(answer) => {
+                    let answer = answer.respond_to(&http).map_into_boxed_body();
+                    Ok(ServiceResponse::new(http, answer).map_into_right_body())
+                }
+                Reception::Run(admitted) => {
+                    let (delivery, body, running) = admitted.into_parts();
+                    http.extensions_mut().insert(delivery);
+                    let request = ServiceRequest::from_parts(http, Payload::from(body));
+                    // Dropped unfinished (a panic, a deadline), the
+                    // guard frees the delivery so its retry runs.
+                    let result = service.call(request).await;
+                    // An inner middleware's error is answered by actix-web
+                    // later, with its own status: a failure all the same.
+                    let status = status(&result).unwrap_or(500);
+                    running.finish(status).await;
+                    result.map(ServiceResponse::map_into_left_body)
+                }
             }
-            .instrument(span),
-        )
-    }
-}
-
-/// The status a service's result is answered with.
-fn status_of<B>(result: &Result<ServiceResponse<B>, actix_web::Error>) -> u16 {
-    match result {
-        Ok(response) => response.status().as_u16(),
-        Err(err) => err.as_response_error().status_code().as_u16(),
+        };
+        Box::pin(claimkit::trace::answer_in(span, answer, status))
     }
 }

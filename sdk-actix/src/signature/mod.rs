@@ -6,6 +6,8 @@ mod headers;
 mod middleware;
 
 pub use extract::Signed;
+
+pub(crate) use extract::answer_acknowledged;
 pub use middleware::{Signature, SignatureMiddleware};
 
 pub(crate) use headers::HttpHeaders;

@@ -4,7 +4,6 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::Instant;
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -13,10 +12,10 @@ use axum::response::{IntoResponse, Response};
 use claimkit::signature::{Reception, Verifier, WebhookGate};
 use claimkit::store::{Deliveries, MemoryStore};
 use tower::{Layer, Service};
-use tracing::Instrument;
 
 use super::HttpHeaders;
 use crate::body::read_allowed;
+use crate::trace::status;
 use claimkit_tokio::spawn;
 
 /// Verifies signed webhooks before the wrapped service sees them.
@@ -120,32 +119,27 @@ where
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let gate = self.gate.clone();
         let span = claimkit::trace::webhook_span(request.method().as_str(), request.uri().path());
-        let started = Instant::now();
-        Box::pin(
-            async move {
-                let (parts, body) = request.into_parts();
-                let length = parts.headers.get(CONTENT_LENGTH).map(|v| v.as_bytes());
-                let read = |allowance| read_allowed(body, length, allowance);
-                let response = match gate
-                    .receive(length, &HttpHeaders(&parts.headers), read, spawn)
-                    .await
-                {
-                    Reception::Answer(answer) => answer.into_response(),
-                    Reception::Run(admitted) => {
-                        let (delivery, body, running) = admitted.into_parts();
-                        let mut request = Request::from_parts(parts, Body::from(body));
-                        request.extensions_mut().insert(delivery);
-                        // Dropped unfinished (a panic, a deadline), the
-                        // guard frees the delivery so its retry runs.
-                        let response = inner.call(request).await?;
-                        running.finish(response.status().as_u16()).await;
-                        response
-                    }
-                };
-                claimkit::trace::answered(response.status().as_u16(), started.elapsed());
-                Ok(response)
+        let answer = async move {
+            let (parts, body) = request.into_parts();
+            let length = parts.headers.get(CONTENT_LENGTH).map(|v| v.as_bytes());
+            let read = |allowance| read_allowed(body, length, allowance);
+            match gate
+                .receive(length, &HttpHeaders(&parts.headers), read, spawn)
+                .await
+            {
+                Reception::Answer(answer) => Ok(answer.into_response()),
+                Reception::Run(admitted) => {
+                    let (delivery, body, running) = admitted.into_parts();
+                    let mut request = Request::from_parts(parts, Body::from(body));
+                    request.extensions_mut().insert(delivery);
+                    // Dropped unfinished (a panic, a deadline), the
+                    // guard frees the delivery so its retry runs.
+                    let response = inner.call(request).await?;
+                    running.finish(response.status().as_u16()).await;
+                    Ok(response)
+                }
             }
-            .instrument(span),
-        )
+        };
+        Box::pin(claimkit::trace::answer_in(span, answer, status))
     }
 }

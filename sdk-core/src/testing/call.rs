@@ -3,7 +3,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::{AttemptStatus, Context, Version};
+use crate::{AttemptStatus, Context, Source, Version};
 
 /// A BitBadges plugin call for tests: context fields, inputs and secret,
 /// rendered as the JSON body of a `POST`/`PUT`/`DELETE` or the axios query
@@ -145,6 +145,45 @@ impl PluginCall {
     /// [`sign_request`](super::sign_request)).
     pub fn signature_headers(&self, secret: &str, timestamp_ms: u64) -> Vec<(String, String)> {
         super::sign_request(secret, timestamp_ms, &self.json())
+    }
+
+    /// Where a call with `method` to `uri` goes: `uri` with the
+    /// [`query`](Self::query) appended for a `GET`, `uri` itself otherwise.
+    ///
+    /// ```
+    /// use claimkit::testing::PluginCall;
+    ///
+    /// let call = PluginCall::simulation();
+    /// assert!(call.target("GET", "/hook?v=1").starts_with("/hook?v=1&"));
+    /// assert_eq!(call.target("POST", "/hook"), "/hook");
+    /// ```
+    pub fn target(&self, method: &str, uri: &str) -> String {
+        if Source::of_method(method) != Some(Source::Query) {
+            return uri.to_owned();
+        }
+        let separator = if uri.contains('?') { '&' } else { '?' };
+        format!("{uri}{separator}{}", self.query())
+    }
+
+    /// The JSON body of a call with `method`; `None` for a `GET`, whose
+    /// fields travel in the query string.
+    pub fn body(&self, method: &str) -> Option<Vec<u8>> {
+        (Source::of_method(method) != Some(Source::Query)).then(|| self.json())
+    }
+
+    /// The signature headers of a call with `method`, over its raw bytes
+    /// (the query string of a `GET`, the JSON body otherwise), signed with
+    /// `secret` at `timestamp_ms` (see [`sign_request`](super::sign_request)).
+    pub fn signature_headers_for(
+        &self,
+        method: &str,
+        secret: &str,
+        timestamp_ms: u64,
+    ) -> Vec<(String, String)> {
+        let raw = self
+            .body(method)
+            .unwrap_or_else(|| self.query().into_bytes());
+        super::sign_request(secret, timestamp_ms, &raw)
     }
 }
 
