@@ -98,7 +98,7 @@ macro_rules! context_fields {
         /// Every field is optional and `null` is read as absent. Read fields
         /// directly, or through the methods, which carry the protocol's
         /// meaning ([`attempt_id`](Self::attempt_id) is `None` for the empty
-        /// id of a simulation, [`status`](Self::status) treats an absent
+        /// id of a simulation, [`attempt_status`](Self::attempt_status) treats an absent
         /// status as executing, ...). The `pluginSecret` is not kept here: it
         /// is checked and dropped while the request is decoded.
         #[derive(Debug, Clone, Default, PartialEq)]
