@@ -46,7 +46,7 @@ STORE_URL="$REDIS?prefix=${RUN}_r2" start redis2b target/release/example-axum-pl
 
 wrk_one() { # wrk_one PORT CONNECTIONS CLAIM PREFIX
   CLAIM_ID=$3 ATTEMPT_PREFIX=$4 $LOAD_CPU wrk -t1 -c"$2" -d"${DURATION}s" \
-    -s scripts/wrk/claim-number-replica.lua "http://127.0.0.1:$1/plugins/claim-number" | grep '^RESULT'
+    -s scripts/wrk/claim-number.lua "http://127.0.0.1:$1/plugins/claim-number" | grep '^RESULT'
 }
 
 # run PORT [PORT2]: the drop on one replica, or split over two (one wrk

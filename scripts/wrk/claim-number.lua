@@ -1,12 +1,15 @@
 -- POSTs a claim-number call per request, each a new attempt on one claim
--- ($CLAIM_ID): a first-come-first-served drop. Prints a summary line that
--- scripts/claim-numbers.sh reads. Run with one wrk thread (-t1), so that
--- one counter numbers the attempts.
+-- ($CLAIM_ID): a first-come-first-served drop. Attempt ids start with
+-- $ATTEMPT_PREFIX (the claim id when unset), so that two wrk processes (one
+-- per replica) never send the same attempt. Prints the summary line that
+-- scripts/claim-numbers.sh and scripts/shared-stores.sh read. Run with one
+-- wrk thread (-t1), so that one counter numbers the attempts.
 local secret = assert(os.getenv("PLUGIN_SECRET"))
 local claim = assert(os.getenv("CLAIM_ID"))
+local prefix = os.getenv("ATTEMPT_PREFIX") or claim
 local counter = 0
 local head = '{"pluginSecret":"' .. secret .. '","claimId":"' .. claim
-  .. '","_isSimulation":false,"_attemptStatus":"executing","claimAttemptId":"' .. claim .. '-'
+  .. '","_isSimulation":false,"_attemptStatus":"executing","claimAttemptId":"' .. prefix .. '-'
 
 request = function()
   counter = counter + 1
