@@ -259,40 +259,36 @@ async fn run_one<S, F, Fut, E>(
         outcome = tracing::field::Empty,
     );
     async move {
-        if terms.is_spent(due.attempt, due.age) {
+        let started = Instant::now();
+        let outcome = if terms.is_spent(due.attempt, due.age) {
             // Tried before, past the horizon, never recorded: its runner
-            // crashed or lost the lease on every try.
-            let error = format!(
+            // crashed or lost the lease on every try. Recorded as a failure,
+            // which past the horizon gives up.
+            Err(Failure::Failed(format!(
                 "no outcome was recorded for {} tries (the runner crashed or lost its lease); past the give-up horizon",
                 due.attempt - 1
-            );
-            tracing::Span::current().record("outcome", tracing::field::display("dead"));
-            tracing::error!(error = %error, "post-claim action gave up past its horizon; listed as dead until retried");
-            if let Err(err) = store.fail(&due.key, &due.lease, Next::GiveUp, &error, &terms).await {
-                tracing::warn!(error = %err, "the action's outcome could not be recorded; it runs again once its lease expires");
-            }
-            return;
-        }
-        let started = Instant::now();
-        let mut work = tokio::spawn(action(due.clone()).in_current_span());
-        let mut renew = tokio::time::interval(terms.renew_every());
-        renew.tick().await; // the first tick is now
-        let outcome = loop {
-            tokio::select! {
-                joined = &mut work => break match joined {
-                    Ok(Ok(())) => Ok(()),
-                    Ok(Err(err)) => Err(Failure::Failed(err.to_string())),
-                    Err(err) if err.is_panic() => Err(Failure::Failed("the action panicked".to_owned())),
-                    Err(_) => Err(Failure::Interrupted),
-                },
-                _ = renew.tick() => match store.renew(&due.key, &due.lease, &terms).await {
-                    Ok(true) => {}
-                    Ok(false) => tracing::warn!("the action's lease was taken over; another runner may run it too"),
-                    Err(err) => tracing::warn!(error = %err, "the action's lease could not be renewed"),
-                },
-                () = interrupted(&mut phase) => {
-                    work.abort();
-                    break Err(Failure::Interrupted);
+            )))
+        } else {
+            let mut work = tokio::spawn(action(due.clone()).in_current_span());
+            let mut renew = tokio::time::interval(terms.renew_every());
+            renew.tick().await; // the first tick is now
+            loop {
+                tokio::select! {
+                    joined = &mut work => break match joined {
+                        Ok(Ok(())) => Ok(()),
+                        Ok(Err(err)) => Err(Failure::Failed(err.to_string())),
+                        Err(err) if err.is_panic() => Err(Failure::Failed("the action panicked".to_owned())),
+                        Err(_) => Err(Failure::Interrupted),
+                    },
+                    _ = renew.tick() => match store.renew(&due.key, &due.lease, &terms).await {
+                        Ok(true) => {}
+                        Ok(false) => tracing::warn!("the action's lease was taken over; another runner may run it too"),
+                        Err(err) => tracing::warn!(error = %err, "the action's lease could not be renewed"),
+                    },
+                    () = interrupted(&mut phase) => {
+                        work.abort();
+                        break Err(Failure::Interrupted);
+                    }
                 }
             }
         };

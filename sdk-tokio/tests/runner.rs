@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use claimkit::store::{ActionTerms, Actions, DueAction, MemoryStore};
+use claimkit::store::{ActionTerms, Actions, DeadAction, DueAction, MemoryStore};
 use claimkit_tokio::Runner;
 
 fn quick() -> ActionTerms {
@@ -25,6 +25,18 @@ async fn until(what: &str, mut done: impl FnMut() -> bool) {
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
     panic!("timed out waiting for {what}");
+}
+
+/// The store's dead actions once there are some (empty after 2.5 s).
+async fn dead_soon(store: &MemoryStore) -> Vec<DeadAction> {
+    for _ in 0..100 {
+        let dead = store.dead(10).await.unwrap();
+        if !dead.is_empty() {
+            return dead;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    Vec::new()
 }
 
 #[tokio::test]
@@ -83,14 +95,7 @@ async fn a_panic_is_a_failure_and_past_the_horizon_the_action_is_dead() {
                 Ok::<(), String>(())
             }
         });
-    let mut dead = Vec::new();
-    for _ in 0..100 {
-        dead = store.dead(10).await.unwrap();
-        if !dead.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+    let dead = dead_soon(&store).await;
     runner.shutdown(Duration::from_secs(1)).await;
     assert_eq!(dead.len(), 1, "the action gave up");
     assert_eq!(dead[0].last_error, "the action panicked");
@@ -130,14 +135,7 @@ async fn an_action_whose_runner_crashes_on_every_try_is_dead_past_the_horizon() 
             seen.fetch_add(1, Ordering::SeqCst);
             async { Ok::<(), String>(()) }
         });
-    let mut dead = Vec::new();
-    for _ in 0..100 {
-        dead = store.dead(10).await.unwrap();
-        if !dead.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+    let dead = dead_soon(&store).await;
     runner.shutdown(Duration::from_secs(1)).await;
     assert_eq!(dead.len(), 1, "the crashing action gave up");
     assert_eq!(dead[0].key, "crashes");
