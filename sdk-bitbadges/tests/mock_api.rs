@@ -489,7 +489,7 @@ async fn a_refused_connection_is_a_transport_error_with_its_cause() {
 // The client as the core's `PlatformRecord`.
 
 mod platform_record {
-    use claimkit::platform::{Outcome, PlatformRecord, UnansweredKind};
+    use claimkit::platform::{CallGate, CallTerms, Gated, Outcome, PlatformRecord, UnansweredKind};
 
     use super::*;
 
@@ -599,6 +599,50 @@ mod platform_record {
         let seen = mock.take();
         assert_eq!(seen[0].path, "/api/v0/claims/c/attempts");
         assert_eq!(seen[0].query.as_deref(), Some("includeErrors=true"));
+    }
+
+    #[tokio::test]
+    async fn behind_a_gate_429_then_402_then_recovery() {
+        let (mock, client) = Mock::start([
+            Answer {
+                headers: vec![("retry-after", "1".to_owned())],
+                ..answer(429, json!({"errorMessage": "Too many requests"}))
+            },
+            answer(402, json!({"errorMessage": "Insufficient credits"})),
+            answer(
+                200,
+                json!({"success": true, "error": "", "bitbadgesAddress": "bb1alice"}),
+            ),
+        ])
+        .await;
+        let gate = CallGate::new(CallTerms {
+            first_backoff: Duration::from_millis(200),
+            ..CallTerms::default()
+        });
+        let record = Gated::new(client, gate);
+
+        let throttled = record.attempt_outcome("a1").await.unwrap_err();
+        assert_eq!(throttled.kind(), UnansweredKind::Throttled);
+        // Held back until Retry-After has passed: no request.
+        let held = record.attempt_outcome("a1").await.unwrap_err();
+        assert_eq!(held.kind(), UnansweredKind::Throttled);
+        assert!(held.retry_after().unwrap() <= Duration::from_secs(1));
+        assert_eq!(mock.take().len(), 1);
+
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        let spent = record.attempt_outcome("a1").await.unwrap_err();
+        assert_eq!(spent.kind(), UnansweredKind::OutOfCredits);
+        let held = record.attempt_outcome("a1").await.unwrap_err();
+        assert_eq!(held.kind(), UnansweredKind::OutOfCredits);
+        assert_eq!(mock.take().len(), 1);
+
+        // The credits are back; after the backoff, calls resume.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let outcome = record.attempt_outcome("a1").await.unwrap();
+        assert!(outcome.is_success());
+        let seen = mock.take();
+        assert_eq!(seen.len(), 1);
+        assert_eq!(seen[0].path, "/api/v0/claims/status/a1");
     }
 
     #[tokio::test]
