@@ -99,7 +99,7 @@ pub use builder::{
     ClientBuilder, API_KEY_VAR, API_URL_VAR, DEFAULT_API_URL, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_TIMEOUT,
 };
-pub use claims::{ClaimAttempt, ClaimAttemptStatus, ClaimAttemptsPage};
+pub use claims::{ClaimAttempt, ClaimAttemptStatus, ClaimAttemptsPage, ClaimAttemptsQuery};
 pub use client::{Client, API_KEY_HEADER};
 pub use error::{Error, ErrorKind};
 pub use key::ApiKey;

@@ -95,87 +95,60 @@ impl<P: PlatformRecord> PlatformRecord for Gated<P> {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::Mutex;
     use std::time::Duration;
 
     use futures_executor::block_on;
 
     use super::*;
     use crate::platform::{CallTerms, UnansweredKind};
-
-    /// A record that answers from a script and counts its calls.
-    struct Scripted {
-        answers: Mutex<Vec<Result<Outcome, UnansweredKind>>>,
-        calls: AtomicUsize,
-    }
-
-    impl PlatformRecord for Scripted {
-        async fn attempt_outcome(&self, _: &str) -> Result<Outcome, Unanswered> {
-            self.calls.fetch_add(1, Ordering::SeqCst);
-            let answer = self.answers.lock().unwrap().remove(0);
-            answer.map_err(|kind| {
-                Unanswered::new(kind).with_retry_after(Some(Duration::from_secs(3600)))
-            })
-        }
-        async fn claim_attempts(
-            &self,
-            _: &str,
-            _: Option<&str>,
-            _: bool,
-        ) -> Result<AttemptsPage, Unanswered> {
-            self.calls.fetch_add(1, Ordering::SeqCst);
-            Ok(AttemptsPage::default())
-        }
-    }
-
-    fn succeeded() -> Outcome {
-        Outcome::Succeeded {
-            address: "bb1a".into(),
-            claim_number: None,
-        }
-    }
+    use crate::testing::ScriptedRecord;
 
     #[test]
     fn a_refusal_holds_back_the_next_calls_without_a_request() {
-        let scripted = Scripted {
-            answers: Mutex::new(vec![Ok(succeeded()), Err(UnansweredKind::Throttled)]),
-            calls: AtomicUsize::new(0),
-        };
+        let scripted = ScriptedRecord::new();
+        scripted.settle(
+            "c",
+            "a1",
+            Outcome::Succeeded {
+                address: "bb1a".into(),
+                claim_number: None,
+            },
+        );
         let record = Gated::new(scripted, CallGate::default());
         block_on(async {
-            assert_eq!(record.attempt_outcome("a1").await.unwrap(), succeeded());
-            let throttled = record.attempt_outcome("a2").await.unwrap_err();
+            assert!(record.attempt_outcome("a1").await.unwrap().is_success());
+            record.get_ref().refuse_next(
+                Unanswered::new(UnansweredKind::Throttled)
+                    .with_retry_after(Some(Duration::from_secs(3600))),
+            );
+            let throttled = record.attempt_outcome("a1").await.unwrap_err();
             assert_eq!(throttled.kind(), UnansweredKind::Throttled);
             // The hour the platform asked for has not passed.
             for _ in 0..5 {
-                let held = record.attempt_outcome("a3").await.unwrap_err();
+                let held = record.attempt_outcome("a1").await.unwrap_err();
                 assert_eq!(held.kind(), UnansweredKind::Throttled);
                 let held = record.claim_attempts("c", None, true).await.unwrap_err();
                 assert_eq!(held.kind(), UnansweredKind::Throttled);
             }
         });
-        assert_eq!(record.get_ref().calls.load(Ordering::SeqCst), 2);
+        assert_eq!(record.get_ref().status_calls(), 2);
+        assert_eq!(record.get_ref().list_calls(), 0);
     }
 
     #[test]
     fn the_budget_caps_the_calls() {
-        let scripted = Scripted {
-            answers: Mutex::new(Vec::new()),
-            calls: AtomicUsize::new(0),
-        };
         let gate = CallGate::new(CallTerms {
             budget: 2,
             window: Duration::from_secs(3600),
             ..CallTerms::default()
         });
-        let record = Gated::new(scripted, gate);
+        let record = Gated::new(ScriptedRecord::new(), gate);
         block_on(async {
             record.claim_attempts("c", None, true).await.unwrap();
             record.claim_attempts("c", None, true).await.unwrap();
             let over = record.claim_attempts("c", None, true).await.unwrap_err();
             assert_eq!(over.kind(), UnansweredKind::OverBudget);
         });
-        assert_eq!(record.get_ref().calls.load(Ordering::SeqCst), 2);
+        assert_eq!(record.get_ref().list_calls(), 2);
     }
 }
