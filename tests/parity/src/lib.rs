@@ -11,6 +11,7 @@ pub mod contract;
 pub mod durability;
 pub mod logs;
 pub mod platform;
+pub mod registration;
 pub mod replicas;
 pub mod serve;
 
