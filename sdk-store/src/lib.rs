@@ -81,9 +81,7 @@ mod redis;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 mod store;
-#[cfg(any(feature = "postgres", feature = "redis"))]
 mod unavailable;
-#[cfg(any(feature = "postgres", feature = "redis"))]
 mod url;
 
 #[cfg(feature = "postgres")]
@@ -93,3 +91,4 @@ pub use redis::{RedisBuilder, RedisStore};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 pub use store::Store;
+pub use unavailable::DEFAULT_TIMEOUT;
