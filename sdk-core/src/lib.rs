@@ -78,6 +78,7 @@
 //! | the spans and events every adapter emits | [`trace`] |
 //! | axum and actix-web response conversions (features) | `integration` |
 //! | request builders and signers for tests (feature `testing`) | [`testing`] |
+//! | the plugin version config from the inputs type (feature `config`) | [`registration`] |
 //!
 //! # What the platform has not confirmed
 //!
@@ -149,6 +150,7 @@
 //! | feature | default | what it adds |
 //! |---|---|---|
 //! | `testing` | no | [`testing`]: build requests the way the platform sends them, sign webhooks |
+//! | `config` | no | [`registration`]: the plugin version config to register, derived from the handler's inputs type (`schemars`) |
 //! | `axum` | no | `axum::response::IntoResponse` for every response type (enabled by `claimkit-axum`) |
 //! | `actix` | no | `actix_web::Responder` for every response type and `ResponseError` for [`Error`] and [`Reject`] (enabled by `claimkit-actix`) |
 //!
@@ -156,6 +158,7 @@
     not(any(test, feature = "testing")),
     doc = "[`testing`]: #crate-features"
 )]
+#![cfg_attr(not(feature = "config"), doc = "[`registration`]: #crate-features")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod claimr;
@@ -168,6 +171,9 @@ mod integration;
 mod key;
 mod plugin;
 mod receive;
+#[cfg(feature = "config")]
+#[cfg_attr(docsrs, doc(cfg(feature = "config")))]
+pub mod registration;
 mod respond;
 mod route;
 mod secret;
