@@ -89,6 +89,6 @@ pub use postgres::{PostgresBuilder, PostgresStore};
 #[cfg(feature = "redis")]
 pub use redis::{RedisBuilder, RedisStore};
 #[cfg(feature = "sqlite")]
-pub use sqlite::SqliteStore;
+pub use sqlite::{SqliteBuilder, SqliteStore};
 pub use store::Store;
 pub use unavailable::DEFAULT_TIMEOUT;
