@@ -12,7 +12,8 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use claimkit_bitbadges::{
-    ApiKey, Client, CreatePlugin, ErrorKind, PluginMetadata, UpdatePlugin, VersionUpdate,
+    ApiKey, ClaimAttemptsQuery, Client, CreatePlugin, ErrorKind, PluginMetadata, UpdatePlugin,
+    VersionUpdate,
 };
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
@@ -106,6 +107,26 @@ async fn record(State(mock): State<Mock>, request: Request) -> Response {
     response
 }
 
+/// A server that accepts connections and never answers, and a client with
+/// a 300 ms time-out that calls it.
+async fn silent_server() -> (Client, tokio::task::JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let held = tokio::spawn(async move {
+        let mut sockets = Vec::new();
+        loop {
+            let (socket, _) = listener.accept().await.unwrap();
+            sockets.push(socket);
+        }
+    });
+    let client = Client::builder(ApiKey::new(KEY).unwrap())
+        .with_api_url(format!("http://{address}"))
+        .with_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    (client, held)
+}
+
 fn header<'a>(seen: &'a Seen, name: &str) -> Option<&'a str> {
     seen.headers.get(name).map(|value| value.to_str().unwrap())
 }
@@ -182,13 +203,10 @@ async fn attempts_are_listed_page_by_page() {
     ])
     .await;
 
-    let mut bookmark: Option<String> = None;
+    let mut query = ClaimAttemptsQuery::new().with_errors(true);
     let mut ids = Vec::new();
     loop {
-        let page = client
-            .get_claim_attempts("claim-1", bookmark.as_deref(), true)
-            .await
-            .unwrap();
+        let page = client.get_claim_attempts("claim-1", &query).await.unwrap();
         assert_eq!(page.total, Some(3));
         ids.extend(page.docs.iter().map(|attempt| {
             (
@@ -198,7 +216,7 @@ async fn attempts_are_listed_page_by_page() {
             )
         }));
         match page.next_bookmark() {
-            Some(next) => bookmark = Some(next.to_owned()),
+            Some(next) => query = query.with_bookmark(next),
             None => break,
         }
     }
@@ -223,6 +241,31 @@ async fn attempts_are_listed_page_by_page() {
     assert_eq!(
         seen[1].query.as_deref(),
         Some("includeErrors=true&bookmark=page-2")
+    );
+}
+
+#[tokio::test]
+async fn attempts_of_one_address_with_their_data() {
+    let (mock, client) = Mock::start([answer(
+        200,
+        json!({"docs": [
+            {"claimAttemptId": "a1", "success": true, "claimNumber": 0, "claimId": "claim-1",
+             "bitbadgesAddress": "bb1alice", "attemptedAt": 1765000000000u64,
+             "attemptData": {"instance-1": {"code": "WELCOME"}}}
+        ]}),
+    )])
+    .await;
+    let query = ClaimAttemptsQuery::new()
+        .with_address("bb1alice")
+        .with_attempt_data(true);
+    let page = client.get_claim_attempts("claim-1", &query).await.unwrap();
+    assert_eq!(page.next_bookmark(), None);
+    let data = page.docs[0].attempt_data.as_ref().unwrap();
+    assert_eq!(data["instance-1"], json!({"code": "WELCOME"}));
+    let seen = mock.take();
+    assert_eq!(
+        seen[0].query.as_deref(),
+        Some("includeErrors=false&address=bb1alice&includeRequestBinAttemptData=true")
     );
 }
 
@@ -332,7 +375,7 @@ async fn spent_credits_are_out_of_credits() {
     let (_mock, client) =
         Mock::start([answer(402, json!({"errorMessage": "Insufficient credits"}))]).await;
     let err = client
-        .get_claim_attempts("claim-1", None, false)
+        .get_claim_attempts("claim-1", &ClaimAttemptsQuery::new())
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::OutOfCredits);
@@ -435,21 +478,7 @@ async fn an_answer_of_the_wrong_shape_is_a_decode_error() {
 
 #[tokio::test]
 async fn a_server_that_never_answers_times_out() {
-    // Accepts connections and reads nothing, answers nothing.
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let held = tokio::spawn(async move {
-        let mut sockets = Vec::new();
-        loop {
-            let (socket, _) = listener.accept().await.unwrap();
-            sockets.push(socket);
-        }
-    });
-    let client = Client::builder(ApiKey::new(KEY).unwrap())
-        .with_api_url(format!("http://{address}"))
-        .with_timeout(Duration::from_millis(300))
-        .build()
-        .unwrap();
+    let (client, held) = silent_server().await;
     let started = std::time::Instant::now();
     let err = client.get_claim_attempt_status("a1").await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout, "{err:?}");
@@ -478,4 +507,173 @@ async fn a_refused_connection_is_a_transport_error_with_its_cause() {
     let cause = err.source().expect("the transport error");
     assert!(cause.downcast_ref::<reqwest::Error>().is_some());
     assert_no_key(&err);
+}
+
+// The client as the core's `PlatformRecord`.
+
+mod platform_record {
+    use claimkit::platform::{CallGate, CallTerms, Gated, Outcome, PlatformRecord, UnansweredKind};
+
+    use super::*;
+
+    #[tokio::test]
+    async fn decoded_answers_are_outcomes() {
+        let (mock, client) = Mock::start([
+            answer(
+                200,
+                json!({"success": true, "error": "", "bitbadgesAddress": "bb1alice"}),
+            ),
+            answer(
+                200,
+                json!({"success": false, "error": "Claim number already used: 3",
+                       "bitbadgesAddress": "bb1bob"}),
+            ),
+        ])
+        .await;
+        assert_eq!(
+            client.attempt_outcome("a1").await.unwrap(),
+            Outcome::Succeeded {
+                address: "bb1alice".into(),
+                claim_number: None
+            }
+        );
+        assert_eq!(
+            client.attempt_outcome("a2").await.unwrap(),
+            Outcome::Failed {
+                address: "bb1bob".into(),
+                reason: Some("Claim number already used: 3".into())
+            }
+        );
+        let seen = mock.take();
+        assert_eq!(seen[0].path, "/api/v0/claims/status/a1");
+        assert_eq!(seen[1].path, "/api/v0/claims/status/a2");
+    }
+
+    #[tokio::test]
+    async fn every_other_answer_is_unanswered_never_failed() {
+        let (_mock, client) = Mock::start([
+            answer(404, json!({"errorMessage": "No doc found"})),
+            answer(500, json!({"errorMessage": "boom"})),
+            answer(400, json!({"errorMessage": "Invalid id"})),
+            answer(200, json!({"unexpected": true})),
+            Answer {
+                headers: vec![("retry-after", "9".to_owned())],
+                ..answer(429, json!({"errorMessage": "Too many requests"}))
+            },
+            answer(402, json!({"errorMessage": "Insufficient credits"})),
+            answer(401, json!({"errorMessage": "Unauthorized"})),
+        ])
+        .await;
+        let expected = [
+            (UnansweredKind::NotKnownYet, None),
+            (UnansweredKind::NotKnownYet, None),
+            (UnansweredKind::NotKnownYet, None),
+            (UnansweredKind::NotKnownYet, None),
+            (UnansweredKind::Throttled, Some(Duration::from_secs(9))),
+            (UnansweredKind::OutOfCredits, None),
+            (UnansweredKind::Unauthorized, None),
+        ];
+        for (kind, retry_after) in expected {
+            let unanswered = client.attempt_outcome("a1").await.unwrap_err();
+            assert_eq!(unanswered.kind(), kind);
+            assert_eq!(unanswered.retry_after(), retry_after);
+            assert_eq!(
+                unanswered.is_account_wide(),
+                kind != UnansweredKind::NotKnownYet
+            );
+            let cause = unanswered.source().expect("the client's error");
+            assert!(cause.downcast_ref::<claimkit_bitbadges::Error>().is_some());
+            assert!(!format!("{unanswered} {unanswered:?}").contains(KEY));
+        }
+    }
+
+    #[tokio::test]
+    async fn a_listing_is_a_page_of_outcomes() {
+        let (mock, client) = Mock::start([answer(
+            200,
+            json!({"docs": [
+                {"claimAttemptId": "a1", "success": true, "claimNumber": 4, "claimId": "c",
+                 "bitbadgesAddress": "bb1a", "attemptedAt": 1765000000000u64},
+                {"claimAttemptId": "a2", "success": false, "claimNumber": 5, "claimId": "c",
+                 "bitbadgesAddress": "bb1b", "attemptedAt": 1765000000001u64,
+                 "error": "Claim number already used: 5"}
+            ], "bookmark": "next"}),
+        )])
+        .await;
+        let page = client.claim_attempts("c", None, true).await.unwrap();
+        assert_eq!(page.next_bookmark.as_deref(), Some("next"));
+        assert_eq!(page.attempts.len(), 2);
+        assert_eq!(page.attempts[0].claim_attempt_id, "a1");
+        assert_eq!(
+            page.attempts[0].outcome,
+            Outcome::Succeeded {
+                address: "bb1a".into(),
+                claim_number: Some(4)
+            }
+        );
+        assert_eq!(page.attempts[0].attempted_at_ms, 1_765_000_000_000);
+        assert_eq!(
+            page.attempts[1].outcome,
+            Outcome::Failed {
+                address: "bb1b".into(),
+                reason: Some("Claim number already used: 5".into())
+            }
+        );
+        let seen = mock.take();
+        assert_eq!(seen[0].path, "/api/v0/claims/c/attempts");
+        assert_eq!(seen[0].query.as_deref(), Some("includeErrors=true"));
+    }
+
+    #[tokio::test]
+    async fn behind_a_gate_429_then_402_then_recovery() {
+        let (mock, client) = Mock::start([
+            Answer {
+                headers: vec![("retry-after", "1".to_owned())],
+                ..answer(429, json!({"errorMessage": "Too many requests"}))
+            },
+            answer(402, json!({"errorMessage": "Insufficient credits"})),
+            answer(
+                200,
+                json!({"success": true, "error": "", "bitbadgesAddress": "bb1alice"}),
+            ),
+        ])
+        .await;
+        let gate = CallGate::new(CallTerms {
+            first_backoff: Duration::from_millis(200),
+            ..CallTerms::default()
+        });
+        let record = Gated::new(client, gate);
+
+        let throttled = record.attempt_outcome("a1").await.unwrap_err();
+        assert_eq!(throttled.kind(), UnansweredKind::Throttled);
+        // Held back until Retry-After has passed: no request.
+        let held = record.attempt_outcome("a1").await.unwrap_err();
+        assert_eq!(held.kind(), UnansweredKind::Throttled);
+        assert!(held.retry_after().unwrap() <= Duration::from_secs(1));
+        assert_eq!(mock.take().len(), 1);
+
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        let spent = record.attempt_outcome("a1").await.unwrap_err();
+        assert_eq!(spent.kind(), UnansweredKind::OutOfCredits);
+        let held = record.attempt_outcome("a1").await.unwrap_err();
+        assert_eq!(held.kind(), UnansweredKind::OutOfCredits);
+        assert_eq!(mock.take().len(), 1);
+
+        // The credits are back; after the backoff, calls resume.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let outcome = record.attempt_outcome("a1").await.unwrap();
+        assert!(outcome.is_success());
+        let seen = mock.take();
+        assert_eq!(seen.len(), 1);
+        assert_eq!(seen[0].path, "/api/v0/claims/status/a1");
+    }
+
+    #[tokio::test]
+    async fn a_server_that_never_answers_is_not_known_yet() {
+        let (client, held) = silent_server().await;
+        let unanswered = client.claim_attempts("c", None, true).await.unwrap_err();
+        assert_eq!(unanswered.kind(), UnansweredKind::NotKnownYet);
+        assert!(!unanswered.is_account_wide());
+        held.abort();
+    }
 }

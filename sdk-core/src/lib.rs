@@ -74,6 +74,7 @@
 //! | signed webhooks and signed requests, [`WebhookGate`](signature::WebhookGate) | [`signature`] |
 //! | claimr's webhook payloads | [`claimr`] |
 //! | durable state: traits, memory store, conformance suite | [`store`] |
+//! | how attempts ended, from the platform's own record: [`PlatformRecord`](platform::PlatformRecord) | [`platform`] |
 //! | work after the response, contained | [`task`] |
 //! | the spans and events every adapter emits | [`trace`] |
 //! | axum and actix-web response conversions (features) | `integration` |
@@ -169,6 +170,7 @@ mod error;
 pub mod head;
 mod integration;
 mod key;
+pub mod platform;
 mod plugin;
 mod receive;
 #[cfg(feature = "config")]
