@@ -15,16 +15,19 @@ use claimkit_actix::{plugin_with, signed_webhook, webhook};
 use claimkit_store::Store;
 use claimkit_tokio::{Runner, RunnerHandle};
 
+mod access_code;
 mod claim_number;
 mod claim_token;
 mod claimr_webhook;
 mod platform;
 mod post_claim_action;
+pub mod registration;
 mod serve;
 mod standard_webhook;
 mod stateless;
 mod status_hook;
 
+pub use access_code::{access_code, AccessCodeInputs};
 pub use claim_number::claim_number;
 pub use claim_token::claim_token;
 pub use claimr_webhook::claimr_webhook;
@@ -124,6 +127,7 @@ pub fn app_with_routes(
             .service(plugin_with("/plugins/claim-token", claim_token, &options))
             .service(plugin_with("/plugins/claim-number", claim_number, &options))
             .service(plugin_with("/plugins/status-hook", status_hook, &options))
+            .service(plugin_with("/plugins/access-code", access_code, &options))
             .service(signed_webhook(
                 "/webhooks/standard",
                 standard_webhook,
@@ -236,7 +240,7 @@ impl Settings {
         store: Store,
     ) -> Result<impl Fn(&mut web::ServiceConfig) + Clone + Send, claimkit::Error> {
         app_with_routes(
-            self.plugin_config(),
+            self.plugin_config()?,
             self.webhooks.clone(),
             store,
             &self.routes,
@@ -264,9 +268,14 @@ impl Settings {
     }
 
     /// The plugin configuration for these settings.
-    pub fn plugin_config(&self) -> PluginConfig {
-        PluginConfig::new(self.secrets.clone())
-            .with_signatures(RequestSignatures::new(self.signatures))
+    ///
+    /// # Errors
+    /// As [`registration::configure`].
+    pub fn plugin_config(&self) -> Result<PluginConfig, claimkit::Error> {
+        registration::configure(
+            PluginConfig::new(self.secrets.clone())
+                .with_signatures(RequestSignatures::new(self.signatures)),
+        )
     }
 
     /// A `curl` command that succeeds against a server at `address`. It

@@ -15,16 +15,19 @@ use claimkit_axum::{plugin_with, signed_webhook, webhook};
 use claimkit_store::Store;
 use claimkit_tokio::{Runner, RunnerHandle};
 
+mod access_code;
 mod claim_number;
 mod claim_token;
 mod claimr_webhook;
 mod platform;
 mod post_claim_action;
+pub mod registration;
 mod serve;
 mod standard_webhook;
 mod stateless;
 mod status_hook;
 
+pub use access_code::{access_code, AccessCodeInputs};
 pub use claim_number::claim_number;
 pub use claim_token::claim_token;
 pub use claimr_webhook::claimr_webhook;
@@ -94,6 +97,7 @@ pub fn app_with_routes(
         .route("/plugins/claim-token", plugin_with(claim_token, routes))
         .route("/plugins/claim-number", plugin_with(claim_number, routes))
         .route("/plugins/status-hook", plugin_with(status_hook, routes))
+        .route("/plugins/access-code", plugin_with(access_code, routes))
         .route(
             "/webhooks/standard",
             signed_webhook(standard_webhook, standard),
@@ -202,7 +206,7 @@ impl Settings {
     /// As [`app`].
     pub fn app(&self, store: Store) -> Result<Router, claimkit::Error> {
         app_with_routes(
-            self.plugin_config(),
+            self.plugin_config()?,
             self.webhooks.clone(),
             store,
             &self.routes,
@@ -230,9 +234,14 @@ impl Settings {
     }
 
     /// The plugin configuration for these settings.
-    pub fn plugin_config(&self) -> PluginConfig {
-        PluginConfig::new(self.secrets.clone())
-            .with_signatures(RequestSignatures::new(self.signatures))
+    ///
+    /// # Errors
+    /// As [`registration::configure`].
+    pub fn plugin_config(&self) -> Result<PluginConfig, claimkit::Error> {
+        registration::configure(
+            PluginConfig::new(self.secrets.clone())
+                .with_signatures(RequestSignatures::new(self.signatures)),
+        )
     }
 
     /// A `curl` command that succeeds against a server at `address`. It
