@@ -4,10 +4,12 @@
 mod axios;
 mod call;
 pub mod conformance;
+mod keys;
 mod request;
 mod sign;
 
 pub use axios::axios_query;
 pub use call::{PluginCall, TEST_CLAIM_ID};
+pub use keys::KeyPair;
 pub use request::{now_millis, sign_request};
 pub use sign::{Fault, Signer};
