@@ -44,9 +44,14 @@
 //!   its route name and method (never an id or the key), and spent credits
 //!   or a refused key are a `WARN` event.
 //!
+//! [`Client`] implements the core's
+//! [`PlatformRecord`](claimkit::platform::PlatformRecord): the core reads
+//! the platform's record through that small trait and stays free of HTTP.
+//! There, `429`, `402` and `401` are account-wide waits, and every other
+//! error is "not known yet", never a failed attempt.
+//!
 //! What this crate does **not** do: decide when to ask, back off, or keep a
-//! budget. Those are rules of the core (`claimkit`), which reaches the API
-//! through a small trait and stays free of HTTP.
+//! budget. Those are rules of the core (`claimkit`).
 //!
 //! # Getting started
 //!
@@ -85,6 +90,7 @@ mod key;
 mod number;
 mod page;
 mod plugins;
+mod record;
 mod retry_after;
 
 pub use builder::{

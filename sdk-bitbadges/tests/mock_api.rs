@@ -106,6 +106,26 @@ async fn record(State(mock): State<Mock>, request: Request) -> Response {
     response
 }
 
+/// A server that accepts connections and never answers, and a client with
+/// a 300 ms time-out that calls it.
+async fn silent_server() -> (Client, tokio::task::JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let held = tokio::spawn(async move {
+        let mut sockets = Vec::new();
+        loop {
+            let (socket, _) = listener.accept().await.unwrap();
+            sockets.push(socket);
+        }
+    });
+    let client = Client::builder(ApiKey::new(KEY).unwrap())
+        .with_api_url(format!("http://{address}"))
+        .with_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    (client, held)
+}
+
 fn header<'a>(seen: &'a Seen, name: &str) -> Option<&'a str> {
     seen.headers.get(name).map(|value| value.to_str().unwrap())
 }
@@ -435,21 +455,7 @@ async fn an_answer_of_the_wrong_shape_is_a_decode_error() {
 
 #[tokio::test]
 async fn a_server_that_never_answers_times_out() {
-    // Accepts connections and reads nothing, answers nothing.
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let held = tokio::spawn(async move {
-        let mut sockets = Vec::new();
-        loop {
-            let (socket, _) = listener.accept().await.unwrap();
-            sockets.push(socket);
-        }
-    });
-    let client = Client::builder(ApiKey::new(KEY).unwrap())
-        .with_api_url(format!("http://{address}"))
-        .with_timeout(Duration::from_millis(300))
-        .build()
-        .unwrap();
+    let (client, held) = silent_server().await;
     let started = std::time::Instant::now();
     let err = client.get_claim_attempt_status("a1").await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout, "{err:?}");
@@ -478,4 +484,129 @@ async fn a_refused_connection_is_a_transport_error_with_its_cause() {
     let cause = err.source().expect("the transport error");
     assert!(cause.downcast_ref::<reqwest::Error>().is_some());
     assert_no_key(&err);
+}
+
+// The client as the core's `PlatformRecord`.
+
+mod platform_record {
+    use claimkit::platform::{Outcome, PlatformRecord, UnansweredKind};
+
+    use super::*;
+
+    #[tokio::test]
+    async fn decoded_answers_are_outcomes() {
+        let (mock, client) = Mock::start([
+            answer(
+                200,
+                json!({"success": true, "error": "", "bitbadgesAddress": "bb1alice"}),
+            ),
+            answer(
+                200,
+                json!({"success": false, "error": "Claim number already used: 3",
+                       "bitbadgesAddress": "bb1bob"}),
+            ),
+        ])
+        .await;
+        assert_eq!(
+            client.attempt_outcome("a1").await.unwrap(),
+            Outcome::Succeeded {
+                address: "bb1alice".into(),
+                claim_number: None
+            }
+        );
+        assert_eq!(
+            client.attempt_outcome("a2").await.unwrap(),
+            Outcome::Failed {
+                address: "bb1bob".into(),
+                reason: Some("Claim number already used: 3".into())
+            }
+        );
+        let seen = mock.take();
+        assert_eq!(seen[0].path, "/api/v0/claims/status/a1");
+        assert_eq!(seen[1].path, "/api/v0/claims/status/a2");
+    }
+
+    #[tokio::test]
+    async fn every_other_answer_is_unanswered_never_failed() {
+        let (_mock, client) = Mock::start([
+            answer(404, json!({"errorMessage": "No doc found"})),
+            answer(500, json!({"errorMessage": "boom"})),
+            answer(400, json!({"errorMessage": "Invalid id"})),
+            answer(200, json!({"unexpected": true})),
+            Answer {
+                headers: vec![("retry-after", "9".to_owned())],
+                ..answer(429, json!({"errorMessage": "Too many requests"}))
+            },
+            answer(402, json!({"errorMessage": "Insufficient credits"})),
+            answer(401, json!({"errorMessage": "Unauthorized"})),
+        ])
+        .await;
+        let expected = [
+            (UnansweredKind::NotKnownYet, None),
+            (UnansweredKind::NotKnownYet, None),
+            (UnansweredKind::NotKnownYet, None),
+            (UnansweredKind::NotKnownYet, None),
+            (UnansweredKind::Throttled, Some(Duration::from_secs(9))),
+            (UnansweredKind::OutOfCredits, None),
+            (UnansweredKind::Unauthorized, None),
+        ];
+        for (kind, retry_after) in expected {
+            let unanswered = client.attempt_outcome("a1").await.unwrap_err();
+            assert_eq!(unanswered.kind(), kind);
+            assert_eq!(unanswered.retry_after(), retry_after);
+            assert_eq!(
+                unanswered.is_account_wide(),
+                kind != UnansweredKind::NotKnownYet
+            );
+            let cause = unanswered.source().expect("the client's error");
+            assert!(cause.downcast_ref::<claimkit_bitbadges::Error>().is_some());
+            assert!(!format!("{unanswered} {unanswered:?}").contains(KEY));
+        }
+    }
+
+    #[tokio::test]
+    async fn a_listing_is_a_page_of_outcomes() {
+        let (mock, client) = Mock::start([answer(
+            200,
+            json!({"docs": [
+                {"claimAttemptId": "a1", "success": true, "claimNumber": 4, "claimId": "c",
+                 "bitbadgesAddress": "bb1a", "attemptedAt": 1765000000000u64},
+                {"claimAttemptId": "a2", "success": false, "claimNumber": 5, "claimId": "c",
+                 "bitbadgesAddress": "bb1b", "attemptedAt": 1765000000001u64,
+                 "error": "Claim number already used: 5"}
+            ], "bookmark": "next"}),
+        )])
+        .await;
+        let page = client.claim_attempts("c", None, true).await.unwrap();
+        assert_eq!(page.next_bookmark.as_deref(), Some("next"));
+        assert_eq!(page.attempts.len(), 2);
+        assert_eq!(page.attempts[0].claim_attempt_id, "a1");
+        assert_eq!(
+            page.attempts[0].outcome,
+            Outcome::Succeeded {
+                address: "bb1a".into(),
+                claim_number: Some(4)
+            }
+        );
+        assert_eq!(page.attempts[0].attempted_at_ms, 1_765_000_000_000);
+        assert_eq!(
+            page.attempts[1].outcome,
+            Outcome::Failed {
+                address: "bb1b".into(),
+                reason: Some("Claim number already used: 5".into())
+            }
+        );
+        let seen = mock.take();
+        assert_eq!(seen[0].path, "/api/v0/claims/c/attempts");
+        assert_eq!(seen[0].query.as_deref(), Some("includeErrors=true"));
+    }
+
+    #[tokio::test]
+    async fn a_server_that_never_answers_is_not_known_yet() {
+        let (client, held) = silent_server().await;
+        let unanswered = client.claim_attempts("c", None, true).await.unwrap_err();
+        assert_eq!(unanswered.kind(), UnansweredKind::NotKnownYet);
+        assert!(!unanswered.is_account_wide());
+        held.abort();
+    }
 }
