@@ -48,7 +48,9 @@
 //! [`PlatformRecord`](claimkit::platform::PlatformRecord): the core reads
 //! the platform's record through that small trait and stays free of HTTP.
 //! There, `429`, `402` and `401` are account-wide waits, and every other
-//! error is "not known yet", never a failed attempt.
+//! error is "not known yet", never a failed attempt; behind
+//! [`Gated`](claimkit::platform::Gated), its calls keep to a budget and make
+//! none while the platform has asked for a wait.
 //!
 //! What this crate does **not** do: decide when to ask, back off, or keep a
 //! budget. Those are rules of the core (`claimkit`).
@@ -97,7 +99,7 @@ pub use builder::{
     ClientBuilder, API_KEY_VAR, API_URL_VAR, DEFAULT_API_URL, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_TIMEOUT,
 };
-pub use claims::{ClaimAttempt, ClaimAttemptStatus, ClaimAttemptsPage};
+pub use claims::{ClaimAttempt, ClaimAttemptStatus, ClaimAttemptsPage, ClaimAttemptsQuery};
 pub use client::{Client, API_KEY_HEADER};
 pub use error::{Error, ErrorKind};
 pub use key::ApiKey;
