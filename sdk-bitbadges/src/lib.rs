@@ -43,6 +43,12 @@
 //! - **`tracing`**: each call is a `bitbadges_api` span at `DEBUG` with
 //!   its route name and method (never an id or the key), and spent credits
 //!   or a refused key are a `WARN` event.
+//! - **Metrics** through the [`metrics`](https://docs.rs/metrics) facade
+//!   (the application installs the exporter): [`REQUESTS_TOTAL`]
+//!   (`claimkit_bitbadges_requests_total`, by `route` and `result`: what
+//!   the credits were spent on) and [`REQUEST_DURATION_SECONDS`]
+//!   (`claimkit_bitbadges_request_duration_seconds`, by `route`). The
+//!   labels are bounded: never an id, an address or the key.
 //!
 //! [`Client`] implements the core's
 //! [`PlatformRecord`](claimkit::platform::PlatformRecord): the core reads
@@ -89,6 +95,7 @@ mod claims;
 mod client;
 mod error;
 mod key;
+mod meter;
 mod number;
 mod page;
 mod plugins;
@@ -103,6 +110,7 @@ pub use claims::{ClaimAttempt, ClaimAttemptStatus, ClaimAttemptsPage, ClaimAttem
 pub use client::{Client, API_KEY_HEADER};
 pub use error::{Error, ErrorKind};
 pub use key::ApiKey;
+pub use meter::{REQUESTS_TOTAL, REQUEST_DURATION_SECONDS};
 pub use page::Page;
 pub use plugins::{
     CreatePlugin, PluginError, PluginErrorsPage, PluginMetadata, UpdatePlugin, VersionUpdate,

@@ -509,6 +509,79 @@ async fn a_refused_connection_is_a_transport_error_with_its_cause() {
     assert_no_key(&err);
 }
 
+#[test]
+fn each_request_is_counted_by_route_and_result() {
+    use metrics_util::debugging::{DebugValue, DebuggingRecorder};
+
+    let recorder = DebuggingRecorder::new();
+    let snapshotter = recorder.snapshotter();
+    // The local recorder belongs to this thread: the client runs on a
+    // runtime of this thread alone.
+    metrics::with_local_recorder(&recorder, || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let (_mock, client) = Mock::start([
+                answer(
+                    200,
+                    json!({"success": true, "error": "", "bitbadgesAddress": "bb1a"}),
+                ),
+                answer(404, json!({"errorMessage": "No doc found"})),
+                answer(402, json!({"errorMessage": "Insufficient credits"})),
+                answer(200, json!({"docs": []})),
+            ])
+            .await;
+            client.get_claim_attempt_status("a1").await.unwrap();
+            client.get_claim_attempt_status("a2").await.unwrap_err();
+            client.get_claim_attempt_status("a3").await.unwrap_err();
+            client
+                .get_claim_attempts("c", &ClaimAttemptsQuery::new())
+                .await
+                .unwrap();
+        });
+    });
+
+    let mut counters = Vec::new();
+    let mut timings = 0;
+    for (key, _, _, value) in snapshotter.snapshot().into_vec() {
+        let key = key.key();
+        let labels: Vec<String> = key
+            .labels()
+            .map(|label| format!("{}={}", label.key(), label.value()))
+            .collect();
+        match value {
+            DebugValue::Counter(count) => {
+                assert_eq!(key.name(), claimkit_bitbadges::REQUESTS_TOTAL);
+                counters.push((labels.join(","), count));
+            }
+            DebugValue::Histogram(values) => {
+                assert_eq!(key.name(), claimkit_bitbadges::REQUEST_DURATION_SECONDS);
+                timings += values.len();
+            }
+            DebugValue::Gauge(_) => panic!("no gauge is recorded"),
+        }
+    }
+    counters.sort();
+    assert_eq!(
+        counters,
+        [
+            (
+                "route=claim_attempt_status,result=not_known_yet".to_owned(),
+                1
+            ),
+            ("route=claim_attempt_status,result=ok".to_owned(), 1),
+            (
+                "route=claim_attempt_status,result=out_of_credits".to_owned(),
+                1
+            ),
+            ("route=claim_attempts,result=ok".to_owned(), 1),
+        ]
+    );
+    assert_eq!(timings, 4);
+}
+
 // The client as the core's `PlatformRecord`.
 
 mod platform_record {

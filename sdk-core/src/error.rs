@@ -238,6 +238,22 @@ impl Error {
         self.allow
     }
 
+    /// Whether the server closes the connection after this answer, and so
+    /// says `Connection: close` in it (RFC 9112 §9.6): a body refused as too
+    /// large ([`ErrorKind::BodyTooLarge`]) is left partly unread, so the
+    /// connection cannot carry another request. A keep-alive client that
+    /// reads the header sends its next request on a new connection instead
+    /// of into a closed one.
+    ///
+    /// ```
+    /// use claimkit::{Error, ErrorKind};
+    /// assert!(Error::new(ErrorKind::BodyTooLarge).closes_connection());
+    /// assert!(!Error::new(ErrorKind::InvalidSecret).closes_connection());
+    /// ```
+    pub fn closes_connection(&self) -> bool {
+        self.kind == ErrorKind::BodyTooLarge
+    }
+
     /// The field the error is about, as a path (`claimId`, `discord.id`,
     /// `items[2]`), when there is one.
     pub fn field(&self) -> Option<&str> {
