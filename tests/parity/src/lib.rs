@@ -12,6 +12,7 @@ pub mod durability;
 pub mod keep_alive;
 pub mod logs;
 pub mod platform;
+pub mod registration;
 pub mod replicas;
 pub mod serve;
 
