@@ -168,6 +168,7 @@ mod decode;
 mod drain;
 mod error;
 pub mod head;
+pub mod health;
 mod integration;
 mod key;
 pub mod platform;

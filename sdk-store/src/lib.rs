@@ -74,6 +74,7 @@
 //! | `postgres` | no | [`PostgresStore`] and `postgres://` URLs: shared by replicas, claim numbers never repeat |
 //! | `redis` | no | [`RedisStore`] and `redis://` URLs: shared by replicas, replicated asynchronously |
 
+mod ping;
 #[cfg(feature = "postgres")]
 mod postgres;
 #[cfg(feature = "redis")]

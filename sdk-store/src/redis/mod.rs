@@ -171,6 +171,11 @@ impl RedisStore {
         &self.prefix
     }
 
+    /// The connection the store runs its scripts on.
+    pub fn connection(&self) -> &ConnectionManager {
+        &self.connection
+    }
+
     /// The four keys of one claim's pool, under one hash tag: its next
     /// number, its held numbers by attempt, its pending reservations by
     /// deadline, its freed numbers.
