@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 
 /// What went wrong, as a value a program can match on.
 ///
@@ -49,6 +50,11 @@ pub enum ErrorKind {
     /// The server is misconfigured: an empty secret, a missing
     /// configuration. `500`.
     InvalidConfig,
+    /// A queued action's payload could not be written as, or read back
+    /// as, the action's type (its [`source`](std::error::Error::source) is
+    /// serde's error). It arises in the action queue and its runner, never
+    /// from a request; `500` if a handler answers with it.
+    InvalidPayload,
 }
 
 impl ErrorKind {
@@ -70,7 +76,7 @@ impl ErrorKind {
             Self::MethodNotAllowed => 405,
             Self::Timeout | Self::Unavailable => 503,
             Self::Exhausted | Self::InProgress => 409,
-            Self::InvalidResponse | Self::InvalidConfig => 500,
+            Self::InvalidResponse | Self::InvalidConfig | Self::InvalidPayload => 500,
         }
     }
 
@@ -94,6 +100,7 @@ impl ErrorKind {
             Self::InProgress => "this delivery is being handled; try again later",
             Self::InvalidResponse => "internal error",
             Self::InvalidConfig => "internal error",
+            Self::InvalidPayload => "internal error",
         }
     }
 }
@@ -103,7 +110,12 @@ impl ErrorKind {
 /// Opaque by design: inspect it with [`kind`](Error::kind),
 /// [`status`](Error::status), [`message`](Error::message) and
 /// [`field`](Error::field). The message is safe to show a claiming user: it
-/// never contains a secret, a signature or the raw request.
+/// never contains a secret, a signature or the raw request. What caused
+/// it, when that is another error (a driver's, serde's), is its
+/// [`source`](std::error::Error::source), for logs: it is never sent.
+///
+/// Two errors are equal when their kind, message and field are; their
+/// sources are not compared.
 ///
 /// ```
 /// use claimkit::{Error, ErrorKind};
@@ -112,12 +124,13 @@ impl ErrorKind {
 /// assert_eq!(err.status(), 413);
 /// assert_eq!(err.to_string(), "request body too large");
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Error {
     kind: ErrorKind,
     message: Cow<'static, str>,
     field: Option<Box<str>>,
     allow: Option<&'static str>,
+    source: Option<Arc<dyn std::error::Error + Send + Sync + 'static>>,
 }
 
 impl Error {
@@ -128,6 +141,7 @@ impl Error {
             message: Cow::Borrowed(kind.default_message()),
             field: None,
             allow: (kind == ErrorKind::MethodNotAllowed).then_some(crate::head::ALLOWED_METHODS),
+            source: None,
         }
     }
 
@@ -160,7 +174,30 @@ impl Error {
             message: message.into(),
             field: None,
             allow: (kind == ErrorKind::MethodNotAllowed).then_some(crate::head::ALLOWED_METHODS),
+            source: None,
         }
+    }
+
+    /// The same error, caused by `source`: what
+    /// [`source()`](std::error::Error::source) returns, for logs and
+    /// `tracing`. The public message stays as it is (a source may hold what
+    /// a caller must not see).
+    ///
+    /// ```
+    /// use std::error::Error as _;
+    /// use claimkit::{Error, ErrorKind};
+    ///
+    /// let cause = serde_json::from_str::<u32>("x").unwrap_err();
+    /// let err = Error::new(ErrorKind::InvalidPayload).with_source(cause);
+    /// assert_eq!(err.message(), "internal error");
+    /// assert!(err.source().unwrap().to_string().starts_with("expected value"));
+    /// ```
+    pub fn with_source(
+        mut self,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    ) -> Self {
+        self.source = Some(Arc::from(source.into()));
+        self
     }
 
     /// An [`ErrorKind::InvalidField`] error naming `field` (a path such as
@@ -176,6 +213,7 @@ impl Error {
             message: Cow::Owned(message),
             field: (!field.is_empty()).then(|| field.into()),
             allow: None,
+            source: None,
         }
     }
 
@@ -264,11 +302,31 @@ impl fmt::Debug for Error {
         if let Some(field) = &self.field {
             d.field("field", field);
         }
+        if let Some(source) = &self.source {
+            d.field("source", source);
+        }
         d.finish()
     }
 }
 
-impl std::error::Error for Error {}
+impl PartialEq for Error {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind
+            && self.message == other.message
+            && self.field == other.field
+            && self.allow == other.allow
+    }
+}
+
+impl Eq for Error {}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|source| source as &(dyn std::error::Error + 'static))
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -295,6 +353,7 @@ mod tests {
             InProgress,
             InvalidResponse,
             InvalidConfig,
+            InvalidPayload,
         ];
         for kind in kinds {
             let status = kind.status();
