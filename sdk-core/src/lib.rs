@@ -78,10 +78,12 @@
 //! | signed webhooks and signed requests, [`WebhookGate`](signature::WebhookGate) | [`signature`] |
 //! | claimr's webhook payloads | [`claimr`] |
 //! | durable state: traits, memory store, conformance suite | [`store`] |
+//! | how attempts ended, from the platform's own record: [`PlatformRecord`](platform::PlatformRecord) | [`platform`] |
 //! | work after the response, contained | [`task`] |
 //! | the spans and events every adapter emits | [`trace`] |
 //! | axum and actix-web response conversions (features) | `integration` |
 //! | request builders and signers for tests (feature `testing`) | [`testing`] |
+//! | the plugin version config from the inputs type (feature `config`) | [`registration`] |
 //!
 //! # What the platform has not confirmed
 //!
@@ -153,6 +155,7 @@
 //! | feature | default | what it adds |
 //! |---|---|---|
 //! | `testing` | no | [`testing`]: build requests the way the platform sends them, sign webhooks |
+//! | `config` | no | [`registration`]: the plugin version config to register, derived from the handler's inputs type (`schemars`) |
 //! | `axum` | no | `axum::response::IntoResponse` for every response type (enabled by `claimkit-axum`) |
 //! | `actix` | no | `actix_web::Responder` for every response type and `ResponseError` for [`Error`] and [`Reject`] (enabled by `claimkit-actix`) |
 //!
@@ -160,6 +163,7 @@
     not(any(test, feature = "testing")),
     doc = "[`testing`]: #crate-features"
 )]
+#![cfg_attr(not(feature = "config"), doc = "[`registration`]: #crate-features")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod claimr;
@@ -170,8 +174,12 @@ mod error;
 pub mod head;
 mod integration;
 mod key;
+pub mod platform;
 mod plugin;
 mod receive;
+#[cfg(feature = "config")]
+#[cfg_attr(docsrs, doc(cfg(feature = "config")))]
+pub mod registration;
 mod respond;
 mod route;
 mod secret;
