@@ -98,24 +98,24 @@ impl Client {
     }
 
     /// One page of a claim's attempts: `GET /api/v0/claims/{claimId}/attempts`,
-    /// from `bookmark` (`None` for the first page), with the failed
-    /// attempts when `include_errors`.
+    /// as `query` asks (from its bookmark, with or without the failed
+    /// attempts, for one address).
     ///
     /// One call returns a page of attempts, so checking many attempts of
     /// one claim costs fewer credits this way than one status call each.
     ///
     /// ```no_run
-    /// use claimkit_bitbadges::Client;
+    /// use claimkit_bitbadges::{ClaimAttemptsQuery, Client};
     ///
     /// # async fn run(client: Client) -> Result<(), claimkit_bitbadges::Error> {
-    /// let mut bookmark = None;
+    /// let mut query = ClaimAttemptsQuery::new().with_errors(true);
     /// loop {
-    ///     let page = client.get_claim_attempts("claim-1", bookmark.as_deref(), true).await?;
+    ///     let page = client.get_claim_attempts("claim-1", &query).await?;
     ///     for attempt in &page.docs {
     ///         println!("{} {:?} {}", attempt.claim_attempt_id, attempt.claim_number, attempt.success);
     ///     }
     ///     match page.next_bookmark() {
-    ///         Some(next) => bookmark = Some(next.to_owned()),
+    ///         Some(next) => query = query.with_bookmark(next),
     ///         None => break,
     ///     }
     /// }
@@ -128,22 +128,91 @@ impl Client {
     pub async fn get_claim_attempts(
         &self,
         claim_id: &str,
-        bookmark: Option<&str>,
-        include_errors: bool,
+        query: &ClaimAttemptsQuery,
     ) -> Result<ClaimAttemptsPage, Error> {
-        let include_errors = if include_errors { "true" } else { "false" };
-        let mut query = vec![("includeErrors", include_errors)];
-        if let Some(bookmark) = bookmark {
-            query.push(("bookmark", bookmark));
-        }
         self.send(Call {
             route: "claim_attempts",
             method: Method::GET,
             path: &["api", "v0", "claims", claim_id, "attempts"],
-            query: &query,
+            query: &query.pairs(),
             body: None,
         })
         .await
+    }
+}
+
+/// What [`Client::get_claim_attempts`] asks for: which page, which
+/// attempts.
+///
+/// ```
+/// use claimkit_bitbadges::ClaimAttemptsQuery;
+///
+/// let query = ClaimAttemptsQuery::new()
+///     .with_errors(true)
+///     .with_address("bb1alice")
+///     .with_bookmark("page-2");
+/// assert_eq!(query.bookmark(), Some("page-2"));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClaimAttemptsQuery {
+    bookmark: Option<String>,
+    include_errors: bool,
+    address: Option<String>,
+    include_attempt_data: bool,
+}
+
+impl ClaimAttemptsQuery {
+    /// The first page of the successful attempts.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// From this page on (`bookmark` of the page before).
+    pub fn with_bookmark(mut self, bookmark: impl Into<String>) -> Self {
+        self.bookmark = Some(bookmark.into());
+        self
+    }
+
+    /// With the failed attempts too (`includeErrors`).
+    pub fn with_errors(mut self, include_errors: bool) -> Self {
+        self.include_errors = include_errors;
+        self
+    }
+
+    /// Only the attempts of this address (`address`).
+    pub fn with_address(mut self, address: impl Into<String>) -> Self {
+        self.address = Some(address.into());
+        self
+    }
+
+    /// With the plugins' recorded inputs of each attempt
+    /// (`includeRequestBinAttemptData`), in [`ClaimAttempt::attempt_data`].
+    pub fn with_attempt_data(mut self, include_attempt_data: bool) -> Self {
+        self.include_attempt_data = include_attempt_data;
+        self
+    }
+
+    /// The page it starts from; `None` for the first.
+    pub fn bookmark(&self) -> Option<&str> {
+        self.bookmark.as_deref()
+    }
+
+    /// The query string's pairs, named as the API names them.
+    fn pairs(&self) -> Vec<(&'static str, &str)> {
+        let mut pairs = vec![(
+            "includeErrors",
+            if self.include_errors { "true" } else { "false" },
+        )];
+        if let Some(bookmark) = &self.bookmark {
+            pairs.push(("bookmark", bookmark));
+        }
+        if let Some(address) = &self.address {
+            pairs.push(("address", address));
+        }
+        if self.include_attempt_data {
+            pairs.push(("includeRequestBinAttemptData", "true"));
+        }
+        pairs
     }
 }
 

@@ -2,6 +2,7 @@
 //! a value or a typed [`Error`].
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -11,7 +12,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use tracing::Instrument;
 
-use crate::{retry_after, ApiKey, ClientBuilder, Error, ErrorKind};
+use crate::{meter, retry_after, ApiKey, ClientBuilder, Error, ErrorKind};
 
 /// The header that carries the API key.
 pub const API_KEY_HEADER: &str = "x-api-key";
@@ -109,17 +110,42 @@ impl Client {
     /// Sends `call` and decodes a success's body as `T`.
     pub(crate) async fn send<T: DeserializeOwned>(&self, call: Call<'_>) -> Result<T, Error> {
         let route = call.route;
-        let body = self.send_raw(call).await?;
-        serde_json::from_slice(&body).map_err(|err| {
-            tracing::warn!(route, error = %err, "the BitBadges API's answer could not be decoded");
-            Error::new(ErrorKind::Decode)
-                .with_route(route)
-                .with_source(err)
+        self.metered(route, async {
+            let body = self.exchange_in_span(call).await?;
+            serde_json::from_slice(&body).map_err(|err| {
+                tracing::warn!(route, error = %err, "the BitBadges API's answer could not be decoded");
+                Error::new(ErrorKind::Decode)
+                    .with_route(route)
+                    .with_source(err)
+            })
         })
+        .await
     }
 
-    /// Sends `call`; the body of a success, or the typed error.
-    pub(crate) async fn send_raw(&self, call: Call<'_>) -> Result<bytes::Bytes, Error> {
+    /// Sends `call`; a success's body is not read as anything.
+    pub(crate) async fn send_unit(&self, call: Call<'_>) -> Result<(), Error> {
+        let route = call.route;
+        self.metered(route, async { self.exchange_in_span(call).await.map(drop) })
+            .await
+    }
+
+    /// Runs one request, counted in the metrics with its result.
+    async fn metered<T>(
+        &self,
+        route: &'static str,
+        request: impl Future<Output = Result<T, Error>>,
+    ) -> Result<T, Error> {
+        let started = Instant::now();
+        let result = request.await;
+        meter::record(
+            route,
+            result.as_ref().err().map(Error::kind),
+            started.elapsed(),
+        );
+        result
+    }
+
+    async fn exchange_in_span(&self, call: Call<'_>) -> Result<bytes::Bytes, Error> {
         let route = call.route;
         let span = tracing::debug_span!("bitbadges_api", route, method = %call.method);
         self.exchange(call).instrument(span).await

@@ -43,12 +43,20 @@
 //! - **`tracing`**: each call is a `bitbadges_api` span at `DEBUG` with
 //!   its route name and method (never an id or the key), and spent credits
 //!   or a refused key are a `WARN` event.
+//! - **Metrics** through the [`metrics`](https://docs.rs/metrics) facade
+//!   (the application installs the exporter): [`REQUESTS_TOTAL`]
+//!   (`claimkit_bitbadges_requests_total`, by `route` and `result`: what
+//!   the credits were spent on) and [`REQUEST_DURATION_SECONDS`]
+//!   (`claimkit_bitbadges_request_duration_seconds`, by `route`). The
+//!   labels are bounded: never an id, an address or the key.
 //!
 //! [`Client`] implements the core's
 //! [`PlatformRecord`](claimkit::platform::PlatformRecord): the core reads
 //! the platform's record through that small trait and stays free of HTTP.
 //! There, `429`, `402` and `401` are account-wide waits, and every other
-//! error is "not known yet", never a failed attempt.
+//! error is "not known yet", never a failed attempt; behind
+//! [`Gated`](claimkit::platform::Gated), its calls keep to a budget and make
+//! none while the platform has asked for a wait.
 //!
 //! What this crate does **not** do: decide when to ask, back off, or keep a
 //! budget. Those are rules of the core (`claimkit`).
@@ -79,7 +87,7 @@
 //!
 //! | feature | default | what it adds |
 //! |---|---|---|
-//! | `rustls` | yes | HTTPS through rustls (the `ring` provider) and the Mozilla root certificates (`webpki-roots`); without it the client this crate builds speaks plain HTTP only, and [`ClientBuilder::with_http_client`] takes the application's own `reqwest::Client` |
+//! | `rustls` | yes | HTTPS through reqwest's rustls (its default TLS: the `aws-lc-rs` provider, the platform's certificate verifier); without it the client this crate builds speaks plain HTTP only, and [`ClientBuilder::with_http_client`] takes the application's own `reqwest::Client` |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod builder;
@@ -87,6 +95,7 @@ mod claims;
 mod client;
 mod error;
 mod key;
+mod meter;
 mod number;
 mod page;
 mod plugins;
@@ -97,10 +106,11 @@ pub use builder::{
     ClientBuilder, API_KEY_VAR, API_URL_VAR, DEFAULT_API_URL, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_TIMEOUT,
 };
-pub use claims::{ClaimAttempt, ClaimAttemptStatus, ClaimAttemptsPage};
+pub use claims::{ClaimAttempt, ClaimAttemptStatus, ClaimAttemptsPage, ClaimAttemptsQuery};
 pub use client::{Client, API_KEY_HEADER};
 pub use error::{Error, ErrorKind};
 pub use key::ApiKey;
+pub use meter::{REQUESTS_TOTAL, REQUEST_DURATION_SECONDS};
 pub use page::Page;
 pub use plugins::{
     CreatePlugin, PluginError, PluginErrorsPage, PluginMetadata, UpdatePlugin, VersionUpdate,

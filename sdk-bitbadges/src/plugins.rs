@@ -242,7 +242,7 @@ impl Client {
                 .with_route(route)
                 .with_source(err)
         })?;
-        self.send_raw(Call {
+        self.send_unit(Call {
             route,
             method,
             path: &["api", "v0", "plugins"],
@@ -250,7 +250,6 @@ impl Client {
             body: Some(body),
         })
         .await
-        .map(drop)
     }
 }
 

@@ -5,7 +5,7 @@ use claimkit::platform::{
     AttemptsPage, ListedAttempt, Outcome, PlatformRecord, Unanswered, UnansweredKind,
 };
 
-use crate::{ClaimAttempt, ClaimAttemptStatus, Client, Error, ErrorKind};
+use crate::{ClaimAttempt, ClaimAttemptStatus, ClaimAttemptsQuery, Client, Error, ErrorKind};
 
 /// Each method is one request; an error becomes an [`Unanswered`] with the
 /// client's [`Error`] as its cause: `429`, `402` and `401` are
@@ -30,8 +30,12 @@ impl PlatformRecord for Client {
         bookmark: Option<&str>,
         include_failures: bool,
     ) -> Result<AttemptsPage, Unanswered> {
+        let mut query = ClaimAttemptsQuery::new().with_errors(include_failures);
+        if let Some(bookmark) = bookmark {
+            query = query.with_bookmark(bookmark);
+        }
         let page = self
-            .get_claim_attempts(claim_id, bookmark, include_failures)
+            .get_claim_attempts(claim_id, &query)
             .await
             .map_err(unanswered)?;
         let next_bookmark = page.next_bookmark().map(str::to_owned);

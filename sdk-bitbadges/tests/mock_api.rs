@@ -12,7 +12,8 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use claimkit_bitbadges::{
-    ApiKey, Client, CreatePlugin, ErrorKind, PluginMetadata, UpdatePlugin, VersionUpdate,
+    ApiKey, ClaimAttemptsQuery, Client, CreatePlugin, ErrorKind, PluginMetadata, UpdatePlugin,
+    VersionUpdate,
 };
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
@@ -202,13 +203,10 @@ async fn attempts_are_listed_page_by_page() {
     ])
     .await;
 
-    let mut bookmark: Option<String> = None;
+    let mut query = ClaimAttemptsQuery::new().with_errors(true);
     let mut ids = Vec::new();
     loop {
-        let page = client
-            .get_claim_attempts("claim-1", bookmark.as_deref(), true)
-            .await
-            .unwrap();
+        let page = client.get_claim_attempts("claim-1", &query).await.unwrap();
         assert_eq!(page.total, Some(3));
         ids.extend(page.docs.iter().map(|attempt| {
             (
@@ -218,7 +216,7 @@ async fn attempts_are_listed_page_by_page() {
             )
         }));
         match page.next_bookmark() {
-            Some(next) => bookmark = Some(next.to_owned()),
+            Some(next) => query = query.with_bookmark(next),
             None => break,
         }
     }
@@ -243,6 +241,31 @@ async fn attempts_are_listed_page_by_page() {
     assert_eq!(
         seen[1].query.as_deref(),
         Some("includeErrors=true&bookmark=page-2")
+    );
+}
+
+#[tokio::test]
+async fn attempts_of_one_address_with_their_data() {
+    let (mock, client) = Mock::start([answer(
+        200,
+        json!({"docs": [
+            {"claimAttemptId": "a1", "success": true, "claimNumber": 0, "claimId": "claim-1",
+             "bitbadgesAddress": "bb1alice", "attemptedAt": 1765000000000u64,
+             "attemptData": {"instance-1": {"code": "WELCOME"}}}
+        ]}),
+    )])
+    .await;
+    let query = ClaimAttemptsQuery::new()
+        .with_address("bb1alice")
+        .with_attempt_data(true);
+    let page = client.get_claim_attempts("claim-1", &query).await.unwrap();
+    assert_eq!(page.next_bookmark(), None);
+    let data = page.docs[0].attempt_data.as_ref().unwrap();
+    assert_eq!(data["instance-1"], json!({"code": "WELCOME"}));
+    let seen = mock.take();
+    assert_eq!(
+        seen[0].query.as_deref(),
+        Some("includeErrors=false&address=bb1alice&includeRequestBinAttemptData=true")
     );
 }
 
@@ -352,7 +375,7 @@ async fn spent_credits_are_out_of_credits() {
     let (_mock, client) =
         Mock::start([answer(402, json!({"errorMessage": "Insufficient credits"}))]).await;
     let err = client
-        .get_claim_attempts("claim-1", None, false)
+        .get_claim_attempts("claim-1", &ClaimAttemptsQuery::new())
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::OutOfCredits);
@@ -486,10 +509,83 @@ async fn a_refused_connection_is_a_transport_error_with_its_cause() {
     assert_no_key(&err);
 }
 
+#[test]
+fn each_request_is_counted_by_route_and_result() {
+    use metrics_util::debugging::{DebugValue, DebuggingRecorder};
+
+    let recorder = DebuggingRecorder::new();
+    let snapshotter = recorder.snapshotter();
+    // The local recorder belongs to this thread: the client runs on a
+    // runtime of this thread alone.
+    metrics::with_local_recorder(&recorder, || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let (_mock, client) = Mock::start([
+                answer(
+                    200,
+                    json!({"success": true, "error": "", "bitbadgesAddress": "bb1a"}),
+                ),
+                answer(404, json!({"errorMessage": "No doc found"})),
+                answer(402, json!({"errorMessage": "Insufficient credits"})),
+                answer(200, json!({"docs": []})),
+            ])
+            .await;
+            client.get_claim_attempt_status("a1").await.unwrap();
+            client.get_claim_attempt_status("a2").await.unwrap_err();
+            client.get_claim_attempt_status("a3").await.unwrap_err();
+            client
+                .get_claim_attempts("c", &ClaimAttemptsQuery::new())
+                .await
+                .unwrap();
+        });
+    });
+
+    let mut counters = Vec::new();
+    let mut timings = 0;
+    for (key, _, _, value) in snapshotter.snapshot().into_vec() {
+        let key = key.key();
+        let labels: Vec<String> = key
+            .labels()
+            .map(|label| format!("{}={}", label.key(), label.value()))
+            .collect();
+        match value {
+            DebugValue::Counter(count) => {
+                assert_eq!(key.name(), claimkit_bitbadges::REQUESTS_TOTAL);
+                counters.push((labels.join(","), count));
+            }
+            DebugValue::Histogram(values) => {
+                assert_eq!(key.name(), claimkit_bitbadges::REQUEST_DURATION_SECONDS);
+                timings += values.len();
+            }
+            DebugValue::Gauge(_) => panic!("no gauge is recorded"),
+        }
+    }
+    counters.sort();
+    assert_eq!(
+        counters,
+        [
+            (
+                "route=claim_attempt_status,result=not_known_yet".to_owned(),
+                1
+            ),
+            ("route=claim_attempt_status,result=ok".to_owned(), 1),
+            (
+                "route=claim_attempt_status,result=out_of_credits".to_owned(),
+                1
+            ),
+            ("route=claim_attempts,result=ok".to_owned(), 1),
+        ]
+    );
+    assert_eq!(timings, 4);
+}
+
 // The client as the core's `PlatformRecord`.
 
 mod platform_record {
-    use claimkit::platform::{Outcome, PlatformRecord, UnansweredKind};
+    use claimkit::platform::{CallGate, CallTerms, Gated, Outcome, PlatformRecord, UnansweredKind};
 
     use super::*;
 
@@ -599,6 +695,50 @@ mod platform_record {
         let seen = mock.take();
         assert_eq!(seen[0].path, "/api/v0/claims/c/attempts");
         assert_eq!(seen[0].query.as_deref(), Some("includeErrors=true"));
+    }
+
+    #[tokio::test]
+    async fn behind_a_gate_429_then_402_then_recovery() {
+        let (mock, client) = Mock::start([
+            Answer {
+                headers: vec![("retry-after", "1".to_owned())],
+                ..answer(429, json!({"errorMessage": "Too many requests"}))
+            },
+            answer(402, json!({"errorMessage": "Insufficient credits"})),
+            answer(
+                200,
+                json!({"success": true, "error": "", "bitbadgesAddress": "bb1alice"}),
+            ),
+        ])
+        .await;
+        let gate = CallGate::new(CallTerms {
+            first_backoff: Duration::from_millis(200),
+            ..CallTerms::default()
+        });
+        let record = Gated::new(client, gate);
+
+        let throttled = record.attempt_outcome("a1").await.unwrap_err();
+        assert_eq!(throttled.kind(), UnansweredKind::Throttled);
+        // Held back until Retry-After has passed: no request.
+        let held = record.attempt_outcome("a1").await.unwrap_err();
+        assert_eq!(held.kind(), UnansweredKind::Throttled);
+        assert!(held.retry_after().unwrap() <= Duration::from_secs(1));
+        assert_eq!(mock.take().len(), 1);
+
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        let spent = record.attempt_outcome("a1").await.unwrap_err();
+        assert_eq!(spent.kind(), UnansweredKind::OutOfCredits);
+        let held = record.attempt_outcome("a1").await.unwrap_err();
+        assert_eq!(held.kind(), UnansweredKind::OutOfCredits);
+        assert_eq!(mock.take().len(), 1);
+
+        // The credits are back; after the backoff, calls resume.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let outcome = record.attempt_outcome("a1").await.unwrap();
+        assert!(outcome.is_success());
+        let seen = mock.take();
+        assert_eq!(seen.len(), 1);
+        assert_eq!(seen[0].path, "/api/v0/claims/status/a1");
     }
 
     #[tokio::test]

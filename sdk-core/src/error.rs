@@ -4,6 +4,9 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
+/// What an [`Error`] keeps as its [`source`](std::error::Error::source).
+type Source = Arc<dyn std::error::Error + Send + Sync + 'static>;
+
 /// What went wrong, as a value a program can match on.
 ///
 /// Each kind knows its HTTP status ([`ErrorKind::status`]). New kinds may be
@@ -110,12 +113,9 @@ impl ErrorKind {
 /// Opaque by design: inspect it with [`kind`](Error::kind),
 /// [`status`](Error::status), [`message`](Error::message) and
 /// [`field`](Error::field). The message is safe to show a claiming user: it
-/// never contains a secret, a signature or the raw request. What caused
-/// it, when that is another error (a driver's, serde's), is its
-/// [`source`](std::error::Error::source), for logs: it is never sent.
-///
-/// Two errors are equal when their kind, message and field are; their
-/// sources are not compared.
+/// never contains a secret, a signature or the raw request. What caused it
+/// (a store's driver error, for example) is its
+/// [`source`](std::error::Error::source), for logs, never sent.
 ///
 /// ```
 /// use claimkit::{Error, ErrorKind};
@@ -130,7 +130,7 @@ pub struct Error {
     message: Cow<'static, str>,
     field: Option<Box<str>>,
     allow: Option<&'static str>,
-    source: Option<Arc<dyn std::error::Error + Send + Sync + 'static>>,
+    source: Option<Source>,
 }
 
 impl Error {
@@ -143,6 +143,38 @@ impl Error {
             allow: (kind == ErrorKind::MethodNotAllowed).then_some(crate::head::ALLOWED_METHODS),
             source: None,
         }
+    }
+
+    /// The [`ErrorKind::Unavailable`] error of a store that failed or did
+    /// not answer in time, with `cause` as its
+    /// [`source`](std::error::Error::source): every backend answers a
+    /// failure with it, so that the caller reads one message (`503
+    /// {"message": "the plugin's store is unavailable; try again later"}`)
+    /// and the operator's log has the cause.
+    ///
+    /// ```
+    /// use std::error::Error as _;
+    /// let err = claimkit::Error::unavailable("connection refused");
+    /// assert_eq!(err.status(), 503);
+    /// assert_eq!(err.message(), "the plugin's store is unavailable; try again later");
+    /// assert_eq!(err.source().unwrap().to_string(), "connection refused");
+    /// ```
+    pub fn unavailable(cause: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::with_message(ErrorKind::Unavailable, Self::STORE_UNAVAILABLE).with_source(cause)
+    }
+
+    /// What a caller reads when a store fails.
+    const STORE_UNAVAILABLE: &'static str = "the plugin's store is unavailable; try again later";
+
+    /// This error with `cause` as its [`source`](std::error::Error::source):
+    /// what went wrong underneath, for logs. It is never sent to a caller,
+    /// but a log shows it: put no secret in it.
+    pub fn with_source(
+        mut self,
+        cause: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        self.source = Some(Arc::from(cause.into()));
+        self
     }
 
     /// A [`ErrorKind::MethodNotAllowed`] error for an endpoint that accepts
@@ -176,28 +208,6 @@ impl Error {
             allow: (kind == ErrorKind::MethodNotAllowed).then_some(crate::head::ALLOWED_METHODS),
             source: None,
         }
-    }
-
-    /// The same error, caused by `source`: what
-    /// [`source()`](std::error::Error::source) returns, for logs and
-    /// `tracing`. The public message stays as it is (a source may hold what
-    /// a caller must not see).
-    ///
-    /// ```
-    /// use std::error::Error as _;
-    /// use claimkit::{Error, ErrorKind};
-    ///
-    /// let cause = serde_json::from_str::<u32>("x").unwrap_err();
-    /// let err = Error::new(ErrorKind::InvalidPayload).with_source(cause);
-    /// assert_eq!(err.message(), "internal error");
-    /// assert!(err.source().unwrap().to_string().starts_with("expected value"));
-    /// ```
-    pub fn with_source(
-        mut self,
-        source: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>,
-    ) -> Self {
-        self.source = Some(Arc::from(source.into()));
-        self
     }
 
     /// An [`ErrorKind::InvalidField`] error naming `field` (a path such as
@@ -276,6 +286,22 @@ impl Error {
         self.allow
     }
 
+    /// Whether the server closes the connection after this answer, and so
+    /// says `Connection: close` in it (RFC 9112 §9.6): a body refused as too
+    /// large ([`ErrorKind::BodyTooLarge`]) is left partly unread, so the
+    /// connection cannot carry another request. A keep-alive client that
+    /// reads the header sends its next request on a new connection instead
+    /// of into a closed one.
+    ///
+    /// ```
+    /// use claimkit::{Error, ErrorKind};
+    /// assert!(Error::new(ErrorKind::BodyTooLarge).closes_connection());
+    /// assert!(!Error::new(ErrorKind::InvalidSecret).closes_connection());
+    /// ```
+    pub fn closes_connection(&self) -> bool {
+        self.kind == ErrorKind::BodyTooLarge
+    }
+
     /// The field the error is about, as a path (`claimId`, `discord.id`,
     /// `items[2]`), when there is one.
     pub fn field(&self) -> Option<&str> {
@@ -309,6 +335,8 @@ impl fmt::Debug for Error {
     }
 }
 
+/// Errors are equal when what a caller sees of them is: their kind,
+/// message, field and allowed methods. Their sources are not compared.
 impl PartialEq for Error {
     fn eq(&self, other: &Self) -> bool {
         self.kind == other.kind
@@ -381,5 +409,30 @@ mod tests {
         let whole = Error::invalid_field("", "expected a JSON object");
         assert_eq!(whole.field(), None);
         assert_eq!(whole.message(), "invalid request: expected a JSON object");
+    }
+
+    #[test]
+    fn the_cause_is_the_source_and_never_the_message() {
+        use std::error::Error as _;
+        let err = Error::unavailable("connection to db.internal:5432 refused");
+        assert_eq!(err.kind(), ErrorKind::Unavailable);
+        assert_eq!(
+            err.to_string(),
+            "the plugin's store is unavailable; try again later"
+        );
+        assert_eq!(
+            err.source().map(ToString::to_string).as_deref(),
+            Some("connection to db.internal:5432 refused")
+        );
+        assert!(format!("{err:?}").contains("refused"), "{err:?}");
+        // A cause of its own keeps its chain.
+        let wrapped = Error::new(ErrorKind::InvalidConfig).with_source(err.clone());
+        let inner = wrapped.source().and_then(|s| s.source());
+        assert_eq!(
+            inner.map(ToString::to_string).as_deref(),
+            Some("connection to db.internal:5432 refused")
+        );
+        assert!(Error::new(ErrorKind::Exhausted).source().is_none());
+        assert_eq!(err, Error::unavailable("another cause"));
     }
 }

@@ -15,16 +15,19 @@ use claimkit_axum::{plugin_with, signed_webhook, webhook};
 use claimkit_store::Store;
 use claimkit_tokio::{Runner, RunnerHandle};
 
+mod access_code;
 mod claim_number;
 mod claim_token;
 mod claimr_webhook;
 mod platform;
 mod post_claim_action;
+pub mod registration;
 mod serve;
 mod standard_webhook;
 mod stateless;
 mod status_hook;
 
+pub use access_code::{access_code, AccessCodeInputs};
 pub use claim_number::claim_number;
 pub use claim_token::claim_token;
 pub use claimr_webhook::claimr_webhook;
@@ -94,6 +97,7 @@ pub fn app_with_routes(
         .route("/plugins/claim-token", plugin_with(claim_token, routes))
         .route("/plugins/claim-number", plugin_with(claim_number, routes))
         .route("/plugins/status-hook", plugin_with(status_hook, routes))
+        .route("/plugins/access-code", plugin_with(access_code, routes))
         .route(
             "/webhooks/standard",
             signed_webhook(standard_webhook, standard),
@@ -159,19 +163,19 @@ impl Settings {
                 (DEVELOPMENT_SECRET.to_owned(), true)
             }
         };
-        let mut secrets = Secrets::new(Secret::new(current)?);
+        let mut secrets = Secrets::new(secret("PLUGIN_SECRET", current)?);
         if let Ok(previous) = std::env::var("PLUGIN_SECRET_PREVIOUS") {
-            secrets = secrets.with_previous(Secret::new(previous)?);
+            secrets = secrets.with_previous(secret("PLUGIN_SECRET_PREVIOUS", previous)?);
         }
         let webhooks = WebhookSecrets {
-            standard: Secret::new(env_or_development(
+            standard: secret(
                 "WEBHOOK_SECRET",
-                DEVELOPMENT_WEBHOOK_SECRET,
-            ))?,
-            claimr: Secret::new(env_or_development(
+                env_or_development("WEBHOOK_SECRET", DEVELOPMENT_WEBHOOK_SECRET),
+            )?,
+            claimr: secret(
                 "CLAIMR_SECRET",
-                DEVELOPMENT_CLAIMR_SECRET,
-            ))?,
+                env_or_development("CLAIMR_SECRET", DEVELOPMENT_CLAIMR_SECRET),
+            )?,
         };
         let signatures = signature_mode(std::env::var("BITBADGES_SIGNATURES").ok().as_deref())?;
         let routes = route_options(std::env::var("CORS_ORIGINS").ok().as_deref())?;
@@ -202,7 +206,7 @@ impl Settings {
     /// As [`app`].
     pub fn app(&self, store: Store) -> Result<Router, claimkit::Error> {
         app_with_routes(
-            self.plugin_config(),
+            self.plugin_config()?,
             self.webhooks.clone(),
             store,
             &self.routes,
@@ -230,9 +234,14 @@ impl Settings {
     }
 
     /// The plugin configuration for these settings.
-    pub fn plugin_config(&self) -> PluginConfig {
-        PluginConfig::new(self.secrets.clone())
-            .with_signatures(RequestSignatures::new(self.signatures))
+    ///
+    /// # Errors
+    /// As [`registration::configure`].
+    pub fn plugin_config(&self) -> Result<PluginConfig, claimkit::Error> {
+        registration::configure(
+            PluginConfig::new(self.secrets.clone())
+                .with_signatures(RequestSignatures::new(self.signatures)),
+        )
     }
 
     /// A `curl` command that succeeds against a server at `address`. It
@@ -248,6 +257,17 @@ impl Settings {
              -d '{{\"pluginSecret\":\"{secret}\",\"claimId\":\"demo\",\"claimAttemptId\":\"attempt-1\",\"_attemptStatus\":\"executing\"}}'"
         )
     }
+}
+
+/// The secret in the variable `name`; an error naming the variable when it
+/// is set but empty.
+fn secret(name: &str, value: String) -> Result<Secret, claimkit::Error> {
+    Secret::new(value).map_err(|err| {
+        claimkit::Error::with_message(
+            claimkit::ErrorKind::InvalidConfig,
+            format!("{name} is set but empty: {err}"),
+        )
+    })
 }
 
 fn env_or_development(name: &str, development: &str) -> String {

@@ -26,13 +26,25 @@
 //! not know yet" can never be taken for "the attempt failed" (which would
 //! release a number the platform is about to assign).
 //!
-//! What this module does **not** do: decide when to ask, how often, or
-//! what an outcome changes in a store. Those are rules of their own.
+//! Every request costs the account a credit, so calls pass a [`CallGate`]
+//! ([`Gated`] puts one in front of a record): a budget of calls
+//! ([`CallTerms`]), and no call at all while the platform has asked for a
+//! wait. After a `429` or a `402` calls pause until `Retry-After` has
+//! passed or a backoff (at most 2 minutes by default) has run out; they
+//! resume by themselves once the platform answers again, and each episode
+//! is logged once, when it begins and when it ends.
+//!
+//! What this module does **not** do: decide which attempts to check, when,
+//! or what an outcome changes in a store.
 
+mod gate;
+mod gated;
 mod outcome;
 mod record;
 mod unanswered;
 
+pub use gate::{CallGate, CallTerms, Episode};
+pub use gated::Gated;
 pub use outcome::Outcome;
 pub use record::{AttemptsPage, ListedAttempt, PlatformRecord};
 pub use unanswered::{Unanswered, UnansweredKind};

@@ -24,6 +24,10 @@ pub enum UnansweredKind {
     /// The API refused the key (`401`): no call will succeed until the
     /// configuration changes. It concerns every call of the account.
     Unauthorized,
+    /// No call was made: the plugin's own budget of calls
+    /// ([`CallTerms::budget`](super::CallTerms::budget)) is spent for now.
+    /// It concerns every call of the account.
+    OverBudget,
 }
 
 /// Why the platform's record gave no [`Outcome`](super::Outcome) this time,
@@ -83,7 +87,7 @@ impl Unanswered {
     }
 
     /// Whether it concerns every call of the account (rate limit, spent
-    /// credits, a refused key), not only this one: then no call should be
+    /// credits, a refused key, the budget), not only this one: then no call should be
     /// made until the wait is over.
     pub fn is_account_wide(&self) -> bool {
         !matches!(self.kind, UnansweredKind::NotKnownYet)
@@ -97,6 +101,7 @@ impl fmt::Display for Unanswered {
             UnansweredKind::Throttled => "the platform's rate limit was reached",
             UnansweredKind::OutOfCredits => "the platform account's API credits are spent",
             UnansweredKind::Unauthorized => "the platform refused the API key",
+            UnansweredKind::OverBudget => "the budget of calls to the platform is spent for now",
         })?;
         if let Some(wait) = self.retry_after {
             write!(f, "; retry after {} s", wait.as_secs())?;
@@ -134,6 +139,7 @@ mod tests {
             UnansweredKind::Throttled,
             UnansweredKind::OutOfCredits,
             UnansweredKind::Unauthorized,
+            UnansweredKind::OverBudget,
         ] {
             assert!(Unanswered::new(kind).is_account_wide(), "{kind:?}");
         }
