@@ -166,10 +166,10 @@ impl MemoryStore {
     fn make_room(&self, state: &mut State, now: Instant) -> Result<(), Error> {
         state.expire(now);
         if state.deadlines.len() + state.queue.len() >= self.capacity {
-            return Err(Error::with_message(
-                ErrorKind::Unavailable,
-                "the plugin's store is full; try again later",
-            ));
+            return Err(Error::unavailable(format!(
+                "the memory store holds its capacity of {} entries",
+                self.capacity
+            )));
         }
         Ok(())
     }
