@@ -16,7 +16,13 @@
 //! [`webhook`] signs webhooks for every scheme claimkit verifies (Standard
 //! Webhooks, claimr, GitHub, Stripe, Slack), to send one (`claimkit send`)
 //! or to print its headers for `curl` (`claimkit sign`).
+//!
+//! [`plugin`] registers a plugin version config, the JSON a plugin's own
+//! binary prints, with the BitBadges API (`claimkit plugin create` and
+//! `update`), refusing a finalized version whose flags contradict what the
+//! plugin relies on.
 
 pub mod check;
 pub mod client;
+pub mod plugin;
 pub mod webhook;

@@ -4,7 +4,9 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use claimkit_bitbadges::PluginMetadata;
 use claimkit_cli::check::{self, Preset, Target};
+use claimkit_cli::plugin;
 use claimkit_cli::webhook::{self, Scheme};
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -29,6 +31,83 @@ enum Command {
     /// Sign a webhook and print its headers, one `name: value` per line
     /// (for `curl -H @-`).
     Sign(SignArgs),
+    /// Register a plugin version config (the JSON the plugin's own binary
+    /// prints) with the BitBadges API: `BITBADGES_API_KEY`,
+    /// `BITBADGES_API_URL`.
+    #[command(subcommand)]
+    Plugin(PluginCommand),
+}
+
+#[derive(Subcommand)]
+enum PluginCommand {
+    /// Create a plugin with the config as its first version (`POST
+    /// /api/v0/plugins`).
+    Create(CreateArgs),
+    /// Replace an unfinalized version's config, or add a version (`PUT
+    /// /api/v0/plugins`).
+    Update(UpdateArgs),
+}
+
+#[derive(clap::Args)]
+struct VersionArgs {
+    /// The plugin version config: a JSON file, such as the output of
+    /// `example-axum-plugins config claim-number`.
+    #[arg(long, value_name = "FILE")]
+    config: std::path::PathBuf,
+    /// The plugin's id.
+    #[arg(long)]
+    plugin_id: String,
+    /// Send the version finalized: it can never be changed again.
+    #[arg(long)]
+    finalize: bool,
+    /// The handler also acts on status webhooks (post-claim work): the
+    /// version must receive them.
+    #[arg(long)]
+    post_claim_work: bool,
+    /// Send a finalized version even when its flags contradict what the
+    /// plugin relies on.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(clap::Args)]
+struct CreateArgs {
+    #[command(flatten)]
+    version: VersionArgs,
+    /// The plugin's name in the directory.
+    #[arg(long)]
+    name: String,
+    /// What it does.
+    #[arg(long)]
+    description: String,
+    /// An image URL (`ipfs://…` or `https://…`).
+    #[arg(long)]
+    image: String,
+    /// The author's BitBadges address (`bb1…`).
+    #[arg(long)]
+    created_by: String,
+    /// A link to its documentation.
+    #[arg(long)]
+    documentation: Option<String>,
+    /// A link to its source code.
+    #[arg(long)]
+    source_code: Option<String>,
+    /// Where users get help.
+    #[arg(long)]
+    support_link: Option<String>,
+    /// List it publicly.
+    #[arg(long)]
+    publish: bool,
+}
+
+#[derive(clap::Args)]
+struct UpdateArgs {
+    #[command(flatten)]
+    version: VersionArgs,
+    /// The unfinalized version to replace; without it, the config becomes
+    /// a new version.
+    #[arg(long = "version", value_name = "N")]
+    number: Option<u64>,
 }
 
 #[derive(clap::Args)]
@@ -137,6 +216,70 @@ fn main() -> ExitCode {
         Command::Check(args) => run_check(args),
         Command::Send(args) => run_send(args),
         Command::Sign(args) => run_sign(&args),
+        Command::Plugin(command) => run_plugin(command),
+    }
+}
+
+fn run_plugin(command: PluginCommand) -> ExitCode {
+    let args = match &command {
+        PluginCommand::Create(create) => &create.version,
+        PluginCommand::Update(update) => &update.version,
+    };
+    let mut config = match plugin::read_config(&args.config) {
+        Ok(config) => config,
+        Err(err) => return fail(&err),
+    };
+    config.finalized |= args.finalize;
+    let needs = plugin::needs(&config, args.post_claim_work);
+    match plugin::refuse_contradictions(&config, &needs, args.force) {
+        Ok(lines) => {
+            for line in lines {
+                let _ = writeln!(std::io::stderr(), "warning: {line}");
+            }
+        }
+        Err(err) => return fail(&err),
+    }
+    let registration = plugin::Registration {
+        plugin_id: args.plugin_id.clone(),
+        config,
+    };
+    let (request, done) = match &command {
+        PluginCommand::Create(create) => {
+            let metadata = PluginMetadata {
+                name: create.name.clone(),
+                description: create.description.clone(),
+                image: create.image.clone(),
+                documentation: create.documentation.clone(),
+                source_code: create.source_code.clone(),
+                support_link: create.support_link.clone(),
+                created_by: create.created_by.clone(),
+                ..PluginMetadata::default()
+            };
+            (
+                plugin::Request::Create(registration.create(metadata, create.publish)),
+                format!("created plugin {}", registration.plugin_id),
+            )
+        }
+        PluginCommand::Update(update) => (
+            plugin::Request::Update(registration.update(update.number)),
+            match update.number {
+                Some(number) => format!(
+                    "updated version {number} of plugin {}",
+                    registration.plugin_id
+                ),
+                None => format!("added a version to plugin {}", registration.plugin_id),
+            },
+        ),
+    };
+    match plugin::send(request) {
+        Ok(()) => {
+            say(done);
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            let _ = writeln!(std::io::stderr(), "error: {err}");
+            ExitCode::FAILURE
+        }
     }
 }
 
