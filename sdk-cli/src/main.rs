@@ -166,9 +166,19 @@ struct CheckArgs {
     /// The plugin secret (`pluginSecret`).
     #[arg(long, env = "PLUGIN_SECRET", hide_env_values = true)]
     secret: String,
-    /// The response preset the plugin answers with.
-    #[arg(long, value_enum)]
-    preset: PresetArg,
+    /// The response preset the plugin answers with (with `--config`, the
+    /// config's).
+    #[arg(long, value_enum, required_unless_present = "config")]
+    preset: Option<PresetArg>,
+    /// The plugin version config declared for the plugin (the JSON its
+    /// binary prints): the checks run with its preset, method, status
+    /// webhooks and inputs, then check its flags, a call built from its
+    /// schemas, and each required input refused when missing.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["preset", "method"])]
+    config: Option<std::path::PathBuf>,
+    /// With `--config`: the handler also acts on status webhooks.
+    #[arg(long, requires = "config")]
+    post_claim_work: bool,
     /// The HTTP method the plugin is configured with.
     #[arg(long, value_enum, default_value = "POST", ignore_case = true)]
     method: MethodArg,
@@ -369,15 +379,18 @@ fn say(text: impl std::fmt::Display) {
 }
 
 fn run_check(args: CheckArgs) -> ExitCode {
-    let mut target = Target::new(
-        &args.url,
-        &args.secret,
-        match args.preset {
-            PresetArg::Stateless => Preset::Stateless,
-            PresetArg::ClaimToken => Preset::ClaimToken,
-            PresetArg::ClaimNumber => Preset::ClaimNumber,
-        },
-    );
+    let declared = match args.config.as_deref().map(plugin::read_config).transpose() {
+        Ok(declared) => declared,
+        Err(err) => return fail(&err),
+    };
+    let preset = match (args.preset, &declared) {
+        (Some(PresetArg::Stateless), _) => Preset::Stateless,
+        (Some(PresetArg::ClaimToken), _) => Preset::ClaimToken,
+        (Some(PresetArg::ClaimNumber), _) => Preset::ClaimNumber,
+        (None, Some(config)) => check::declared::preset_of(config),
+        (None, None) => return fail("--preset or --config is required"),
+    };
+    let mut target = Target::new(&args.url, &args.secret, preset);
     target.method = match args.method {
         MethodArg::Get => "GET",
         MethodArg::Post => "POST",
@@ -399,17 +412,24 @@ fn run_check(args: CheckArgs) -> ExitCode {
         let value = serde_json::from_str(value).unwrap_or_else(|_| serde_json::Value::from(value));
         target.inputs.push((key.to_owned(), value));
     }
+    if let Some(config) = &declared {
+        check::declared::apply(&mut target, config);
+    }
     if !args.json {
         say(format_args!(
             "checking {} ({} {:?})",
             target.url, target.method, target.preset
         ));
     }
-    let report = check::run(&target, |outcome| {
+    let progress = |outcome: &check::Outcome| {
         if !args.json {
             say(outcome.line());
         }
-    });
+    };
+    let report = match &declared {
+        Some(config) => check::declared::run(&target, config, args.post_claim_work, progress),
+        None => check::run(&target, progress),
+    };
     if args.json {
         let json = report.to_json(serde_json::json!({
             "url": target.url,
