@@ -192,30 +192,8 @@ fn parse_api_url(url: &str) -> Result<Url, Error> {
     Ok(parsed)
 }
 
-#[cfg(feature = "rustls")]
-fn http_client(connect_timeout: Duration) -> Result<reqwest::Client, Error> {
-    // rustls with `ring` (already the workspace's provider elsewhere) and
-    // the Mozilla roots: no process-wide provider is installed, and the
-    // roots do not depend on the host's certificate store.
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let roots = rustls::RootCertStore {
-        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-    };
-    let mut tls = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|err| Error::config("TLS set-up failed").with_source(err))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    tls.alpn_protocols = vec![b"http/1.1".to_vec()];
-    reqwest::Client::builder()
-        .tls_backend_preconfigured(tls)
-        .connect_timeout(connect_timeout)
-        .user_agent(USER_AGENT)
-        .build()
-        .map_err(|err| Error::config("the HTTP client could not be built").with_source(err))
-}
-
-#[cfg(not(feature = "rustls"))]
+/// reqwest's own client, its TLS (with the `rustls` feature) included: no
+/// process-wide setting is touched.
 fn http_client(connect_timeout: Duration) -> Result<reqwest::Client, Error> {
     reqwest::Client::builder()
         .connect_timeout(connect_timeout)
@@ -305,8 +283,8 @@ mod tests {
 
     #[test]
     fn the_default_http_client_builds() {
-        // Guards the TLS set-up: reqwest refuses a rustls configuration of
-        // another rustls version at `build`.
+        // With reqwest's TLS and its provider: building never panics for
+        // want of a process-wide rustls provider.
         let client = ClientBuilder::new(ApiKey::new("k").unwrap())
             .build()
             .unwrap();

@@ -355,6 +355,50 @@ async fn create_and_update_send_their_payloads() {
 }
 
 #[tokio::test]
+async fn a_declared_plugin_is_registered_with_its_derived_config() {
+    use claimkit::registration::{PluginDeclaration, StateFunctionPreset};
+
+    #[derive(serde::Deserialize, schemars::JsonSchema)]
+    #[allow(dead_code)]
+    struct Inputs {
+        /// Access code
+        code: String,
+    }
+
+    let config = PluginDeclaration::<Inputs>::new(StateFunctionPreset::ClaimNumbers)
+        .user_input("code")
+        .version_config("https://plugin.example/numbers")
+        .unwrap();
+    let (mock, client) = Mock::start([answer(200, json!({}))]).await;
+    let metadata = PluginMetadata {
+        name: "Numbers".into(),
+        description: "Claim numbers".into(),
+        image: "https://plugin.example/logo.png".into(),
+        created_by: "bb1author".into(),
+        ..PluginMetadata::default()
+    };
+    client
+        .create_plugin(&CreatePlugin::new("numbers", metadata, config.clone()))
+        .await
+        .unwrap();
+
+    let sent = mock.take().remove(0).json();
+    assert_eq!(
+        sent["initialVersion"],
+        serde_json::to_value(&config).unwrap()
+    );
+    assert_eq!(
+        sent["initialVersion"]["stateFunctionPreset"],
+        "ClaimNumbers"
+    );
+    assert_eq!(
+        sent["initialVersion"]["verificationCall"]["uri"],
+        "https://plugin.example/numbers"
+    );
+    assert_eq!(sent["initialVersion"]["userInputsSchema"][0]["key"], "code");
+}
+
+#[tokio::test]
 async fn a_refused_key_is_unauthorized() {
     let (_mock, client) = Mock::start([answer(
         401,

@@ -81,9 +81,7 @@ mod redis;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 mod store;
-#[cfg(any(feature = "postgres", feature = "redis"))]
 mod unavailable;
-#[cfg(any(feature = "postgres", feature = "redis"))]
 mod url;
 
 #[cfg(feature = "postgres")]
@@ -91,5 +89,6 @@ pub use postgres::{PostgresBuilder, PostgresStore};
 #[cfg(feature = "redis")]
 pub use redis::{RedisBuilder, RedisStore};
 #[cfg(feature = "sqlite")]
-pub use sqlite::SqliteStore;
+pub use sqlite::{SqliteBuilder, SqliteStore};
 pub use store::Store;
+pub use unavailable::DEFAULT_TIMEOUT;

@@ -3,7 +3,7 @@
 use std::fmt::{self, Display};
 use std::future::Future;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use claimkit::store::{ActionTerms, Actions, DueAction, Next};
 use tokio::sync::watch;
@@ -259,7 +259,7 @@ async fn run_one<S, F, Fut, E>(
         outcome = tracing::field::Empty,
     );
     async move {
-        let started = Instant::now();
+        let started = tokio::time::Instant::now();
         let outcome = if terms.is_spent(due.attempt, due.age) {
             // Tried before, past the horizon, never recorded: its runner
             // crashed or lost the lease on every try. Recorded as a failure,

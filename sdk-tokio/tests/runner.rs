@@ -1,5 +1,9 @@
 //! The runner on the in-memory store: retries, renewal, panics and
 //! shutdown.
+//!
+//! Every test runs on Tokio's paused clock, and the store reads the same
+//! clock: leases, retries and the horizon are timed exactly, however
+//! loaded the machine.
 
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -7,6 +11,11 @@ use std::time::Duration;
 
 use claimkit::store::{ActionTerms, Actions, DeadAction, DueAction, MemoryStore};
 use claimkit_tokio::Runner;
+
+/// A store on Tokio's clock, paused in these tests.
+fn store() -> Arc<MemoryStore> {
+    Arc::new(MemoryStore::default().with_clock(|| tokio::time::Instant::now().into_std()))
+}
 
 fn quick() -> ActionTerms {
     ActionTerms {
@@ -39,9 +48,9 @@ async fn dead_soon(store: &MemoryStore) -> Vec<DeadAction> {
     Vec::new()
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_failing_action_is_retried_until_it_succeeds() {
-    let store = Arc::new(MemoryStore::default());
+    let store = store();
     let terms = quick();
     assert!(store.enqueue("a1:success", "{}").await.unwrap());
     let tries = Arc::new(AtomicU32::new(0));
@@ -73,9 +82,9 @@ async fn a_failing_action_is_retried_until_it_succeeds() {
     assert!(store.take_due(10, &terms).await.unwrap().is_empty());
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_panic_is_a_failure_and_past_the_horizon_the_action_is_dead() {
-    let store = Arc::new(MemoryStore::default());
+    let store = store();
     let terms = ActionTerms {
         give_up: Duration::from_millis(1500),
         ..quick()
@@ -106,9 +115,9 @@ async fn a_panic_is_a_failure_and_past_the_horizon_the_action_is_dead() {
     assert_eq!(dead[0].attempts, tries.load(Ordering::SeqCst));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn an_action_whose_runner_crashes_on_every_try_is_dead_past_the_horizon() {
-    let store = Arc::new(MemoryStore::default());
+    let store = store();
     let terms = ActionTerms {
         lease: Duration::from_millis(100),
         give_up: Duration::from_millis(400),
@@ -153,9 +162,9 @@ async fn an_action_whose_runner_crashes_on_every_try_is_dead_past_the_horizon() 
     );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_first_try_runs_however_late() {
-    let store = Arc::new(MemoryStore::default());
+    let store = store();
     let terms = ActionTerms {
         give_up: Duration::from_millis(100),
         ..quick()
@@ -180,9 +189,9 @@ async fn a_first_try_runs_however_late() {
     assert!(!store.enqueue("late", "{}").await.unwrap(), "done");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn leases_are_renewed_so_two_runners_never_run_one_action_at_once() {
-    let store = Arc::new(MemoryStore::default());
+    let store = store();
     let terms = ActionTerms {
         lease: Duration::from_millis(300),
         ..quick()
@@ -218,9 +227,9 @@ async fn leases_are_renewed_so_two_runners_never_run_one_action_at_once() {
     assert_eq!(runs.load(Ordering::SeqCst), 1);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn shutdown_waits_for_running_actions_then_leaves_the_rest_due() {
-    let store = Arc::new(MemoryStore::default());
+    let store = store();
     let terms = quick();
     store.enqueue("quick", "{}").await.unwrap();
     store.enqueue("stuck", "{}").await.unwrap();
@@ -239,7 +248,7 @@ async fn shutdown_waits_for_running_actions_then_leaves_the_rest_due() {
             }
         });
     tokio::time::sleep(Duration::from_millis(100)).await;
-    let started = std::time::Instant::now();
+    let started = tokio::time::Instant::now();
     runner.shutdown(Duration::from_millis(500)).await;
     let took = started.elapsed();
     assert!(

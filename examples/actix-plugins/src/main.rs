@@ -52,12 +52,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .init();
 
     let settings = Settings::from_env("127.0.0.1:3001")?;
+    // The store first: a wrong URL or password fails the start before
+    // anything says "listening".
+    let store = settings.store().await?;
+    println!("store: {store}");
     let listener = std::net::TcpListener::bind(&settings.bind)?;
     let address = listener.local_addr()?;
     println!("claimkit actix plugins listening on http://{address}");
     println!("try: {}", settings.curl_example(address));
-    let store = settings.store().await?;
-    println!("store: {store}");
 
     let actions = settings.run_actions(store.clone());
     let routes = settings.app(store)?;

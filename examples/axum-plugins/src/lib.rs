@@ -163,19 +163,19 @@ impl Settings {
                 (DEVELOPMENT_SECRET.to_owned(), true)
             }
         };
-        let mut secrets = Secrets::new(Secret::new(current)?);
+        let mut secrets = Secrets::new(secret("PLUGIN_SECRET", current)?);
         if let Ok(previous) = std::env::var("PLUGIN_SECRET_PREVIOUS") {
-            secrets = secrets.with_previous(Secret::new(previous)?);
+            secrets = secrets.with_previous(secret("PLUGIN_SECRET_PREVIOUS", previous)?);
         }
         let webhooks = WebhookSecrets {
-            standard: Secret::new(env_or_development(
+            standard: secret(
                 "WEBHOOK_SECRET",
-                DEVELOPMENT_WEBHOOK_SECRET,
-            ))?,
-            claimr: Secret::new(env_or_development(
+                env_or_development("WEBHOOK_SECRET", DEVELOPMENT_WEBHOOK_SECRET),
+            )?,
+            claimr: secret(
                 "CLAIMR_SECRET",
-                DEVELOPMENT_CLAIMR_SECRET,
-            ))?,
+                env_or_development("CLAIMR_SECRET", DEVELOPMENT_CLAIMR_SECRET),
+            )?,
         };
         let signatures = signature_mode(std::env::var("BITBADGES_SIGNATURES").ok().as_deref())?;
         let routes = route_options(std::env::var("CORS_ORIGINS").ok().as_deref())?;
@@ -257,6 +257,17 @@ impl Settings {
              -d '{{\"pluginSecret\":\"{secret}\",\"claimId\":\"demo\",\"claimAttemptId\":\"attempt-1\",\"_attemptStatus\":\"executing\"}}'"
         )
     }
+}
+
+/// The secret in the variable `name`; an error naming the variable when it
+/// is set but empty.
+fn secret(name: &str, value: String) -> Result<Secret, claimkit::Error> {
+    Secret::new(value).map_err(|err| {
+        claimkit::Error::with_message(
+            claimkit::ErrorKind::InvalidConfig,
+            format!("{name} is set but empty: {err}"),
+        )
+    })
 }
 
 fn env_or_development(name: &str, development: &str) -> String {

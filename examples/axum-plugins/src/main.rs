@@ -51,12 +51,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .init();
 
     let settings = Settings::from_env("127.0.0.1:3000")?;
+    // The store first: a wrong URL or password fails the start before
+    // anything says "listening".
+    let store = settings.store().await?;
+    println!("store: {store}");
     let listener = tokio::net::TcpListener::bind(&settings.bind).await?;
     let address = listener.local_addr()?;
     println!("claimkit axum plugins listening on http://{address}");
     println!("try: {}", settings.curl_example(address));
-    let store = settings.store().await?;
-    println!("store: {store}");
 
     let actions = settings.run_actions(store.clone());
     example_axum_plugins::serve(listener, settings.app(store)?, shutdown_signal()).await?;
