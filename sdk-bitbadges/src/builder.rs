@@ -21,6 +21,11 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 /// builds, unless [`ClientBuilder::with_connect_timeout`] says otherwise.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// The largest answer body the client reads, unless
+/// [`ClientBuilder::with_body_limit`] says otherwise: 16 MiB, far above a
+/// page of attempts.
+pub const DEFAULT_BODY_LIMIT: usize = 16 * 1024 * 1024;
+
 /// The environment variable holding the API key; the official TypeScript
 /// SDK reads the same name.
 pub const API_KEY_VAR: &str = "BITBADGES_API_KEY";
@@ -48,6 +53,7 @@ pub struct ClientBuilder {
     api_url: String,
     timeout: Duration,
     connect_timeout: Duration,
+    body_limit: usize,
     http: Option<reqwest::Client>,
 }
 
@@ -60,6 +66,7 @@ impl ClientBuilder {
             api_url: DEFAULT_API_URL.to_owned(),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            body_limit: DEFAULT_BODY_LIMIT,
             http: None,
         }
     }
@@ -127,6 +134,13 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest answer body the client reads; a larger one fails the
+    /// call with [`ErrorKind::Decode`](crate::ErrorKind::Decode).
+    pub fn with_body_limit(mut self, limit: usize) -> Self {
+        self.body_limit = limit;
+        self
+    }
+
     /// Sends the requests through the application's own `reqwest` client
     /// (its connection pool, proxy, TLS roots), instead of one this crate
     /// builds.
@@ -152,6 +166,7 @@ impl ClientBuilder {
             base,
             key: self.key,
             timeout: self.timeout,
+            body_limit: self.body_limit,
         })))
     }
 }
@@ -163,6 +178,7 @@ impl fmt::Debug for ClientBuilder {
             .field("api_url", &self.api_url)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
+            .field("body_limit", &self.body_limit)
             .field("http", &self.http.as_ref().map(|_| "reqwest::Client"))
             .finish()
     }

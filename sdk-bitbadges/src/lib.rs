@@ -103,8 +103,8 @@ mod record;
 mod retry_after;
 
 pub use builder::{
-    ClientBuilder, API_KEY_VAR, API_URL_VAR, DEFAULT_API_URL, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_TIMEOUT,
+    ClientBuilder, API_KEY_VAR, API_URL_VAR, DEFAULT_API_URL, DEFAULT_BODY_LIMIT,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
 };
 pub use claims::{ClaimAttempt, ClaimAttemptStatus, ClaimAttemptsPage, ClaimAttemptsQuery};
 pub use client::{Client, API_KEY_HEADER};

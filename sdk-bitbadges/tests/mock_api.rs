@@ -521,6 +521,40 @@ async fn an_answer_of_the_wrong_shape_is_a_decode_error() {
 }
 
 #[tokio::test]
+async fn an_answer_past_the_body_limit_is_refused() {
+    let docs: Vec<Value> = (0..200)
+        .map(|n| {
+            json!({"claimAttemptId": format!("a{n}"), "success": true, "claimNumber": n,
+                   "claimId": "c", "bitbadgesAddress": "bb1a", "attemptedAt": 1})
+        })
+        .collect();
+    let (_mock, client) = Mock::start([
+        answer(200, json!({ "docs": docs.clone() })),
+        answer(200, json!({ "docs": docs })),
+    ])
+    .await;
+    let page = client
+        .get_claim_attempts("c", &ClaimAttemptsQuery::new())
+        .await
+        .unwrap();
+    assert_eq!(page.docs.len(), 200);
+
+    let small = Client::builder(ApiKey::new(KEY).unwrap())
+        .with_api_url(client.api_url())
+        .with_body_limit(1024)
+        .build()
+        .unwrap();
+    let err = small
+        .get_claim_attempts("c", &ClaimAttemptsQuery::new())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode);
+    assert_eq!(err.status(), Some(200));
+    assert!(err.to_string().contains("larger than 1024 bytes"), "{err}");
+    assert_eq!(err.api_message(), None);
+}
+
+#[tokio::test]
 async fn a_server_that_never_answers_times_out() {
     let (client, held) = silent_server().await;
     let started = std::time::Instant::now();
