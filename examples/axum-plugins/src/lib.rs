@@ -18,6 +18,7 @@ use claimkit_tokio::{Runner, RunnerHandle};
 mod claim_number;
 mod claim_token;
 mod claimr_webhook;
+mod head_clock;
 mod platform;
 mod post_claim_action;
 mod serve;
