@@ -138,3 +138,17 @@ async fn a_webhook_over_the_limit_is_read_and_answered_413() {
     assert_413_message(&send_whole(address, request("/hook", false)).await);
     assert_413_message(&send_whole(address, request("/hook", true)).await);
 }
+
+#[actix_web::test]
+async fn a_keep_alive_client_sends_the_next_request_on_a_new_connection() {
+    let address = server();
+    parity_tests::keep_alive::a_refused_body_costs_no_next_request(address, "/plugin", "s3cret")
+        .await;
+}
+
+#[actix_web::test]
+async fn a_refusal_that_leaves_the_body_unread_says_connection_close() {
+    let address = server();
+    parity_tests::keep_alive::a_refused_head_says_the_connection_closes(address, "/plugin").await;
+    parity_tests::keep_alive::a_refused_head_says_the_connection_closes(address, "/hook").await;
+}

@@ -36,9 +36,55 @@ pub type PluginRejection = Error;
 ///
 /// `I` is the plugin's inputs type (default: a JSON map). `R` is the
 /// rejection; swap it for your own type implementing
-/// `From<claimkit::Error> + IntoResponse`. Destructure it as
-/// `Plugin(request, ..)`, as in `claimkit-actix`, or use it through
-/// `Deref`.
+/// `From<claimkit::Error> + IntoResponse` (keep the `Connection: close` of
+/// a `413`, see [`Error::closes_connection`](claimkit::Error::closes_connection)).
+/// Destructure it as `Plugin(request, ..)`, as in `claimkit-actix`, or use
+/// it through `Deref`.
+///
+/// # State
+///
+/// `Plugin` needs a [`PluginConfig`] from the router's state `S`
+/// (`PluginConfig: FromRef<S>`): the state is the `PluginConfig` itself,
+/// or a struct of yours holding one beside what your handlers take with
+/// [`State`](axum::extract::State), such as a store, with
+/// `#[derive(FromRef)]` (axum's `macros` feature) or a hand-written
+/// [`FromRef`]. A router whose state has no `PluginConfig` (say
+/// `.with_state(store)`) does not compile, with only "the trait bound
+/// `fn(..) -> _ {handler}: Handler<_, _>` is not satisfied";
+/// `#[axum::debug_handler]` on the handler names the missing `FromRef`.
+///
+/// ```
+/// use std::sync::Arc;
+/// use axum::extract::{FromRef, State};
+/// use axum::Router;
+/// use claimkit::store::MemoryStore;
+/// use claimkit::{Error, PluginConfig, Preset, Secret};
+/// use claimkit_axum::{plugin, Plugin};
+///
+/// #[derive(Clone, FromRef)]
+/// struct AppState {
+///     plugin: PluginConfig,    // for `Plugin`
+///     store: Arc<MemoryStore>, // for `State<Arc<MemoryStore>>`
+/// }
+///
+/// async fn claim_number(
+///     State(store): State<Arc<MemoryStore>>,
+///     request: Plugin,
+/// ) -> Result<Preset, Error> {
+///     claimkit::store::claim_number(&store, request.context()).await
+/// }
+///
+/// let state = AppState {
+///     plugin: PluginConfig::new(Secret::new("s3cret")?),
+///     store: Arc::new(MemoryStore::default()),
+/// };
+/// let app: Router = Router::new()
+///     .route("/plugins/claim-number", plugin(claim_number))
+///     .with_state(state);
+/// # Ok::<(), claimkit::Error>(())
+/// ```
+///
+/// # Example
 ///
 /// ```
 /// use axum::Router;

@@ -2,6 +2,10 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
+
+/// What an [`Error`] keeps as its [`source`](std::error::Error::source).
+type Source = Arc<dyn std::error::Error + Send + Sync + 'static>;
 
 /// What went wrong, as a value a program can match on.
 ///
@@ -49,6 +53,11 @@ pub enum ErrorKind {
     /// The server is misconfigured: an empty secret, a missing
     /// configuration. `500`.
     InvalidConfig,
+    /// A queued action's payload could not be written as, or read back
+    /// as, the action's type (its [`source`](std::error::Error::source) is
+    /// serde's error). It arises in the action queue and its runner, never
+    /// from a request; `500` if a handler answers with it.
+    InvalidPayload,
 }
 
 impl ErrorKind {
@@ -70,7 +79,7 @@ impl ErrorKind {
             Self::MethodNotAllowed => 405,
             Self::Timeout | Self::Unavailable => 503,
             Self::Exhausted | Self::InProgress => 409,
-            Self::InvalidResponse | Self::InvalidConfig => 500,
+            Self::InvalidResponse | Self::InvalidConfig | Self::InvalidPayload => 500,
         }
     }
 
@@ -94,6 +103,7 @@ impl ErrorKind {
             Self::InProgress => "this delivery is being handled; try again later",
             Self::InvalidResponse => "internal error",
             Self::InvalidConfig => "internal error",
+            Self::InvalidPayload => "internal error",
         }
     }
 }
@@ -103,7 +113,9 @@ impl ErrorKind {
 /// Opaque by design: inspect it with [`kind`](Error::kind),
 /// [`status`](Error::status), [`message`](Error::message) and
 /// [`field`](Error::field). The message is safe to show a claiming user: it
-/// never contains a secret, a signature or the raw request.
+/// never contains a secret, a signature or the raw request. What caused it
+/// (a store's driver error, for example) is its
+/// [`source`](std::error::Error::source), for logs, never sent.
 ///
 /// ```
 /// use claimkit::{Error, ErrorKind};
@@ -112,12 +124,13 @@ impl ErrorKind {
 /// assert_eq!(err.status(), 413);
 /// assert_eq!(err.to_string(), "request body too large");
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Error {
     kind: ErrorKind,
     message: Cow<'static, str>,
     field: Option<Box<str>>,
     allow: Option<&'static str>,
+    source: Option<Source>,
 }
 
 impl Error {
@@ -128,7 +141,40 @@ impl Error {
             message: Cow::Borrowed(kind.default_message()),
             field: None,
             allow: (kind == ErrorKind::MethodNotAllowed).then_some(crate::head::ALLOWED_METHODS),
+            source: None,
         }
+    }
+
+    /// The [`ErrorKind::Unavailable`] error of a store that failed or did
+    /// not answer in time, with `cause` as its
+    /// [`source`](std::error::Error::source): every backend answers a
+    /// failure with it, so that the caller reads one message (`503
+    /// {"message": "the plugin's store is unavailable; try again later"}`)
+    /// and the operator's log has the cause.
+    ///
+    /// ```
+    /// use std::error::Error as _;
+    /// let err = claimkit::Error::unavailable("connection refused");
+    /// assert_eq!(err.status(), 503);
+    /// assert_eq!(err.message(), "the plugin's store is unavailable; try again later");
+    /// assert_eq!(err.source().unwrap().to_string(), "connection refused");
+    /// ```
+    pub fn unavailable(cause: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::with_message(ErrorKind::Unavailable, Self::STORE_UNAVAILABLE).with_source(cause)
+    }
+
+    /// What a caller reads when a store fails.
+    const STORE_UNAVAILABLE: &'static str = "the plugin's store is unavailable; try again later";
+
+    /// This error with `cause` as its [`source`](std::error::Error::source):
+    /// what went wrong underneath, for logs. It is never sent to a caller,
+    /// but a log shows it: put no secret in it.
+    pub fn with_source(
+        mut self,
+        cause: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        self.source = Some(Arc::from(cause.into()));
+        self
     }
 
     /// A [`ErrorKind::MethodNotAllowed`] error for an endpoint that accepts
@@ -160,6 +206,7 @@ impl Error {
             message: message.into(),
             field: None,
             allow: (kind == ErrorKind::MethodNotAllowed).then_some(crate::head::ALLOWED_METHODS),
+            source: None,
         }
     }
 
@@ -176,6 +223,7 @@ impl Error {
             message: Cow::Owned(message),
             field: (!field.is_empty()).then(|| field.into()),
             allow: None,
+            source: None,
         }
     }
 
@@ -238,6 +286,22 @@ impl Error {
         self.allow
     }
 
+    /// Whether the server closes the connection after this answer, and so
+    /// says `Connection: close` in it (RFC 9112 §9.6): a body refused as too
+    /// large ([`ErrorKind::BodyTooLarge`]) is left partly unread, so the
+    /// connection cannot carry another request. A keep-alive client that
+    /// reads the header sends its next request on a new connection instead
+    /// of into a closed one.
+    ///
+    /// ```
+    /// use claimkit::{Error, ErrorKind};
+    /// assert!(Error::new(ErrorKind::BodyTooLarge).closes_connection());
+    /// assert!(!Error::new(ErrorKind::InvalidSecret).closes_connection());
+    /// ```
+    pub fn closes_connection(&self) -> bool {
+        self.kind == ErrorKind::BodyTooLarge
+    }
+
     /// The field the error is about, as a path (`claimId`, `discord.id`,
     /// `items[2]`), when there is one.
     pub fn field(&self) -> Option<&str> {
@@ -264,11 +328,33 @@ impl fmt::Debug for Error {
         if let Some(field) = &self.field {
             d.field("field", field);
         }
+        if let Some(source) = &self.source {
+            d.field("source", source);
+        }
         d.finish()
     }
 }
 
-impl std::error::Error for Error {}
+/// Errors are equal when what a caller sees of them is: their kind,
+/// message, field and allowed methods. Their sources are not compared.
+impl PartialEq for Error {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind
+            && self.message == other.message
+            && self.field == other.field
+            && self.allow == other.allow
+    }
+}
+
+impl Eq for Error {}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|source| source as &(dyn std::error::Error + 'static))
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -295,6 +381,7 @@ mod tests {
             InProgress,
             InvalidResponse,
             InvalidConfig,
+            InvalidPayload,
         ];
         for kind in kinds {
             let status = kind.status();
@@ -322,5 +409,30 @@ mod tests {
         let whole = Error::invalid_field("", "expected a JSON object");
         assert_eq!(whole.field(), None);
         assert_eq!(whole.message(), "invalid request: expected a JSON object");
+    }
+
+    #[test]
+    fn the_cause_is_the_source_and_never_the_message() {
+        use std::error::Error as _;
+        let err = Error::unavailable("connection to db.internal:5432 refused");
+        assert_eq!(err.kind(), ErrorKind::Unavailable);
+        assert_eq!(
+            err.to_string(),
+            "the plugin's store is unavailable; try again later"
+        );
+        assert_eq!(
+            err.source().map(ToString::to_string).as_deref(),
+            Some("connection to db.internal:5432 refused")
+        );
+        assert!(format!("{err:?}").contains("refused"), "{err:?}");
+        // A cause of its own keeps its chain.
+        let wrapped = Error::new(ErrorKind::InvalidConfig).with_source(err.clone());
+        let inner = wrapped.source().and_then(|s| s.source());
+        assert_eq!(
+            inner.map(ToString::to_string).as_deref(),
+            Some("connection to db.internal:5432 refused")
+        );
+        assert!(Error::new(ErrorKind::Exhausted).source().is_none());
+        assert_eq!(err, Error::unavailable("another cause"));
     }
 }

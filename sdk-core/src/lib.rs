@@ -40,8 +40,12 @@
 //! deliveries (new, in flight under a lease, or done) so that a retried
 //! status webhook or signed webhook is not handled twice, and a durable
 //! queue of post-claim actions (queued once however often a status webhook
-//! is retried, then retried until they succeed or give up); the queue's
-//! runner needs an async runtime, so it lives in `claimkit-tokio`. The rules live
+//! is retried, then retried until they succeed or give up), the one road
+//! for work a plugin owes after it has answered. An action's payload is a
+//! serde type, kept as JSON by the store and handed back as that type. The
+//! queue's runner needs an async runtime, so it lives in `claimkit-tokio`;
+//! the adapters' `after_response` stays for work that may be lost with the
+//! process (fire and forget). The rules live
 //! here once; [`store::MemoryStore`] keeps them in memory (lost on a
 //! restart), and the `claimkit-store` crate keeps them in SQLite,
 //! PostgreSQL or Redis.
@@ -74,10 +78,12 @@
 //! | signed webhooks and signed requests, [`WebhookGate`](signature::WebhookGate) | [`signature`] |
 //! | claimr's webhook payloads | [`claimr`] |
 //! | durable state: traits, memory store, conformance suite | [`store`] |
+//! | how attempts ended, from the platform's own record: [`PlatformRecord`](platform::PlatformRecord) | [`platform`] |
 //! | work after the response, contained | [`task`] |
 //! | the spans and events every adapter emits | [`trace`] |
 //! | axum and actix-web response conversions (features) | `integration` |
 //! | request builders and signers for tests (feature `testing`) | [`testing`] |
+//! | the plugin version config from the inputs type (feature `config`) | [`registration`] |
 //!
 //! # What the platform has not confirmed
 //!
@@ -149,6 +155,7 @@
 //! | feature | default | what it adds |
 //! |---|---|---|
 //! | `testing` | no | [`testing`]: build requests the way the platform sends them, sign webhooks |
+//! | `config` | no | [`registration`]: the plugin version config to register, derived from the handler's inputs type (`schemars`) |
 //! | `axum` | no | `axum::response::IntoResponse` for every response type (enabled by `claimkit-axum`) |
 //! | `actix` | no | `actix_web::Responder` for every response type and `ResponseError` for [`Error`] and [`Reject`] (enabled by `claimkit-actix`) |
 //!
@@ -156,6 +163,7 @@
     not(any(test, feature = "testing")),
     doc = "[`testing`]: #crate-features"
 )]
+#![cfg_attr(not(feature = "config"), doc = "[`registration`]: #crate-features")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod claimr;
@@ -166,8 +174,12 @@ mod error;
 pub mod head;
 mod integration;
 mod key;
+pub mod platform;
 mod plugin;
 mod receive;
+#[cfg(feature = "config")]
+#[cfg_attr(docsrs, doc(cfg(feature = "config")))]
+pub mod registration;
 mod respond;
 mod route;
 mod secret;
@@ -184,7 +196,8 @@ pub use drain::{Drain, DRAIN_LIMIT, DRAIN_TIME};
 pub use error::{Error, ErrorKind};
 pub use head::{Source, ALLOWED_METHODS};
 pub use plugin::{
-    AttemptStatus, Context, Email, PluginRequest, RawInputs, Social, Version, RESERVED_KEYS,
+    AttemptStatus, Context, Email, KeyScope, PluginRequest, RawInputs, Social, Version,
+    RESERVED_KEYS,
 };
 pub use respond::{
     escape_dots, escape_keys, find_dotted_key, render, unescape_dots, ClaimNumber, ClaimToken,

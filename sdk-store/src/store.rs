@@ -59,73 +59,78 @@ impl Store {
     /// [`ErrorKind::Unavailable`] when the store cannot be reached.
     /// Messages never hold the URL.
     pub async fn connect(url: &str) -> Result<Self, Error> {
-        let (scheme, rest) = url.split_once(':').unwrap_or((url, ""));
-        match scheme {
-            "memory" => match rest.strip_prefix("?capacity=") {
-                None if rest.is_empty() => Ok(Self::memory()),
-                Some(capacity) => match capacity.parse() {
-                    Ok(capacity) => {
+        let parsed = crate::url::parse(url)?;
+        match parsed.scheme() {
+            "memory" => {
+                let (rest, capacity) = crate::url::take_param(parsed, "capacity");
+                if !rest.path().is_empty() || rest.query().is_some() {
+                    return Err(Error::with_message(
+                        ErrorKind::InvalidConfig,
+                        "a memory: store URL takes only ?capacity=N",
+                    ));
+                }
+                match capacity.map(|capacity| capacity.parse()) {
+                    None => Ok(Self::memory()),
+                    Some(Ok(capacity)) => {
                         Ok(Self::Memory(Arc::new(MemoryStore::with_capacity(capacity))))
                     }
-                    Err(_) => Err(Error::with_message(
+                    Some(Err(_)) => Err(Error::with_message(
                         ErrorKind::InvalidConfig,
                         "memory:?capacity=N needs a whole number",
                     )),
-                },
+                }
+            }
+            #[cfg(feature = "sqlite")]
+            "sqlite" => match crate::url::sqlite_path(&parsed) {
+                Some(path) => Ok(Self::Sqlite(SqliteStore::connect(path).await?)),
                 None => Err(Error::with_message(
                     ErrorKind::InvalidConfig,
-                    "a memory: store URL takes only ?capacity=N",
+                    "a sqlite: store URL needs a file path: sqlite:PATH",
                 )),
             },
-            #[cfg(feature = "sqlite")]
-            "sqlite" => {
-                let path = rest.strip_prefix("//").unwrap_or(rest);
-                if path.is_empty() {
-                    return Err(Error::with_message(
-                        ErrorKind::InvalidConfig,
-                        "a sqlite: store URL needs a file path: sqlite:PATH",
-                    ));
-                }
-                Ok(Self::Sqlite(SqliteStore::connect(path).await?))
-            }
             #[cfg(feature = "postgres")]
             "postgres" | "postgresql" => {
-                let (url, schema) = crate::url::take_param(url, "schema");
+                let (url, schema) = crate::url::take_param(parsed, "schema");
                 let builder = crate::PostgresStore::builder();
                 let builder = match schema {
                     Some(schema) => builder.schema(schema),
                     None => builder,
                 };
-                Ok(Self::Postgres(builder.connect(&url).await?))
+                Ok(Self::Postgres(builder.connect(url.as_str()).await?))
             }
             #[cfg(feature = "redis")]
             "redis" | "rediss" => {
-                let (url, prefix) = crate::url::take_param(url, "prefix");
+                let (url, prefix) = crate::url::take_param(parsed, "prefix");
                 let builder = crate::RedisStore::builder();
                 let builder = match prefix {
                     Some(prefix) => builder.prefix(prefix),
                     None => builder,
                 };
-                Ok(Self::Redis(builder.connect(&url).await?))
+                Ok(Self::Redis(builder.connect(url.as_str()).await?))
             }
             // Reached for a backend whose feature is off.
             #[allow(unreachable_patterns)]
-            "postgres" | "postgresql" | "redis" | "rediss" => Err(Error::with_message(
+            scheme @ ("sqlite" | "postgres" | "postgresql" | "redis" | "rediss") => {
+                Err(Error::with_message(
+                    ErrorKind::InvalidConfig,
+                    format!("{scheme}: store URLs need claimkit-store's feature of that backend"),
+                ))
+            }
+            scheme => Err(Error::with_message(
                 ErrorKind::InvalidConfig,
-                format!("{scheme}: store URLs need claimkit-store's feature of that backend"),
-            )),
-            _ => Err(Error::with_message(
-                ErrorKind::InvalidConfig,
-                Self::EXPECTED,
+                format!(
+                    "unknown store URL scheme `{scheme}:`: expected {}",
+                    Self::EXPECTED
+                ),
             )),
         }
     }
 
     /// What [`connect`](Self::connect) accepts, for messages.
-    const EXPECTED: &'static str = if cfg!(feature = "sqlite") {
-        "unknown store URL: expected memory:, sqlite:PATH, postgres://… or redis://…"
+    pub(crate) const EXPECTED: &'static str = if cfg!(feature = "sqlite") {
+        "memory:, sqlite:PATH, postgres://… or redis://…"
     } else {
-        "unknown store URL: expected memory:, postgres://… or redis://…"
+        "memory:, postgres://… or redis://…"
     };
 }
 

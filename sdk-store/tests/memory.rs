@@ -40,6 +40,15 @@ async fn unknown_urls_are_refused_without_echoing_them() {
         .unwrap_err();
     assert_eq!(err.kind(), claimkit::ErrorKind::InvalidConfig);
     assert!(!err.message().contains("hunter2"));
+    assert!(
+        err.message().contains("`mysql:`"),
+        "the message names the scheme it saw: {err}"
+    );
+    let err = Store::connect("db.internal/app?password=hunter2")
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), claimkit::ErrorKind::InvalidConfig);
+    assert!(!err.message().contains("hunter2"), "{err}");
 }
 
 #[tokio::test]

@@ -151,9 +151,10 @@ async fn the_application_pool_and_the_store_url() {
         .await
         .unwrap();
     let token = own.issue("attempt", Duration::from_secs(60)).await.unwrap();
-    // The same schema through a store URL.
+    // The same schema through a store URL, percent-encoded.
     let separator = if backend.url.contains('?') { '&' } else { '?' };
-    let url = format!("{}{separator}schema={schema}", backend.url);
+    let encoded = schema.replace('_', "%5F");
+    let url = format!("{}{separator}schema={encoded}", backend.url);
     let store = Store::connect(&url).await.unwrap();
     assert!(matches!(store, Store::Postgres(_)));
     assert_eq!(
@@ -216,4 +217,31 @@ async fn a_slow_database_answers_503_within_the_bound() {
         .unwrap();
     assert_eq!(store.reserve(&pool, "a").await.unwrap(), 0);
     backend.clean_up().await;
+}
+
+/// A database that refuses for good (an unknown database or role) is a
+/// configuration error with the database's reason, never the password,
+/// and never "try again later".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refusal_for_good_is_a_configuration_error_with_the_reason() {
+    let Some(backend) = Postgres::new() else {
+        return;
+    };
+    let mut url = url::Url::parse(&backend.url).unwrap();
+    url.set_path("/ck_no_such_database");
+    url.set_password(Some("hunter2")).unwrap();
+    let err = Store::connect(url.as_str()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidConfig, "{err}");
+    assert!(err.message().contains("ck_no_such_database"), "{err}");
+    assert!(err.message().contains("does not exist"), "{err}");
+    assert!(!format!("{err} {err:?}").contains("hunter2"), "{err:?}");
+    assert!(std::error::Error::source(&err).is_some());
+
+    let mut url = url::Url::parse(&backend.url).unwrap();
+    url.set_username("ck_no_such_role").unwrap();
+    url.set_password(Some("hunter2")).unwrap();
+    let err = PostgresStore::connect(url.as_str()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidConfig, "{err}");
+    assert!(err.message().contains("ck_no_such_role"), "{err}");
+    assert!(!format!("{err} {err:?}").contains("hunter2"), "{err:?}");
 }

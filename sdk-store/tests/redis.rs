@@ -185,7 +185,10 @@ async fn the_store_url_and_the_application_connection() {
         redis::aio::ConnectionManager::new(redis::Client::open(backend.url.as_str()).unwrap())
             .await
             .unwrap();
-    let own = RedisStore::builder().prefix(&prefix).open(manager);
+    let own = RedisStore::builder()
+        .prefix(&prefix)
+        .open(manager.clone())
+        .unwrap();
     assert_eq!(
         own.issue("attempt", Duration::from_secs(60)).await.unwrap(),
         token
@@ -196,5 +199,38 @@ async fn the_store_url_and_the_application_connection() {
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidConfig);
+    // The application's own connection: an error too, never a panic.
+    let err = RedisStore::builder()
+        .prefix("a{b}")
+        .open(manager)
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidConfig);
+    // A prefix through a URL is percent-decoded.
+    let store = Store::connect(&format!("{}{separator}prefix=a%7Bb%7D", backend.url))
+        .await
+        .unwrap_err();
+    assert_eq!(store.kind(), ErrorKind::InvalidConfig);
     backend.clean_up().await;
+}
+
+/// A server that refuses for good (the password, the database) is a
+/// configuration error with its reason, never the password, and never
+/// "try again later".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refusal_for_good_is_a_configuration_error_with_the_reason() {
+    let Some(backend) = Redis::new() else {
+        return;
+    };
+    let mut url = url::Url::parse(&backend.url).unwrap();
+    url.set_path("/99999");
+    let err = Store::connect(url.as_str()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidConfig, "{err:?}");
+    assert!(err.message().contains("database"), "{err}");
+
+    let mut url = url::Url::parse(&backend.url).unwrap();
+    url.set_password(Some("ck-wrong-hunter2")).unwrap();
+    let err = Store::connect(url.as_str()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidConfig, "{err:?}");
+    assert!(err.message().contains("authenticat"), "{err}");
+    assert!(!format!("{err} {err:?}").contains("hunter2"), "{err:?}");
 }

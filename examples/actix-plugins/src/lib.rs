@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::web;
-use claimkit::signature::{HmacScheme, HmacVerifier, StandardWebhooks, WebhookGate};
+use claimkit::signature::{HmacScheme, HmacVerifier, PublicKey, StandardWebhooks, WebhookGate};
 use claimkit::signature::{RequestSignatures, SignatureMode};
 use claimkit::store::ActionTerms;
 use claimkit::{ErrorKind, PluginConfig, RouteOptions, Secret, Secrets};
@@ -15,16 +15,19 @@ use claimkit_actix::{plugin_with, signed_webhook, webhook};
 use claimkit_store::Store;
 use claimkit_tokio::{Runner, RunnerHandle};
 
+mod access_code;
 mod claim_number;
 mod claim_token;
 mod claimr_webhook;
 mod platform;
 mod post_claim_action;
+pub mod registration;
 mod serve;
 mod standard_webhook;
 mod stateless;
 mod status_hook;
 
+pub use access_code::{access_code, AccessCodeInputs};
 pub use claim_number::claim_number;
 pub use claim_token::claim_token;
 pub use claimr_webhook::claimr_webhook;
@@ -46,6 +49,8 @@ pub struct AppState {
     pub claimr: Arc<WebhookGate<HmacVerifier, Store>>,
     /// The Standard Webhooks route's signature check and seen deliveries.
     pub standard: Arc<WebhookGate<StandardWebhooks, Store>>,
+    /// The `v1a` (Ed25519) route's, when it has public keys.
+    pub standard_ed25519: Option<Arc<WebhookGate<StandardWebhooks, Store>>>,
 }
 
 /// The signing secrets of the webhook routes.
@@ -55,10 +60,30 @@ pub struct WebhookSecrets {
     pub standard: Secret,
     /// The claimr hook's secret.
     pub claimr: Secret,
+    /// The Standard Webhooks sender's public keys (`whpk_…`, current first)
+    /// for `v1a` (Ed25519) signatures. With none, the route
+    /// `/webhooks/standard-ed25519` is not served.
+    pub public_keys: Vec<PublicKey>,
+}
+
+/// The gate of `/webhooks/standard-ed25519`: `v1a` signatures under
+/// `public_keys`, no secret, redeliveries recognised in `store`. `None`
+/// when there is no key.
+fn ed25519_gate(
+    public_keys: Vec<PublicKey>,
+    store: &Store,
+) -> Result<Option<WebhookGate<StandardWebhooks, Store>>, claimkit::Error> {
+    if public_keys.is_empty() {
+        return Ok(None);
+    }
+    let verifier = StandardWebhooks::from_public_keys(public_keys)?;
+    Ok(Some(
+        WebhookGate::new(verifier).with_deliveries(Arc::new(store.clone())),
+    ))
 }
 
 /// The routes, one plugin route per preset, each for `GET`, `POST`, `PUT`
-/// and `DELETE`, and two signed-webhook routes for `POST`, with their state,
+/// and `DELETE`, and the signed-webhook routes for `POST`, with their state,
 /// for `App::configure`. Build it once and clone it into each worker's
 /// `App`, so that every worker shares the same stores:
 ///
@@ -69,7 +94,7 @@ pub struct WebhookSecrets {
 /// # #[actix_web::main]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// # let config = PluginConfig::new(Secret::new("s3cret")?);
-/// # let webhooks = WebhookSecrets { standard: Secret::new("whsec_c2VjcmV0")?, claimr: Secret::new("s")? };
+/// # let webhooks = WebhookSecrets { standard: Secret::new("whsec_c2VjcmV0")?, claimr: Secret::new("s")?, public_keys: Vec::new() };
 /// let store = claimkit_store::Store::connect("sqlite:claimkit.db").await?;
 /// let routes = example_actix_plugins::app(config, webhooks, store)?;
 /// HttpServer::new(move || App::new().configure(routes.clone()))
@@ -113,6 +138,7 @@ pub fn app_with_routes(
             WebhookGate::new(StandardWebhooks::new(webhooks.standard)?)
                 .with_deliveries(Arc::new(store.clone())),
         ),
+        standard_ed25519: ed25519_gate(webhooks.public_keys, &store)?.map(Arc::new),
         store,
     };
     Ok(move |routes: &mut web::ServiceConfig| {
@@ -124,12 +150,20 @@ pub fn app_with_routes(
             .service(plugin_with("/plugins/claim-token", claim_token, &options))
             .service(plugin_with("/plugins/claim-number", claim_number, &options))
             .service(plugin_with("/plugins/status-hook", status_hook, &options))
+            .service(plugin_with("/plugins/access-code", access_code, &options))
             .service(signed_webhook(
                 "/webhooks/standard",
                 standard_webhook,
                 state.standard.clone(),
             ))
             .service(webhook("/webhooks/claimr", claimr_webhook));
+        if let Some(gate) = &state.standard_ed25519 {
+            routes.service(signed_webhook(
+                "/webhooks/standard-ed25519",
+                standard_webhook,
+                gate.clone(),
+            ));
+        }
     })
 }
 
@@ -172,14 +206,16 @@ pub struct Settings {
 
 impl Settings {
     /// Reads `BIND`, `PLUGIN_SECRET`, `PLUGIN_SECRET_PREVIOUS`,
-    /// `WEBHOOK_SECRET`, `CLAIMR_SECRET`, `BITBADGES_SIGNATURES` (see
+    /// `WEBHOOK_SECRET`, `WEBHOOK_PUBLIC_KEYS` (comma-separated `whpk_…`
+    /// keys; unset, `/webhooks/standard-ed25519` is not served),
+    /// `CLAIMR_SECRET`, `BITBADGES_SIGNATURES` (see
     /// [`signature_mode`]), `CORS_ORIGINS` (see [`route_options`]),
     /// `STORE_URL` (default [`DEFAULT_STORE_URL`]), `ACTION_URL`,
     /// `ACTION_GIVE_UP` (seconds; default 7 days) and
     /// `ACTION_SHUTDOWN_GRACE` (seconds; default 10).
     ///
     /// # Errors
-    /// When a secret is set but empty, a signature mode or CORS origin is
+    /// When a secret is set but empty, a public key is not one, a signature mode or CORS origin is
     /// not one, or a number of seconds is not one.
     pub fn from_env(default_bind: &str) -> Result<Self, claimkit::Error> {
         let bind = std::env::var("BIND").unwrap_or_else(|_| default_bind.to_owned());
@@ -190,19 +226,34 @@ impl Settings {
                 (DEVELOPMENT_SECRET.to_owned(), true)
             }
         };
-        let mut secrets = Secrets::new(Secret::new(current)?);
+        let mut secrets = Secrets::new(secret("PLUGIN_SECRET", current)?);
         if let Ok(previous) = std::env::var("PLUGIN_SECRET_PREVIOUS") {
-            secrets = secrets.with_previous(Secret::new(previous)?);
+            secrets = secrets.with_previous(secret("PLUGIN_SECRET_PREVIOUS", previous)?);
         }
+        let public_keys = match std::env::var("WEBHOOK_PUBLIC_KEYS") {
+            Ok(keys) if !keys.trim().is_empty() => PublicKey::parse_list(&keys).map_err(|err| {
+                claimkit::Error::with_message(
+                    ErrorKind::InvalidConfig,
+                    format!("WEBHOOK_PUBLIC_KEYS: {err}"),
+                )
+            })?,
+            _ => {
+                tracing::info!(
+                    "WEBHOOK_PUBLIC_KEYS is not set: /webhooks/standard-ed25519 is not served"
+                );
+                Vec::new()
+            }
+        };
         let webhooks = WebhookSecrets {
-            standard: Secret::new(env_or_development(
+            standard: secret(
                 "WEBHOOK_SECRET",
-                DEVELOPMENT_WEBHOOK_SECRET,
-            ))?,
-            claimr: Secret::new(env_or_development(
+                env_or_development("WEBHOOK_SECRET", DEVELOPMENT_WEBHOOK_SECRET),
+            )?,
+            claimr: secret(
                 "CLAIMR_SECRET",
-                DEVELOPMENT_CLAIMR_SECRET,
-            ))?,
+                env_or_development("CLAIMR_SECRET", DEVELOPMENT_CLAIMR_SECRET),
+            )?,
+            public_keys,
         };
         let signatures = signature_mode(std::env::var("BITBADGES_SIGNATURES").ok().as_deref())?;
         let routes = route_options(std::env::var("CORS_ORIGINS").ok().as_deref())?;
@@ -236,7 +287,7 @@ impl Settings {
         store: Store,
     ) -> Result<impl Fn(&mut web::ServiceConfig) + Clone + Send, claimkit::Error> {
         app_with_routes(
-            self.plugin_config(),
+            self.plugin_config()?,
             self.webhooks.clone(),
             store,
             &self.routes,
@@ -264,9 +315,14 @@ impl Settings {
     }
 
     /// The plugin configuration for these settings.
-    pub fn plugin_config(&self) -> PluginConfig {
-        PluginConfig::new(self.secrets.clone())
-            .with_signatures(RequestSignatures::new(self.signatures))
+    ///
+    /// # Errors
+    /// As [`registration::configure`].
+    pub fn plugin_config(&self) -> Result<PluginConfig, claimkit::Error> {
+        registration::configure(
+            PluginConfig::new(self.secrets.clone())
+                .with_signatures(RequestSignatures::new(self.signatures)),
+        )
     }
 
     /// A `curl` command that succeeds against a server at `address`. It
@@ -282,6 +338,17 @@ impl Settings {
              -d '{{\"pluginSecret\":\"{secret}\",\"claimId\":\"demo\",\"claimAttemptId\":\"attempt-1\",\"_attemptStatus\":\"executing\"}}'"
         )
     }
+}
+
+/// The secret in the variable `name`; an error naming the variable when it
+/// is set but empty.
+fn secret(name: &str, value: String) -> Result<Secret, claimkit::Error> {
+    Secret::new(value).map_err(|err| {
+        claimkit::Error::with_message(
+            claimkit::ErrorKind::InvalidConfig,
+            format!("{name} is set but empty: {err}"),
+        )
+    })
 }
 
 fn env_or_development(name: &str, development: &str) -> String {

@@ -4,6 +4,9 @@
 //! development default, with a warning, when unset), `PLUGIN_SECRET_PREVIOUS`
 //! (optional, also accepted during a rotation), `WEBHOOK_SECRET` (the
 //! Standard Webhooks `whsec_…` secret of `/webhooks/standard`),
+//! `WEBHOOK_PUBLIC_KEYS` (comma-separated `whpk_…` public keys of
+//! `/webhooks/standard-ed25519`, which checks `v1a` signatures; unset, that
+//! route is not served),
 //! `CLAIMR_SECRET` (the secret of `/webhooks/claimr`), `BITBADGES_SIGNATURES`
 //! (`off`, the default, `verify` or `require`: the plugin requests'
 //! `X-BitBadges-Signature` headers), `CORS_ORIGINS` (comma-separated, default
@@ -15,17 +18,35 @@
 //! `ACTION_SHUTDOWN_GRACE` (seconds running actions get at shutdown;
 //! default 10), `RUST_LOG` (default `info`).
 //!
+//! `example-actix-plugins config NAME` prints the plugin version config of the
+//! plugin `NAME` (`claim-number`, `access-code`, ...) as JSON instead, to
+//! register with `claimkit plugin create --config FILE`; its
+//! `verificationCall.uri` is under `PUBLIC_URL`, the public `https://` base
+//! the platform calls.
+//!
 //! On `SIGTERM` or Ctrl-C (actix-web's own signal handling) it stops taking
 //! requests, then actions, gives the running actions their grace, and
 //! leaves the rest to the next start.
 
 use std::io::IsTerminal;
 
-use example_actix_plugins::Settings;
+use example_actix_plugins::{registration, Settings};
 use tracing_subscriber::EnvFilter;
 
 #[actix_web::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("config") {
+        let public_url = std::env::var("PUBLIC_URL").ok();
+        match registration::config_command(args.get(1).map(String::as_str), public_url.as_deref()) {
+            Ok(json) => println!("{json}"),
+            Err(message) => {
+                eprintln!("error: {message}");
+                std::process::exit(2);
+            }
+        }
+        return Ok(());
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
@@ -34,12 +55,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .init();
 
     let settings = Settings::from_env("127.0.0.1:3001")?;
+    // The store first: a wrong URL or password fails the start before
+    // anything says "listening".
+    let store = settings.store().await?;
+    println!("store: {store}");
     let listener = std::net::TcpListener::bind(&settings.bind)?;
     let address = listener.local_addr()?;
     println!("claimkit actix plugins listening on http://{address}");
     println!("try: {}", settings.curl_example(address));
-    let store = settings.store().await?;
-    println!("store: {store}");
 
     let actions = settings.run_actions(store.clone());
     let routes = settings.app(store)?;

@@ -11,6 +11,11 @@ fn prints_a_curl_command_that_succeeds() {
 }
 
 #[test]
+fn a_start_that_cannot_work_fails_before_listening() {
+    contract::a_start_that_cannot_work_fails_before_listening(BINARY);
+}
+
+#[test]
 fn the_curl_command_reads_a_real_secret_from_the_shell() {
     contract::the_curl_command_reads_a_real_secret_from_the_shell(BINARY);
 }

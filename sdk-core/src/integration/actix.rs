@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use actix_web::body::BoxBody;
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::http::StatusCode;
+use actix_web::http::{ConnectionType, StatusCode};
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, Responder, ResponseError};
 use serde::Serialize;
@@ -98,6 +98,11 @@ impl ResponseError for Error {
             response
                 .headers_mut()
                 .insert(header::ALLOW, HeaderValue::from_static(allowed));
+        }
+        if self.closes_connection() {
+            response
+                .head_mut()
+                .set_connection_type(ConnectionType::Close);
         }
         response
     }

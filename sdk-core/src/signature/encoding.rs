@@ -101,6 +101,24 @@ fn decode_base64(text: &[u8]) -> Option<Tag> {
     }
 }
 
+/// The length of an Ed25519 signature in bytes.
+pub(crate) const ED25519_SIGNATURE_LEN: usize = 64;
+
+/// Reads a 64-byte Ed25519 signature written in standard base64 with its
+/// padding (88 characters), or `None` when `text` is anything else: shorter,
+/// longer, unpadded, or with stray trailing bits. Never allocates.
+pub(crate) fn decode_ed25519_signature(text: &[u8]) -> Option<[u8; ED25519_SIGNATURE_LEN]> {
+    let mut out = [0u8; ED25519_SIGNATURE_LEN + 1];
+    match STANDARD.decode_slice(text, &mut out) {
+        Ok(ED25519_SIGNATURE_LEN) => {
+            let mut signature = [0u8; ED25519_SIGNATURE_LEN];
+            signature.copy_from_slice(&out[..ED25519_SIGNATURE_LEN]);
+            Some(signature)
+        }
+        _ => None,
+    }
+}
+
 /// Decodes a standard-base64 key (padding optional), for secrets written
 /// as `whsec_<base64>`.
 pub(crate) fn decode_base64_key(text: &[u8]) -> Option<Vec<u8>> {
@@ -146,6 +164,24 @@ mod tests {
         let mut trailing = text.into_bytes();
         trailing[42] ^= 1;
         assert_eq!(Encoding::Base64.decode(&trailing), None);
+    }
+
+    #[test]
+    fn ed25519_signatures_are_exactly_64_canonical_bytes() {
+        let signature: [u8; 64] = std::array::from_fn(|i| (i * 3) as u8);
+        let text = STANDARD.encode(signature);
+        assert_eq!(text.len(), 88);
+        assert_eq!(decode_ed25519_signature(text.as_bytes()), Some(signature));
+        assert_eq!(decode_ed25519_signature(&text.as_bytes()[..86]), None);
+        assert_eq!(decode_ed25519_signature(&text.as_bytes()[..44]), None);
+        assert_eq!(decode_ed25519_signature(b""), None);
+        let short = STANDARD.encode([0u8; 63]);
+        assert_eq!(decode_ed25519_signature(short.as_bytes()), None);
+        let long = STANDARD.encode([0u8; 65]);
+        assert_eq!(decode_ed25519_signature(long.as_bytes()), None);
+        let mut trailing = text.into_bytes();
+        trailing[85] ^= 1;
+        assert_eq!(decode_ed25519_signature(&trailing), None);
     }
 
     #[test]

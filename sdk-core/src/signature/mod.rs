@@ -8,8 +8,9 @@
 //! with a [`Verified`] or an [`Error`](crate::Error). Two verifiers cover
 //! the common schemes:
 //!
-//! - [`StandardWebhooks`]: the [Standard Webhooks] v1 spec, which Svix and
-//!   many senders follow;
+//! - [`StandardWebhooks`]: the [Standard Webhooks] spec, which Svix and
+//!   many senders follow: `v1` (HMAC-SHA256, a shared `whsec_` secret) and
+//!   `v1a` (Ed25519, the sender's [`PublicKey`]s, `whpk_…`);
 //! - [`HmacVerifier`] with an [`HmacScheme`]: HMAC-SHA256 with a
 //!   configurable header, encoding, prefix and signed content, and presets
 //!   for GitHub, Stripe, Slack and claimr. **claimr does not publish its
@@ -42,9 +43,16 @@
 //! A verified delivery can still be a retry or a replay: [`replay`] keeps
 //! delivery ids in a [`Deliveries`](crate::store::Deliveries) store.
 //!
+//! `v1a` signatures are checked with `ed25519-dalek` (pure Rust, no C or
+//! assembly to build or review), by the rules of its `verify_strict`: a
+//! canonical `S`, an `R` and a key that are not of small order (see
+//! [`PublicKey`]). `ring`, the other choice, needs a C compiler and, like
+//! BoringSSL, accepts small-order keys and `R` values. The signed content
+//! is hashed in its parts; nothing is copied or allocated.
+//!
 //! What this module does **not** do: read the body (the adapters do, with a
 //! size limit), parse it (see [`claimr`](crate::claimr) for claimr's events),
-//! or verify asymmetric (`v1a`, ed25519) signatures.
+//! or sign (see `claimkit::testing::Signer` and the `claimkit` command).
 //!
 //! [Standard Webhooks]: https://www.standardwebhooks.com
 //! [`MissingSignature`]: crate::ErrorKind::MissingSignature
@@ -87,6 +95,7 @@ mod hmac_scheme;
 mod hmac_verifier;
 mod json_id;
 mod keys;
+mod public_key;
 pub mod replay;
 mod request;
 mod standard;
@@ -105,6 +114,7 @@ pub use gate::{
 pub use headers::{single_header, Headers};
 pub use hmac_scheme::{HmacScheme, IdSource};
 pub use hmac_verifier::HmacVerifier;
+pub use public_key::PublicKey;
 pub use request::{
     RequestSignatures, SignatureMode, SIGNATURE_HEADER, TIMESTAMP_HEADER, VERSION_HEADER,
 };
@@ -119,4 +129,4 @@ pub(crate) use encoding::decode_base64_key;
 pub(crate) use keys::sign as hmac_sha256;
 pub(crate) use request::PreparedSignatures;
 #[cfg(any(test, feature = "testing"))]
-pub(crate) use standard::{V1, WEBHOOK};
+pub(crate) use standard::{V1, V1A, WEBHOOK};

@@ -33,7 +33,9 @@ impl<'a> Verified<'a> {
     }
 
     /// Which accepted secret the signature matched; index `0` is the current
-    /// one.
+    /// one. For a Standard Webhooks `v1a` signature, which public key (see
+    /// [`StandardWebhooks::with_public_keys`](super::StandardWebhooks::with_public_keys)
+    /// for the numbering beside secrets).
     pub fn secret(&self) -> SecretMatch {
         self.secret
     }

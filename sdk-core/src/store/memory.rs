@@ -11,7 +11,8 @@ use super::{
 use crate::{Error, ErrorKind};
 
 /// Every store trait ([`ClaimNumbers`], [`ClaimTokens`], [`Deliveries`],
-/// [`Actions`]) in this process's memory, by this process's monotonic clock.
+/// [`Actions`]) in this process's memory, by this process's monotonic clock
+/// (or a test's, [`with_clock`](Self::with_clock)).
 ///
 /// For tests and for a plugin that runs as one process and may lose its
 /// state: **nothing survives a restart**, and replicas do not share it. A
@@ -40,6 +41,7 @@ use crate::{Error, ErrorKind};
 #[derive(Debug)]
 pub struct MemoryStore {
     capacity: usize,
+    clock: fn() -> Instant,
     state: Mutex<State>,
 }
 
@@ -105,8 +107,46 @@ impl MemoryStore {
     pub fn with_capacity(capacity: usize) -> Self {
         Self {
             capacity: capacity.max(1),
+            clock: Instant::now,
             state: Mutex::new(State::default()),
         }
+    }
+
+    /// Reads the time from `clock` instead of [`Instant::now`]: a test
+    /// that drives leases, expiries and retries with a clock it controls
+    /// never races the machine's. Under Tokio's paused test clock
+    /// (`#[tokio::test(start_paused = true)]`), that is
+    /// `|| tokio::time::Instant::now().into_std()`.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicU64, Ordering};
+    /// use std::sync::LazyLock;
+    /// use std::time::{Duration, Instant};
+    /// use claimkit::store::{ClaimTokens, MemoryStore};
+    ///
+    /// static START: LazyLock<Instant> = LazyLock::new(Instant::now);
+    /// static SECONDS: AtomicU64 = AtomicU64::new(0);
+    /// fn clock() -> Instant {
+    ///     *START + Duration::from_secs(SECONDS.load(Ordering::Relaxed))
+    /// }
+    ///
+    /// let store = MemoryStore::default().with_clock(clock);
+    /// # futures_executor::block_on(async {
+    /// let token = store.issue("a1", Duration::from_secs(60)).await?;
+    /// SECONDS.store(59, Ordering::Relaxed);
+    /// assert_eq!(store.issue("a1", Duration::from_secs(60)).await?, token);
+    /// SECONDS.store(61, Ordering::Relaxed);
+    /// assert_ne!(store.issue("a1", Duration::from_secs(60)).await?, token);
+    /// # Ok::<(), claimkit::Error>(())
+    /// # }).unwrap();
+    /// ```
+    pub fn with_clock(mut self, clock: fn() -> Instant) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    fn now(&self) -> Instant {
+        (self.clock)()
     }
 
     /// How many tokens are remembered now.
@@ -126,10 +166,10 @@ impl MemoryStore {
     fn make_room(&self, state: &mut State, now: Instant) -> Result<(), Error> {
         state.expire(now);
         if state.deadlines.len() + state.queue.len() >= self.capacity {
-            return Err(Error::with_message(
-                ErrorKind::Unavailable,
-                "the plugin's store is full; try again later",
-            ));
+            return Err(Error::unavailable(format!(
+                "the memory store holds its capacity of {} entries",
+                self.capacity
+            )));
         }
         Ok(())
     }
@@ -536,11 +576,11 @@ impl Default for MemoryStore {
 
 impl ClaimNumbers for MemoryStore {
     async fn reserve(&self, pool: &ClaimPool<'_>, attempt_id: &str) -> Result<u64, Error> {
-        self.reserve_at(pool, attempt_id, Instant::now())
+        self.reserve_at(pool, attempt_id, self.now())
     }
 
     async fn preview(&self, pool: &ClaimPool<'_>) -> Result<u64, Error> {
-        self.preview_at(pool, Instant::now())
+        self.preview_at(pool, self.now())
     }
 
     async fn confirm(&self, claim_id: &str, attempt_id: &str) -> Result<(), Error> {
@@ -556,13 +596,13 @@ impl ClaimNumbers for MemoryStore {
 
 impl ClaimTokens for MemoryStore {
     async fn issue(&self, attempt_id: &str, retention: Duration) -> Result<String, Error> {
-        self.issue_at(attempt_id, retention, Instant::now())
+        self.issue_at(attempt_id, retention, self.now())
     }
 }
 
 impl Deliveries for MemoryStore {
     async fn begin(&self, key: &str, terms: &DeliveryTerms) -> Result<Begun, Error> {
-        self.begin_at(key, terms, Instant::now())
+        self.begin_at(key, terms, self.now())
     }
 
     async fn complete(
@@ -571,29 +611,29 @@ impl Deliveries for MemoryStore {
         lease: &Lease,
         terms: &DeliveryTerms,
     ) -> Result<bool, Error> {
-        Ok(self.end_at(key, lease, Some(terms), Instant::now()))
+        Ok(self.end_at(key, lease, Some(terms), self.now()))
     }
 
     async fn abandon(&self, key: &str, lease: &Lease) -> Result<bool, Error> {
-        Ok(self.end_at(key, lease, None, Instant::now()))
+        Ok(self.end_at(key, lease, None, self.now()))
     }
 }
 
 impl Actions for MemoryStore {
     async fn enqueue(&self, key: &str, payload: &str) -> Result<bool, Error> {
-        self.enqueue_at(key, payload, Instant::now())
+        self.enqueue_at(key, payload, self.now())
     }
 
     async fn take_due(&self, limit: usize, terms: &ActionTerms) -> Result<Vec<DueAction>, Error> {
-        Ok(self.take_due_at(limit, terms, Instant::now()))
+        Ok(self.take_due_at(limit, terms, self.now()))
     }
 
     async fn renew(&self, key: &str, lease: &Lease, terms: &ActionTerms) -> Result<bool, Error> {
-        Ok(self.renew_at(key, lease, terms, Instant::now()))
+        Ok(self.renew_at(key, lease, terms, self.now()))
     }
 
     async fn succeed(&self, key: &str, lease: &Lease, terms: &ActionTerms) -> Result<bool, Error> {
-        Ok(self.succeed_at(key, lease, terms, Instant::now()))
+        Ok(self.succeed_at(key, lease, terms, self.now()))
     }
 
     async fn fail(
@@ -604,15 +644,15 @@ impl Actions for MemoryStore {
         error: &str,
         terms: &ActionTerms,
     ) -> Result<bool, Error> {
-        Ok(self.fail_at(key, lease, next, error, terms, Instant::now()))
+        Ok(self.fail_at(key, lease, next, error, terms, self.now()))
     }
 
     async fn dead(&self, limit: usize) -> Result<Vec<DeadAction>, Error> {
-        Ok(self.dead_at(limit, Instant::now()))
+        Ok(self.dead_at(limit, self.now()))
     }
 
     async fn retry(&self, key: &str) -> Result<bool, Error> {
-        Ok(self.retry_at(key, Instant::now()))
+        Ok(self.retry_at(key, self.now()))
     }
 }
 

@@ -29,6 +29,10 @@
 //!
 //! Each check panics with a message naming what the store got wrong. Each
 //! uses claim ids and keys of its own, so one store may serve them all.
+//! The expiry check waits a few seconds, and never races the clock: what
+//! must have expired is checked after waiting past its time, which a
+//! loaded machine only makes longer, and what must still hold is given a
+//! minute.
 //!
 //! A backend with an action queue ([`Actions`](crate::store::Actions)) runs
 //! [`actions::run`] too, from a test of its own: every backend of this
@@ -69,6 +73,11 @@ pub trait Backend: Sync {
 const SHORT: Duration = Duration::from_secs(2);
 /// Long enough to hold through any check.
 const LONG: Duration = Duration::from_secs(3600);
+/// What must still hold after a check's wait: far longer than any pause a
+/// loaded machine makes between two calls, so that a check that something
+/// has not happened yet never races the clock, and short enough that
+/// seconds read as milliseconds still show.
+const WIDE: Duration = Duration::from_secs(60);
 
 fn pool(claim_id: &str, limit: Option<u64>) -> ClaimPool<'_> {
     ClaimPool {
@@ -291,61 +300,79 @@ pub async fn delivery_leases<S: Deliveries>(store: &S) {
 }
 
 /// Reservations, tokens, leases and done deliveries expire by the store's
-/// clock; a stale holder cannot touch its successor's lease.
+/// clock, and hold until then; a stale holder cannot touch its successor's
+/// lease.
 pub async fn expiry<B: Backend>(backend: &B, store: &B::Store) {
     let claim = id("claim");
-    let short = ClaimPool {
+    let hold = |hold| ClaimPool {
         claim_id: &claim,
         limit: None,
-        hold: SHORT,
+        hold,
     };
-    assert_eq!(store.reserve(&short, "a").await.unwrap(), 0);
-    assert_eq!(store.reserve(&pool(&claim, None), "b").await.unwrap(), 1);
-    let attempt = id("attempt");
+    assert_eq!(store.reserve(&hold(SHORT), "a").await.unwrap(), 0);
+    assert_eq!(store.reserve(&hold(LONG), "b").await.unwrap(), 1);
+    assert_eq!(store.reserve(&hold(WIDE), "w").await.unwrap(), 2);
+    let (attempt, kept_attempt) = (id("attempt"), id("attempt"));
     let token = store.issue(&attempt, SHORT).await.unwrap();
-    let leased = id("delivery");
+    let kept_token = store.issue(&kept_attempt, WIDE).await.unwrap();
+    let (leased, kept_leased) = (id("delivery"), id("delivery"));
     let short_lease = terms(SHORT, LONG);
+    let wide_lease = terms(WIDE, LONG);
     let Begun::Leased(stale) = store.begin(&leased, &short_lease).await.unwrap() else {
         panic!("a new delivery was not leased");
     };
-    let done = id("delivery");
-    let briefly = terms(LONG, SHORT);
-    let Begun::Leased(lease) = store.begin(&done, &briefly).await.unwrap() else {
+    let Begun::Leased(_) = store.begin(&kept_leased, &wide_lease).await.unwrap() else {
         panic!("a new delivery was not leased");
     };
-    assert!(store.complete(&done, &lease, &briefly).await.unwrap());
-    // Not yet.
-    assert_eq!(store.preview(&pool(&claim, None)).await.unwrap(), 2);
-    assert_eq!(
-        store.begin(&leased, &short_lease).await.unwrap(),
-        Begun::InFlight
-    );
-    assert_eq!(store.begin(&done, &briefly).await.unwrap(), Begun::Done);
+    let (done, kept_done) = (id("delivery"), id("delivery"));
+    for (key, retention) in [(&done, SHORT), (&kept_done, WIDE)] {
+        let briefly = terms(LONG, retention);
+        let Begun::Leased(lease) = store.begin(key, &briefly).await.unwrap() else {
+            panic!("a new delivery was not leased");
+        };
+        assert!(store.complete(key, &lease, &briefly).await.unwrap());
+    }
 
     backend.sleep(SHORT + Duration::from_millis(600)).await;
 
+    let pool = hold(LONG);
     assert_eq!(
-        store.preview(&pool(&claim, None)).await.unwrap(),
+        store.preview(&pool).await.unwrap(),
         0,
         "a reservation did not expire"
     );
     store.confirm(&claim, "a").await.unwrap();
     assert_eq!(
-        store.reserve(&pool(&claim, None), "c").await.unwrap(),
+        store.reserve(&pool, "c").await.unwrap(),
         0,
         "an expired reservation was confirmed"
     );
     assert_eq!(
-        store.reserve(&pool(&claim, None), "a").await.unwrap(),
-        2,
+        store.reserve(&pool, "a").await.unwrap(),
+        3,
         "an expired attempt kept its number"
+    );
+    assert_eq!(
+        store.reserve(&pool, "w").await.unwrap(),
+        2,
+        "a reservation lost its number within its hold"
     );
     assert_ne!(
         store.issue(&attempt, SHORT).await.unwrap(),
         token,
         "a token outlived its retention"
     );
-    let Begun::Leased(fresh) = store.begin(&leased, &short_lease).await.unwrap() else {
+    assert_eq!(
+        store.issue(&kept_attempt, WIDE).await.unwrap(),
+        kept_token,
+        "a token changed within its retention"
+    );
+    assert_eq!(
+        store.begin(&kept_leased, &wide_lease).await.unwrap(),
+        Begun::InFlight,
+        "a lease lapsed before its time"
+    );
+    let Begun::Leased(fresh) = store.begin(&leased, &wide_lease).await.unwrap() else {
         panic!("an expired lease did not free itself");
     };
     assert!(
@@ -357,16 +384,21 @@ pub async fn expiry<B: Backend>(backend: &B, store: &B::Store) {
         "a stale holder completed a newer lease"
     );
     assert_eq!(
-        store.begin(&leased, &short_lease).await.unwrap(),
+        store.begin(&leased, &wide_lease).await.unwrap(),
         Begun::InFlight
     );
     assert!(store.complete(&leased, &fresh, &short_lease).await.unwrap());
     assert!(
         matches!(
-            store.begin(&done, &briefly).await.unwrap(),
+            store.begin(&done, &terms(LONG, SHORT)).await.unwrap(),
             Begun::Leased(_)
         ),
         "a done delivery outlived its retention"
+    );
+    assert_eq!(
+        store.begin(&kept_done, &terms(LONG, WIDE)).await.unwrap(),
+        Begun::Done,
+        "a done delivery was forgotten within its retention"
     );
 }
 

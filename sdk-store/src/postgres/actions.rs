@@ -14,7 +14,8 @@ use claimkit::Error;
 use sqlx::Row;
 
 use super::sql::in_schema;
-use super::PostgresStore;
+use super::{PostgresStore, BACKEND};
+use crate::unavailable::{corrupt, count, decoded};
 
 /// The migration that adds the table (schema version 2).
 pub(super) const MIGRATION: &str = r#"
@@ -131,8 +132,10 @@ impl Actions for PostgresStore {
                 taken.push(DueAction {
                     key: row.try_get("key")?,
                     payload: row.try_get("payload")?,
-                    attempt: u32::try_from(attempts).unwrap_or(0),
-                    age: Duration::try_from_secs_f64(age).unwrap_or_default(),
+                    attempt: decoded(count(BACKEND, "a try count", attempts.into()))?,
+                    age: decoded(Duration::try_from_secs_f64(age).map_err(|_| {
+                        corrupt(BACKEND, format!("an action's age is out of range: {age} s"))
+                    }))?,
                     lease: Lease::new(row.try_get::<String, _>("lease")?),
                 });
             }
@@ -205,7 +208,11 @@ impl Actions for PostgresStore {
                 dead.push(DeadAction {
                     key: row.try_get("key")?,
                     payload: row.try_get("payload")?,
-                    attempts: u32::try_from(row.try_get::<i32, _>("attempts")?).unwrap_or(0),
+                    attempts: decoded(count(
+                        BACKEND,
+                        "a try count",
+                        row.try_get::<i32, _>("attempts")?.into(),
+                    ))?,
                     last_error: row.try_get("last_error")?,
                 });
             }

@@ -17,8 +17,8 @@ use sqlx::PgPool;
 use tokio::sync::oneshot;
 
 use super::sql::Statements;
-use super::{to_u64, BACKEND};
-use crate::unavailable::unavailable;
+use super::BACKEND;
+use crate::unavailable::{unavailable, whole, NoAnswer};
 
 /// A reservation waiting for its batch.
 pub(super) struct Waiter {
@@ -88,11 +88,11 @@ pub(super) async fn lead(batches: Arc<Batches>, batcher: Batcher, claim: String)
         let answers = match run {
             Ok(Ok(answers)) => answers,
             Ok(Err(err)) => {
-                let err = unavailable(BACKEND, &err);
+                let err = unavailable(BACKEND, err);
                 batch.iter().map(|_| Err(err.clone())).collect()
             }
             Err(_) => {
-                let err = unavailable(BACKEND, &"no answer in time");
+                let err = unavailable(BACKEND, NoAnswer(batcher.timeout));
                 batch.iter().map(|_| Err(err.clone())).collect()
             }
         };
@@ -141,14 +141,21 @@ impl Batcher {
         let mut answers = Vec::with_capacity(batch.len());
         for waiter in batch {
             if let Some(&number) = held.get(&waiter.attempt) {
-                answers.push(Ok(to_u64(number)));
+                answers.push(whole(BACKEND, "a claim number", number));
                 continue;
             }
             let (number, freed) = match free.peek() {
                 Some(&number) => (number, true),
                 None => (next, false),
             };
-            if waiter.limit.is_some_and(|limit| to_u64(number) >= limit) || number == i64::MAX {
+            let unsigned = match whole(BACKEND, "a claim number", number) {
+                Ok(unsigned) => unsigned,
+                Err(corrupt) => {
+                    answers.push(Err(corrupt));
+                    continue;
+                }
+            };
+            if waiter.limit.is_some_and(|limit| unsigned >= limit) || number == i64::MAX {
                 answers.push(Err(Error::new(ErrorKind::Exhausted)));
                 continue;
             }
@@ -163,7 +170,7 @@ impl Batcher {
             numbers.push(number);
             owners.push(waiter.attempt.as_str());
             holds.push(waiter.hold.as_secs_f64());
-            answers.push(Ok(to_u64(number)));
+            answers.push(Ok(unsigned));
         }
         if !numbers.is_empty() {
             sqlx::query(&sql.take)

@@ -18,7 +18,7 @@ use claimkit::{Error, ErrorKind};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use tokio::sync::oneshot;
 
-use crate::unavailable::{bounded, DEFAULT_TIMEOUT};
+use crate::unavailable::{bounded, unavailable, whole, NoAnswer, DEFAULT_TIMEOUT};
 use sql::Statements;
 
 const BACKEND: &str = "postgres";
@@ -132,10 +132,12 @@ impl PostgresStore {
     /// creates or upgrades the store's tables.
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidConfig`] for a URL sqlx does not accept;
-    /// [`ErrorKind::Unavailable`] when the database cannot be reached in
-    /// time or refuses the schema. Messages and logs never hold the
-    /// password.
+    /// [`ErrorKind::InvalidConfig`] for a URL sqlx does not accept, and
+    /// with the database's reason when it refuses for good (a failed
+    /// authentication, an unknown database or role, no permission on the
+    /// schema); [`ErrorKind::Unavailable`] when the database cannot be
+    /// reached in time. Messages and logs never hold the password; the
+    /// driver's error is the `source()`.
     pub async fn connect(url: &str) -> Result<Self, Error> {
         Self::builder().connect(url).await
     }
@@ -147,8 +149,7 @@ impl PostgresStore {
     /// `acquire_timeout` should be no longer.
     ///
     /// # Errors
-    /// [`ErrorKind::Unavailable`] when the database cannot be reached in
-    /// time or refuses the schema.
+    /// As [`connect`](Self::connect).
     pub async fn new(pool: PgPool) -> Result<Self, Error> {
         Self::builder().open(pool).await
     }
@@ -236,10 +237,6 @@ impl PostgresStore {
     }
 }
 
-fn to_u64(number: i64) -> u64 {
-    u64::try_from(number).unwrap_or(0)
-}
-
 impl PostgresBuilder {
     /// The schema of the store's tables (`claimkit` by default): an
     /// unquoted PostgreSQL identifier of lowercase ASCII letters, digits
@@ -267,7 +264,7 @@ impl PostgresBuilder {
     pub async fn connect(mut self, url: &str) -> Result<PostgresStore, Error> {
         let options = PgConnectOptions::from_str(url).map_err(|err| {
             tracing::error!(url = %crate::url::redact(url), error = %err, "invalid PostgreSQL URL");
-            Error::with_message(ErrorKind::InvalidConfig, "invalid PostgreSQL URL")
+            Error::with_message(ErrorKind::InvalidConfig, "invalid PostgreSQL URL").with_source(err)
         })?;
         let statement_timeout = self.timeout.as_millis().max(1).to_string();
         let options = options
@@ -294,12 +291,12 @@ impl PostgresBuilder {
                 "invalid schema name: expected lowercase letters, digits and _",
             ));
         }
-        bounded(
-            BACKEND,
-            self.timeout,
-            Box::pin(schema::migrate(&pool, &self.schema)) as Boxed<'_, _>,
-        )
-        .await?;
+        let migrate = Box::pin(schema::migrate(&pool, &self.schema)) as Boxed<'_, _>;
+        match tokio::time::timeout(self.timeout, migrate).await {
+            Ok(Ok(migrated)) => migrated?,
+            Ok(Err(err)) => return Err(refused(err)),
+            Err(_) => return Err(unavailable(BACKEND, NoAnswer(self.timeout))),
+        }
         Ok(PostgresStore {
             pool,
             inner: Arc::new(Inner {
@@ -320,6 +317,31 @@ impl PostgresBuilder {
     }
 }
 
+/// The error of a store that could not open: [`ErrorKind::InvalidConfig`]
+/// with the database's reason when waiting will not help (authentication,
+/// an unknown database or role, no permission on the schema), else
+/// [`ErrorKind::Unavailable`]. The database's messages name no password.
+fn refused(err: sqlx::Error) -> Error {
+    let permanent = err.as_database_error().and_then(|db| {
+        let code = db.code()?;
+        // 28: invalid authorization; 3D000: unknown database; 42501: no
+        // privilege; 3F000: unknown schema.
+        (code.starts_with("28") || matches!(&*code, "3D000" | "42501" | "3F000"))
+            .then(|| db.message().to_owned())
+    });
+    match permanent {
+        Some(reason) => {
+            tracing::error!(error = %err, "the PostgreSQL store refused the configuration");
+            Error::with_message(
+                ErrorKind::InvalidConfig,
+                format!("the PostgreSQL store refused the configuration: {reason}"),
+            )
+            .with_source(err)
+        }
+        None => unavailable(BACKEND, err),
+    }
+}
+
 impl ClaimNumbers for PostgresStore {
     async fn reserve(&self, pool: &ClaimPool<'_>, attempt_id: &str) -> Result<u64, Error> {
         bounded(
@@ -336,7 +358,10 @@ impl ClaimNumbers for PostgresStore {
                 .bind(pool.claim_id)
                 .fetch_one(&self.pool)
                 .await?;
-            let number = to_u64(number);
+            let number = match whole(BACKEND, "a claim number", number) {
+                Ok(number) => number,
+                Err(corrupt) => return Ok(Err(corrupt)),
+            };
             Ok(match pool.limit {
                 Some(limit) if number >= limit => Err(Error::new(ErrorKind::Exhausted)),
                 _ => Ok(number),

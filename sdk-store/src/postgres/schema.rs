@@ -25,6 +25,10 @@ pub(super) async fn migrate(
     schema: &str,
 ) -> Result<Result<(), claimkit::Error>, sqlx::Error> {
     let mut tx = pool.begin().await?;
+    // `IF NOT EXISTS` on what exists is a notice on every start: not news.
+    (&mut *tx)
+        .execute("SET LOCAL client_min_messages TO warning")
+        .await?;
     sqlx::query(LOCK_SCHEMA)
         .bind(schema)
         .execute(&mut *tx)

@@ -13,7 +13,8 @@ use claimkit::store::{ActionTerms, Actions, DeadAction, DueAction, Lease, Next};
 use claimkit::Error;
 use redis::Script;
 
-use super::{millis, RedisStore};
+use super::{millis, RedisStore, BACKEND};
+use crate::unavailable::{count, whole};
 
 struct ActionScripts {
     enqueue: Script,
@@ -73,10 +74,6 @@ fn offset(duration: Duration) -> String {
     duration.as_millis().min(u128::from(u64::MAX)).to_string()
 }
 
-fn count(n: i64) -> u32 {
-    u32::try_from(n).unwrap_or(0)
-}
-
 impl Actions for RedisStore {
     async fn enqueue(&self, key: &str, payload: &str) -> Result<bool, Error> {
         let new: i64 = self.queue_script(&SCRIPTS.enqueue, &[key, payload]).await?;
@@ -91,16 +88,18 @@ impl Actions for RedisStore {
         args.extend(leases.iter().map(Lease::token));
         let taken: Vec<(String, String, i64, i64, String)> =
             self.queue_script(&SCRIPTS.take_due, &args).await?;
-        Ok(taken
+        taken
             .into_iter()
-            .map(|(key, payload, attempt, age, lease)| DueAction {
-                key,
-                payload,
-                attempt: count(attempt),
-                age: Duration::from_millis(u64::try_from(age).unwrap_or(0)),
-                lease: Lease::new(lease),
+            .map(|(key, payload, attempt, age, lease)| {
+                Ok(DueAction {
+                    key,
+                    payload,
+                    attempt: count(BACKEND, "a try count", attempt)?,
+                    age: Duration::from_millis(whole(BACKEND, "an action's age", age)?),
+                    lease: Lease::new(lease),
+                })
             })
-            .collect())
+            .collect()
     }
 
     async fn renew(&self, key: &str, lease: &Lease, terms: &ActionTerms) -> Result<bool, Error> {
@@ -148,15 +147,17 @@ impl Actions for RedisStore {
         let listed: Vec<(String, String, i64, String)> = self
             .queue_script(&SCRIPTS.dead, &[&limit.min(10_000).to_string()])
             .await?;
-        Ok(listed
+        listed
             .into_iter()
-            .map(|(key, payload, attempts, last_error)| DeadAction {
-                key,
-                payload,
-                attempts: count(attempts),
-                last_error,
+            .map(|(key, payload, attempts, last_error)| {
+                Ok(DeadAction {
+                    key,
+                    payload,
+                    attempts: count(BACKEND, "a try count", attempts)?,
+                    last_error,
+                })
             })
-            .collect())
+            .collect()
     }
 
     async fn retry(&self, key: &str) -> Result<bool, Error> {

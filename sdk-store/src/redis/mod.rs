@@ -13,7 +13,7 @@ use claimkit::{Error, ErrorKind};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::Script;
 
-use crate::unavailable::{bounded, DEFAULT_TIMEOUT};
+use crate::unavailable::{bounded, corrupt, unavailable, NoAnswer, DEFAULT_TIMEOUT};
 
 const BACKEND: &str = "redis";
 
@@ -138,8 +138,11 @@ impl RedisStore {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidConfig`] for a URL the `redis` crate does not
-    /// accept; [`ErrorKind::Unavailable`] when the server cannot be reached
-    /// in time. Messages and logs never hold the password.
+    /// accept, and with the server's reason when it refuses for good (a
+    /// failed authentication, an unknown database);
+    /// [`ErrorKind::Unavailable`] when the server cannot be reached in
+    /// time. Messages and logs never hold the password; the driver's error
+    /// is the `source()`.
     pub async fn connect(url: &str) -> Result<Self, Error> {
         Self::builder().connect(url).await
     }
@@ -147,7 +150,10 @@ impl RedisStore {
     /// A store on the application's own connection manager, with the
     /// default prefix and time bound. Give the manager a response timeout
     /// and a connection timeout no longer than the store's bound.
-    pub fn new(connection: ConnectionManager) -> Self {
+    ///
+    /// # Errors
+    /// None with the default prefix; see [`RedisBuilder::open`].
+    pub fn new(connection: ConnectionManager) -> Result<Self, Error> {
         Self::builder().open(connection)
     }
 
@@ -234,8 +240,13 @@ fn limit(limit: Option<u64>) -> String {
     }
 }
 
+/// A script's claim number: `-1` when none is left; any other negative
+/// number is corrupt.
 fn number(answer: i64) -> Result<u64, Error> {
-    u64::try_from(answer).map_err(|_| Error::new(ErrorKind::Exhausted))
+    match answer {
+        -1 => Err(Error::new(ErrorKind::Exhausted)),
+        n => crate::unavailable::whole(BACKEND, "a claim number", n),
+    }
 }
 
 impl RedisBuilder {
@@ -263,9 +274,9 @@ impl RedisBuilder {
         self.check()?;
         let client = redis::Client::open(url).map_err(|err| {
             tracing::error!(url = %crate::url::redact(url), error = %err, "invalid Redis URL");
-            Error::with_message(ErrorKind::InvalidConfig, "invalid Redis URL")
+            Error::with_message(ErrorKind::InvalidConfig, "invalid Redis URL").with_source(err)
         })?;
-        let config = ConnectionManagerConfig::new()
+        let manager = ConnectionManagerConfig::new()
             .set_connection_timeout(self.timeout)
             .set_response_timeout(self.timeout)
             .set_number_of_retries(2)
@@ -274,27 +285,33 @@ impl RedisBuilder {
         let place = crate::url::redact(url);
         tracing::info!(url = %place, prefix = %self.prefix, "Redis store");
         self.place = Some(place);
-        let timeout = self.timeout;
-        let connection = bounded(BACKEND, timeout, async move {
-            ConnectionManager::new_with_config(client, config)
-                .await
-                .map(Ok)
-        })
-        .await?;
-        Ok(self.open(connection))
+        // One plain connection first: its handshake says whether the
+        // server refuses the password or the database for good, which the
+        // manager's retries would report as a time-out.
+        let connecting = async {
+            let config = redis::AsyncConnectionConfig::new()
+                .set_connection_timeout(self.timeout)
+                .set_response_timeout(self.timeout);
+            client
+                .get_multiplexed_async_connection_with_config(&config)
+                .await?;
+            ConnectionManager::new_with_config(client.clone(), manager).await
+        };
+        let connection = match tokio::time::timeout(self.timeout, connecting).await {
+            Ok(Ok(connection)) => connection,
+            Ok(Err(err)) => return Err(refused(err)),
+            Err(_) => return Err(unavailable(BACKEND, NoAnswer(self.timeout))),
+        };
+        self.open(connection)
     }
 
     /// Opens the store on the application's own connection manager.
     ///
-    /// # Panics
-    /// If the prefix holds `{` or `}` (use [`connect`](Self::connect) to
-    /// get an error instead).
-    pub fn open(self, connection: ConnectionManager) -> RedisStore {
-        assert!(
-            self.check().is_ok(),
-            "a Redis key prefix may not hold {{ or }}"
-        );
-        RedisStore {
+    /// # Errors
+    /// [`ErrorKind::InvalidConfig`] for a prefix with `{` or `}`.
+    pub fn open(self, connection: ConnectionManager) -> Result<RedisStore, Error> {
+        self.check()?;
+        Ok(RedisStore {
             connection,
             place: self
                 .place
@@ -302,7 +319,7 @@ impl RedisBuilder {
                 .into(),
             prefix: self.prefix.into(),
             timeout: self.timeout,
-        }
+        })
     }
 
     fn check(&self) -> Result<(), Error> {
@@ -313,6 +330,25 @@ impl RedisBuilder {
             ));
         }
         Ok(())
+    }
+}
+
+/// The error of a connection that could not open: [`ErrorKind::InvalidConfig`]
+/// with the server's reason when waiting will not help (it refused the
+/// password or the database), else [`ErrorKind::Unavailable`]. The `redis`
+/// crate's messages name no password.
+fn refused(err: redis::RedisError) -> Error {
+    use redis::ErrorKind as Kind;
+    match err.kind() {
+        Kind::AuthenticationFailed | Kind::ResponseError | Kind::InvalidClientConfig => {
+            tracing::error!(error = %err, "the Redis store refused the configuration");
+            Error::with_message(
+                ErrorKind::InvalidConfig,
+                format!("the Redis store refused the configuration: {err}"),
+            )
+            .with_source(err)
+        }
+        _ => unavailable(BACKEND, err),
     }
 }
 
@@ -366,11 +402,12 @@ impl Deliveries for RedisStore {
         let mut invocation = SCRIPTS.begin.key(self.key("delivery", key));
         invocation.arg(lease.token()).arg(millis(terms.lease));
         let state: String = self.run(invocation).await?;
-        Ok(match state.as_str() {
-            "leased" => Begun::Leased(lease),
-            "done" => Begun::Done,
-            _ => Begun::InFlight,
-        })
+        match state.as_str() {
+            "leased" => Ok(Begun::Leased(lease)),
+            "done" => Ok(Begun::Done),
+            "in-flight" => Ok(Begun::InFlight),
+            other => Err(corrupt(BACKEND, format!("a delivery's state is {other:?}"))),
+        }
     }
 
     async fn complete(

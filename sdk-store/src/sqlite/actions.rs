@@ -12,6 +12,9 @@ use std::time::Duration;
 use claimkit::store::{DeadAction, DueAction, Lease};
 use sqlx::{Row, SqliteConnection};
 
+use super::BACKEND;
+use crate::unavailable::{count, decoded, whole};
+
 /// The migration that adds the table (schema version 2).
 pub(crate) const MIGRATION: &str = "\
 CREATE TABLE IF NOT EXISTS claimkit_actions (
@@ -116,8 +119,8 @@ pub(crate) async fn take_due(
         taken.push(DueAction {
             key,
             payload: row.try_get("payload")?,
-            attempt: u32::try_from(attempts).unwrap_or(u32::MAX),
-            age: Duration::from_millis(u64::try_from(now - since).unwrap_or_default()),
+            attempt: decoded(count(BACKEND, "a try count", attempts))?,
+            age: Duration::from_millis(decoded(whole(BACKEND, "an action's age", now - since))?),
             lease,
         });
     }
@@ -140,7 +143,7 @@ pub(crate) async fn dead(
             Ok(DeadAction {
                 key: row.try_get("action_key")?,
                 payload: row.try_get("payload")?,
-                attempts: u32::try_from(row.try_get::<i64, _>("attempts")?).unwrap_or(u32::MAX),
+                attempts: decoded(count(BACKEND, "a try count", row.try_get("attempts")?))?,
                 last_error: row.try_get("last_error")?,
             })
         })

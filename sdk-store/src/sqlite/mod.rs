@@ -23,7 +23,10 @@ use sqlx::sqlite::{
 use sqlx::ConnectOptions;
 use tokio::sync::{mpsc, oneshot};
 
+use crate::unavailable::{unavailable, whole, NoAnswer};
 use writer::{Job, Op, Outcome, Writer};
+
+const BACKEND: &str = "sqlite";
 
 /// Claim numbers, claim tokens, deliveries and the action queue in one
 /// SQLite file, durable once a call returns `Ok`.
@@ -49,7 +52,9 @@ use writer::{Job, Op, Outcome, Writer};
 ///   Processes that start at once take turns.
 /// - **Failures are quick.** A locked or broken database fails a call
 ///   with [`ErrorKind::Unavailable`] (`503 {"message"}`) within
-///   [`SqliteStore::TIMEOUT`]; the cause is logged, never sent.
+///   [`SqliteBuilder::timeout`] ([`DEFAULT_TIMEOUT`](crate::DEFAULT_TIMEOUT)
+///   unless set); the cause is the error's `source()` and is logged, never
+///   sent.
 ///
 /// Reads that change nothing (a simulation's preview) use the pool; every
 /// write goes through the write connection. Needs a Tokio runtime.
@@ -82,31 +87,105 @@ struct Inner {
     pool: SqlitePool,
     jobs: mpsc::Sender<Job>,
     path: PathBuf,
+    timeout: Duration,
 }
 
-impl SqliteStore {
+/// Options of a [`SqliteStore`]: its time bound.
+///
+/// ```
+/// use std::time::Duration;
+/// use claimkit_store::SqliteStore;
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), claimkit::Error> {
+/// # let dir = tempfile::tempdir().unwrap();
+/// # let path = dir.path().join("claimkit.db");
+/// let store = SqliteStore::builder()
+///     .timeout(Duration::from_secs(1))
+///     .connect(&path)
+///     .await?;
+/// # Ok(()) }
+/// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
+#[derive(Debug, Clone)]
+pub struct SqliteBuilder {
+    timeout: Duration,
+}
+
+impl SqliteBuilder {
     /// How long a call waits for the database (its write lock, a pool
     /// connection, its turn in a batch) before it fails with
-    /// [`ErrorKind::Unavailable`].
-    pub const TIMEOUT: Duration = Duration::from_secs(5);
+    /// [`ErrorKind::Unavailable`]; [`DEFAULT_TIMEOUT`](crate::DEFAULT_TIMEOUT)
+    /// unless set.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
 
     /// Opens (creating it if needed) the SQLite file at `path`, with a pool
     /// of its own, and brings its schema up to date.
     ///
     /// # Errors
-    /// [`ErrorKind::Unavailable`] when the file cannot be opened or
-    /// migrated (the cause is logged); [`ErrorKind::InvalidConfig`] when
-    /// its schema is newer than this version of the crate.
-    pub async fn connect(path: impl AsRef<Path>) -> Result<Self, Error> {
+    /// As [`SqliteStore::connect`].
+    pub async fn connect(self, path: impl AsRef<Path>) -> Result<SqliteStore, Error> {
         let options = SqliteConnectOptions::new()
             .filename(path.as_ref())
             .create_if_missing(true);
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
-            .acquire_timeout(Self::TIMEOUT)
+            .acquire_timeout(self.timeout)
             // Opened once the write connection has made the file WAL.
-            .connect_lazy_with(durable(options));
-        Self::new(pool).await
+            .connect_lazy_with(durable(options, self.timeout));
+        self.open(pool).await
+    }
+
+    /// Opens the store on the application's own `pool`.
+    ///
+    /// # Errors
+    /// As [`SqliteStore::new`].
+    pub async fn open(self, pool: SqlitePool) -> Result<SqliteStore, Error> {
+        let options = durable((*pool.connect_options()).clone(), self.timeout);
+        let path = options.get_filename().to_owned();
+        let connection = open(&options, self.timeout).await?;
+        let (jobs, receiver) = mpsc::channel(4 * 1024);
+        tokio::spawn(
+            Writer {
+                options,
+                connection: Some(connection),
+                jobs: receiver,
+                last_purge: Instant::now(),
+            }
+            .run(),
+        );
+        Ok(SqliteStore {
+            inner: Arc::new(Inner {
+                pool,
+                jobs,
+                path,
+                timeout: self.timeout,
+            }),
+        })
+    }
+}
+
+impl SqliteStore {
+    /// Opens (creating it if needed) the SQLite file at `path`, with a pool
+    /// of its own and the default time bound, and brings its schema up to
+    /// date.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Unavailable`] when the file cannot be opened or
+    /// migrated (the cause is its `source()`, and logged);
+    /// [`ErrorKind::InvalidConfig`] when its schema is newer than this
+    /// version of the crate.
+    pub async fn connect(path: impl AsRef<Path>) -> Result<Self, Error> {
+        Self::builder().connect(path).await
+    }
+
+    /// Options: the time bound.
+    pub fn builder() -> SqliteBuilder {
+        SqliteBuilder {
+            timeout: crate::DEFAULT_TIMEOUT,
+        }
     }
 
     /// A store on the application's own `pool`: its tables are created
@@ -120,22 +199,7 @@ impl SqliteStore {
     /// # Errors
     /// As [`connect`](Self::connect).
     pub async fn new(pool: SqlitePool) -> Result<Self, Error> {
-        let options = durable((*pool.connect_options()).clone());
-        let path = options.get_filename().to_owned();
-        let connection = open(&options).await?;
-        let (jobs, receiver) = mpsc::channel(4 * 1024);
-        tokio::spawn(
-            Writer {
-                options,
-                connection: Some(connection),
-                jobs: receiver,
-                last_purge: Instant::now(),
-            }
-            .run(),
-        );
-        Ok(Self {
-            inner: Arc::new(Inner { pool, jobs, path }),
-        })
+        Self::builder().open(pool).await
     }
 
     /// The pool reads go through.
@@ -153,20 +217,18 @@ impl SqliteStore {
         let (reply, answer) = oneshot::channel();
         let job = Job { op, reply };
         let wait = async {
-            self.inner.jobs.send(job).await.map_err(|_| unavailable())?;
-            answer.await.map_err(|_| unavailable())?
+            let gone = || unavailable(BACKEND, "the SQLite writer has stopped");
+            self.inner.jobs.send(job).await.map_err(|_| gone())?;
+            answer.await.map_err(|_| gone())?
         };
-        match tokio::time::timeout(Self::TIMEOUT, wait).await {
+        match tokio::time::timeout(self.inner.timeout, wait).await {
             Ok(outcome) => outcome,
-            Err(_) => {
-                tracing::warn!("the SQLite store did not answer in time");
-                Err(unavailable())
-            }
+            Err(_) => Err(unavailable(BACKEND, NoAnswer(self.inner.timeout))),
         }
     }
 
     /// Reads the lowest free number of `claim_id` now, from the pool.
-    async fn preview_number(&self, claim_id: &str) -> Result<u64, sqlx::Error> {
+    async fn preview_number(&self, claim_id: &str) -> Result<i64, sqlx::Error> {
         let mut connection = self.inner.pool.acquire().await?;
         let now: i64 = sqlx::query_scalar(queries::NOW_MS)
             .fetch_one(&mut *connection)
@@ -176,15 +238,18 @@ impl SqliteStore {
             .bind(now)
             .fetch_one(&mut *connection)
             .await?;
-        Ok(u64::try_from(number).unwrap_or_default())
+        Ok(number)
     }
 }
 
 /// Opens the write connection and migrates the schema. Processes that
 /// start at once on a new file may find it locked while one of them makes
 /// it WAL, which SQLite reports at once rather than after its busy
-/// timeout: such an open is tried again, within [`SqliteStore::TIMEOUT`].
-async fn open(options: &SqliteConnectOptions) -> Result<SqliteConnection, Error> {
+/// timeout: such an open is tried again, within `timeout`.
+async fn open(
+    options: &SqliteConnectOptions,
+    timeout: Duration,
+) -> Result<SqliteConnection, Error> {
     let started = Instant::now();
     loop {
         let err = match options.connect().await {
@@ -205,8 +270,8 @@ async fn open(options: &SqliteConnectOptions) -> Result<SqliteConnection, Error>
             },
             Err(err) => err,
         };
-        if !is_busy(&err) || started.elapsed() >= SqliteStore::TIMEOUT {
-            return Err(failed("could not open the SQLite store", &err));
+        if !is_busy(&err) || started.elapsed() >= timeout {
+            return Err(unavailable(BACKEND, err));
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
@@ -223,25 +288,11 @@ fn is_busy(err: &sqlx::Error) -> bool {
 
 /// WAL, synchronous commits, a busy timeout: the settings every
 /// connection of the store has.
-fn durable(options: SqliteConnectOptions) -> SqliteConnectOptions {
+fn durable(options: SqliteConnectOptions, timeout: Duration) -> SqliteConnectOptions {
     options
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
-        .busy_timeout(SqliteStore::TIMEOUT)
-}
-
-/// The error every caller sees when the database fails.
-pub(crate) fn unavailable() -> Error {
-    Error::with_message(
-        ErrorKind::Unavailable,
-        "the plugin's store is unavailable; try again later",
-    )
-}
-
-/// Logs `err` (never sent to a caller) and answers [`unavailable`].
-fn failed(what: &str, err: &sqlx::Error) -> Error {
-    tracing::error!(error = %err, "{what}");
-    unavailable()
+        .busy_timeout(timeout)
 }
 
 fn millis(duration: Duration) -> i64 {
@@ -249,8 +300,7 @@ fn millis(duration: Duration) -> i64 {
 }
 
 fn unexpected() -> Error {
-    tracing::error!("the SQLite writer answered another operation");
-    unavailable()
+    unavailable(BACKEND, "the SQLite writer answered another operation")
 }
 
 impl fmt::Debug for SqliteStore {
@@ -287,7 +337,8 @@ impl ClaimNumbers for SqliteStore {
         let number = self
             .preview_number(pool.claim_id)
             .await
-            .map_err(|err| failed("SQLite read failed", &err))?;
+            .map_err(|err| unavailable(BACKEND, err))?;
+        let number = whole(BACKEND, "a claim number", number)?;
         match pool.limit {
             Some(limit) if number >= limit => Err(Error::new(ErrorKind::Exhausted)),
             _ => Ok(number),
@@ -444,7 +495,7 @@ impl Actions for SqliteStore {
             )
             .await
         };
-        read.await.map_err(|err| failed("SQLite read failed", &err))
+        read.await.map_err(|err| unavailable(BACKEND, err))
     }
 
     async fn retry(&self, key: &str) -> Result<bool, Error> {

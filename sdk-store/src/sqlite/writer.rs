@@ -11,7 +11,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{ConnectOptions, Connection};
 use tokio::sync::{mpsc, oneshot};
 
-use super::{actions, queries, unavailable};
+use super::{actions, queries, BACKEND};
+use crate::unavailable::{unavailable, whole};
 
 /// The most operations committed in one transaction.
 const MAX_BATCH: usize = 512;
@@ -141,20 +142,19 @@ impl Writer {
                 }
             }
             Err(err) if batch.len() == 1 => {
-                tracing::error!(error = %err, "SQLite write failed");
+                let err = unavailable(BACKEND, err);
                 for job in batch.drain(..) {
-                    let _ = job.reply.send(Err(unavailable()));
+                    let _ = job.reply.send(Err(err.clone()));
                 }
             }
             Err(err) => {
                 tracing::warn!(error = %err, operations = batch.len(), "SQLite batch failed; committing each on its own");
                 for job in batch.drain(..) {
                     let outcome = match self.transaction(&[&job.op]).await {
-                        Ok(mut outcomes) => outcomes.pop().unwrap_or_else(|| Err(unavailable())),
-                        Err(err) => {
-                            tracing::error!(error = %err, "SQLite write failed");
-                            Err(unavailable())
-                        }
+                        Ok(mut outcomes) => outcomes.pop().unwrap_or_else(|| {
+                            Err(unavailable(BACKEND, "the SQLite writer lost an answer"))
+                        }),
+                        Err(err) => Err(unavailable(BACKEND, err)),
                     };
                     let _ = job.reply.send(outcome);
                 }
@@ -250,8 +250,9 @@ async fn apply<'a>(
                         .await?
                 }
             };
-            match number {
-                Some(number) => Outcome::Number(u64::try_from(number).unwrap_or_default()),
+            match number.map(|number| whole(BACKEND, "a claim number", number)) {
+                Some(Ok(number)) => Outcome::Number(number),
+                Some(Err(corrupt)) => return Ok(Err(corrupt)),
                 None => return Ok(Err(Error::new(ErrorKind::Exhausted))),
             }
         }

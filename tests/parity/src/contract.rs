@@ -154,6 +154,35 @@ pub fn prints_a_curl_command_that_succeeds(binary: &str) {
     assert_eq!(String::from_utf8_lossy(&out.stdout), "{}");
 }
 
+/// A start that cannot work (a store URL of no backend, a password in it,
+/// an empty secret) ends with an error naming what is wrong, before
+/// anything says "listening" or prints a command to try, and never prints
+/// the password.
+pub fn a_start_that_cannot_work_fails_before_listening(binary: &str) {
+    for (env, expected) in [
+        (
+            ("STORE_URL", "mysql://app:hunter2@db.internal/app"),
+            "`mysql:`",
+        ),
+        (("PLUGIN_SECRET", ""), "PLUGIN_SECRET is set but empty"),
+        (("WEBHOOK_SECRET", ""), "WEBHOOK_SECRET is set but empty"),
+    ] {
+        let mut command = Server::command(binary);
+        command.env(env.0, env.1);
+        let out = command.output().expect("the example runs");
+        assert!(!out.status.success(), "{env:?} started: {out:?}");
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(text.contains(expected), "{env:?}: {text}");
+        assert!(!text.contains("listening"), "{env:?}: {text}");
+        assert!(!text.contains("try: curl"), "{env:?}: {text}");
+        assert!(!text.contains("hunter2"), "{env:?}: {text}");
+    }
+}
+
 /// With a real secret, the printed command reads it from the shell.
 pub fn the_curl_command_reads_a_real_secret_from_the_shell(binary: &str) {
     let secret = "contract-secret-a8f3e2d1c0b9";

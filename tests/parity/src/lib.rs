@@ -9,8 +9,10 @@
 pub mod actions;
 pub mod contract;
 pub mod durability;
+pub mod keep_alive;
 pub mod logs;
 pub mod platform;
+pub mod registration;
 pub mod replicas;
 pub mod serve;
 

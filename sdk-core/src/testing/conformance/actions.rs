@@ -28,14 +28,18 @@
 //! ```
 //!
 //! The checks that wait (lease expiry, backoff, the horizon, retention) use
-//! durations of a second or two, and run concurrently.
+//! durations of a second or two, and run concurrently. None races the
+//! clock: what must have happened is checked after waiting past its time,
+//! which a loaded machine only makes longer; what must still hold is given
+//! a minute; an age read from the store is bounded by what the check
+//! measured itself.
 
 use std::collections::BTreeSet;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures_util::future::join_all;
 
-use super::{id, Backend};
+use super::{id, Backend, WIDE};
 use crate::store::{ActionTerms, Actions, DueAction, Lease, Next};
 
 /// Long enough to hold through any check.
@@ -44,6 +48,9 @@ const LONG: Duration = Duration::from_secs(3600);
 const SHORT: Duration = Duration::from_millis(1200);
 /// A margin past a short time, for the store's clock to have passed it.
 const MARGIN: Duration = Duration::from_millis(600);
+/// The coarsest tick of a store's clock (a millisecond) and then some: an
+/// age read from the store may exceed what this machine measured by it.
+const GRAIN: Duration = Duration::from_millis(20);
 
 fn long_terms() -> ActionTerms {
     ActionTerms {
@@ -60,6 +67,17 @@ fn long_terms() -> ActionTerms {
 /// check's own).
 async fn take<S: Actions>(store: &S, terms: &ActionTerms) -> Vec<DueAction> {
     store.take_due(100, terms).await.expect("take_due failed")
+}
+
+/// Asserts that `age`, read from the store, is no more than this machine
+/// measured since `since`, taken before the store began counting it.
+#[track_caller]
+fn at_most(age: Duration, since: Instant, what: &str) {
+    let measured = since.elapsed();
+    assert!(
+        age <= measured + GRAIN,
+        "{what}: {age:?}, more than the {measured:?} that passed"
+    );
 }
 
 fn only<'a>(taken: &'a [DueAction], key: &str, what: &str) -> &'a DueAction {
@@ -207,7 +225,8 @@ pub async fn fencing<S: Actions>(store: &S) {
 }
 
 /// A running action whose lease expired is due again (its runner
-/// crashed), under a new lease; a renewed lease holds.
+/// crashed), under a new lease; a renewed lease holds past the lease it
+/// replaced.
 pub async fn lease_expiry<B: Backend>(backend: &B, store: &B::Store)
 where
     B::Store: Actions,
@@ -222,9 +241,14 @@ where
     let taken = take(store, &terms).await;
     let stale = only(&taken, &crashed, "due").clone();
     let held = only(&taken, &renewed, "due").clone();
-    backend.sleep(SHORT / 2).await;
-    assert!(store.renew(&renewed, &held.lease, &terms).await.unwrap());
-    backend.sleep(SHORT / 2 + MARGIN / 2).await;
+    // Both leases were given by one take, so they end together; the
+    // renewal moves one end far past anything this check waits for.
+    let renewal = ActionTerms {
+        lease: WIDE,
+        ..long_terms()
+    };
+    assert!(store.renew(&renewed, &held.lease, &renewal).await.unwrap());
+    backend.sleep(SHORT + MARGIN).await;
     // The crashed runner's lease has lapsed; the renewed one holds.
     let taken = take(store, &terms).await;
     let again = only(&taken, &crashed, "an expired lease is due again");
@@ -253,29 +277,40 @@ where
     B::Store: Actions,
 {
     let terms = long_terms();
-    let key = id("action");
-    store.enqueue(&key, "{}").await.unwrap();
+    let (soon, later) = (id("action"), id("action"));
+    let enqueued = Instant::now();
+    store.enqueue(&soon, "{}").await.unwrap();
+    store.enqueue(&later, "{}").await.unwrap();
     let taken = take(store, &terms).await;
-    let first = only(&taken, &key, "due");
-    assert!(first.age < SHORT, "a new action's age: {:?}", first.age);
+    let first = only(&taken, &soon, "due");
+    at_most(first.age, enqueued, "a new action's age");
+    let other = only(&taken, &later, "due");
     assert!(store
-        .fail(&key, &first.lease, Next::Retry(SHORT), "boom", &terms)
+        .fail(&later, &other.lease, Next::Retry(WIDE), "boom", &terms)
         .await
         .unwrap());
     assert!(
         take(store, &terms).await.is_empty(),
         "a retry was due before its delay"
     );
+    assert!(store
+        .fail(&soon, &first.lease, Next::Retry(SHORT), "boom", &terms)
+        .await
+        .unwrap());
     backend.sleep(SHORT + MARGIN).await;
     let taken = take(store, &terms).await;
-    let second = only(&taken, &key, "a retry is due after its delay");
+    let second = only(&taken, &soon, "a retry is due after its delay");
     assert_eq!(second.attempt, 2);
     assert!(
         second.age >= SHORT,
         "the age counts from the enqueue: {:?}",
         second.age
     );
-    assert!(store.succeed(&key, &second.lease, &terms).await.unwrap());
+    assert!(
+        taken.iter().all(|a| a.key != later),
+        "a retry was due before its delay"
+    );
+    assert!(store.succeed(&soon, &second.lease, &terms).await.unwrap());
 }
 
 /// Past the give-up horizon, an action is dead: listed with its tries and
@@ -291,13 +326,21 @@ where
         ..long_terms()
     };
     let key = id("action");
+    let enqueued = Instant::now();
     store.enqueue(&key, r#"{"n":1}"#).await.unwrap();
     let taken = take(store, &terms).await;
     let first = only(&taken, &key, "due");
-    let next = terms.after_failure(first.attempt, first.age);
-    assert!(matches!(next, Next::Retry(_)), "{next:?}");
+    at_most(first.age, enqueued, "a new action's age");
+    // Retried at once: how soon the horizon comes is the second try's
+    // question, asked at an age this check has waited for.
     assert!(store
-        .fail(&key, &first.lease, next, "sink answered 500", &terms)
+        .fail(
+            &key,
+            &first.lease,
+            Next::Retry(terms.first_retry),
+            "sink answered 500",
+            &terms
+        )
         .await
         .unwrap());
     backend.sleep(SHORT + MARGIN).await;
@@ -337,53 +380,78 @@ pub async fn retry_of_a_dead_action<S: Actions>(store: &S) {
         .await
         .unwrap());
     assert_eq!(store.dead(100).await.unwrap().len(), 1);
+    let retried = Instant::now();
     assert!(store.retry(&key).await.unwrap());
     assert!(!store.retry(&key).await.unwrap(), "retried twice");
     assert!(store.dead(100).await.unwrap().is_empty());
     let taken = take(store, &terms).await;
     let again = only(&taken, &key, "a retried dead action is due");
     assert_eq!(again.attempt, 1, "tries count from 1 again");
-    assert!(again.age < SHORT, "a fresh horizon: {:?}", again.age);
+    at_most(again.age, retried, "a fresh horizon");
     assert!(store.succeed(&key, &again.lease, &terms).await.unwrap());
 }
 
-/// Done and dead actions are forgotten after their retention.
+/// Done and dead actions are remembered for their retention, and
+/// forgotten after it.
 pub async fn done_actions_are_forgotten<B: Backend>(backend: &B, store: &B::Store)
 where
     B::Store: Actions,
 {
-    let terms = ActionTerms {
+    let briefly = ActionTerms {
         retention: SHORT,
         dead_retention: SHORT,
         ..long_terms()
     };
+    let kept = ActionTerms {
+        retention: WIDE,
+        dead_retention: WIDE,
+        ..long_terms()
+    };
     let (done, dead) = (id("action"), id("action"));
-    store.enqueue(&done, "{}").await.unwrap();
-    store.enqueue(&dead, "{}").await.unwrap();
-    let taken = take(store, &terms).await;
-    assert!(store
-        .succeed(&done, &only(&taken, &done, "due").lease, &terms)
-        .await
-        .unwrap());
-    assert!(store
-        .fail(
-            &dead,
-            &only(&taken, &dead, "due").lease,
-            Next::GiveUp,
-            "x",
-            &terms
-        )
-        .await
-        .unwrap());
-    assert!(!store.enqueue(&done, "{}").await.unwrap());
+    let (done_kept, dead_kept) = (id("action"), id("action"));
+    for key in [&done, &dead, &done_kept, &dead_kept] {
+        store.enqueue(key, "{}").await.unwrap();
+    }
+    let taken = take(store, &briefly).await;
+    for (key, terms) in [(&done, &briefly), (&done_kept, &kept)] {
+        assert!(store
+            .succeed(key, &only(&taken, key, "due").lease, terms)
+            .await
+            .unwrap());
+    }
+    for (key, terms) in [(&dead, &briefly), (&dead_kept, &kept)] {
+        assert!(store
+            .fail(
+                key,
+                &only(&taken, key, "due").lease,
+                Next::GiveUp,
+                "x",
+                terms
+            )
+            .await
+            .unwrap());
+    }
+    assert!(!store.enqueue(&done_kept, "{}").await.unwrap());
     backend.sleep(SHORT + MARGIN).await;
-    assert!(
-        store.dead(100).await.unwrap().is_empty(),
-        "a dead action outlived its retention"
+    let listed: Vec<String> = store
+        .dead(100)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|d| d.key)
+        .collect();
+    assert_eq!(
+        listed,
+        [dead_kept],
+        "a dead action outlived its retention, or was forgotten within it"
     );
     assert!(
         store.enqueue(&done, "{}").await.unwrap(),
         "a done action outlived its retention"
+    );
+    assert!(
+        !store.enqueue(&done_kept, "{}").await.unwrap(),
+        "a done action was forgotten within its retention"
     );
 }
 
