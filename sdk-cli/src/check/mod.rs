@@ -1,6 +1,7 @@
 //! `claimkit check`: a battery of plugin calls, the way the platform makes
 //! them, each answer checked against the protocol.
 
+pub mod declared;
 mod report;
 
 use std::time::Duration;
