@@ -20,6 +20,7 @@ mod claim_number;
 mod claim_number_with_action;
 mod claim_token;
 mod claimr_webhook;
+mod head_clock;
 mod platform;
 mod post_claim_action;
 pub mod registration;
