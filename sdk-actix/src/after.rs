@@ -33,7 +33,8 @@ use tracing::Instrument;
 /// async fn hook(request: Plugin) -> Stateless {
 ///     let attempt = request.attempt_id().map(str::to_owned);
 ///     after_response(async move {
-///         // Slow work: send a mail, call an API...
+///         // Work that may be lost with the process: warm a cache,
+///         // record a metric (a mail or an API call goes in the queue).
 ///         tracing::info!(?attempt, "post-claim work done");
 ///         Ok::<(), std::io::Error>(())
 ///     });

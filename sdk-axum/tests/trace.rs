@@ -6,7 +6,7 @@ use axum::http::{Request, StatusCode};
 use axum::routing::post;
 use axum::Router;
 use claimkit::signature::{StandardWebhooks, WebhookGate};
-use claimkit::testing::{Fault, Signer};
+use claimkit::testing::{Fault, KeyPair, Signer};
 use claimkit::{PluginConfig, Secret, Stateless};
 use claimkit_axum::{plugin, Plugin, SignatureLayer};
 use parity_tests::logs::Logs;
@@ -96,4 +96,49 @@ async fn deliveries_are_traced_without_signatures() {
         }
     }
     assert!(!text.contains(WHSEC.trim_start_matches("whsec_")), "{text}");
+}
+
+#[tokio::test]
+async fn public_keys_pass_v1a_and_refuse_v1_saying_why_in_the_log_only() {
+    let logs = Logs::default();
+    let _guard = logs.start();
+    let keys = KeyPair::generate();
+    let verifier = StandardWebhooks::from_public_keys([keys.public_key()]).unwrap();
+    let app = Router::new().route(
+        "/hook",
+        post(|| async { Stateless }).layer(SignatureLayer::new(WebhookGate::new(verifier))),
+    );
+    let send = |headers: Vec<(String, String)>| {
+        let mut request = Request::post("/hook");
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        app.clone().oneshot(request.body(Body::from("{}")).unwrap())
+    };
+    let v1a = Signer::standard_ed25519(&keys.private_key())
+        .unwrap()
+        .with_id("msg_v1a")
+        .sign(b"{}");
+    assert_eq!(send(v1a).await.unwrap().status(), StatusCode::OK);
+
+    let v1 = Signer::standard(WHSEC)
+        .unwrap()
+        .with_id("msg_v1")
+        .sign(b"{}");
+    let response = send(v1.clone()).await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let body = axum::body::to_bytes(response.into_body(), 1024)
+        .await
+        .unwrap();
+    let body = String::from_utf8(body.to_vec()).unwrap();
+    assert!(body.starts_with(r#"{"message":"#), "{body}");
+    assert!(!body.contains("v1") && !body.contains("whpk"), "{body}");
+
+    let text = logs.text();
+    assert!(
+        text.contains("WARN") && text.contains("only `v1` (HMAC) signatures"),
+        "{text}"
+    );
+    assert!(!text.contains(v1[2].1.trim_start_matches("v1,")), "{text}");
+    assert!(!text.contains(&keys.private_key()[5..]), "{text}");
 }

@@ -21,6 +21,11 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 /// builds, unless [`ClientBuilder::with_connect_timeout`] says otherwise.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// The largest answer body the client reads, unless
+/// [`ClientBuilder::with_body_limit`] says otherwise: 16 MiB, far above a
+/// page of attempts.
+pub const DEFAULT_BODY_LIMIT: usize = 16 * 1024 * 1024;
+
 /// The environment variable holding the API key; the official TypeScript
 /// SDK reads the same name.
 pub const API_KEY_VAR: &str = "BITBADGES_API_KEY";
@@ -48,6 +53,7 @@ pub struct ClientBuilder {
     api_url: String,
     timeout: Duration,
     connect_timeout: Duration,
+    body_limit: usize,
     http: Option<reqwest::Client>,
 }
 
@@ -60,6 +66,7 @@ impl ClientBuilder {
             api_url: DEFAULT_API_URL.to_owned(),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            body_limit: DEFAULT_BODY_LIMIT,
             http: None,
         }
     }
@@ -127,6 +134,13 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest answer body the client reads; a larger one fails the
+    /// call with [`ErrorKind::Decode`](crate::ErrorKind::Decode).
+    pub fn with_body_limit(mut self, limit: usize) -> Self {
+        self.body_limit = limit;
+        self
+    }
+
     /// Sends the requests through the application's own `reqwest` client
     /// (its connection pool, proxy, TLS roots), instead of one this crate
     /// builds.
@@ -152,6 +166,7 @@ impl ClientBuilder {
             base,
             key: self.key,
             timeout: self.timeout,
+            body_limit: self.body_limit,
         })))
     }
 }
@@ -163,6 +178,7 @@ impl fmt::Debug for ClientBuilder {
             .field("api_url", &self.api_url)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
+            .field("body_limit", &self.body_limit)
             .field("http", &self.http.as_ref().map(|_| "reqwest::Client"))
             .finish()
     }
@@ -192,30 +208,8 @@ fn parse_api_url(url: &str) -> Result<Url, Error> {
     Ok(parsed)
 }
 
-#[cfg(feature = "rustls")]
-fn http_client(connect_timeout: Duration) -> Result<reqwest::Client, Error> {
-    // rustls with `ring` (already the workspace's provider elsewhere) and
-    // the Mozilla roots: no process-wide provider is installed, and the
-    // roots do not depend on the host's certificate store.
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let roots = rustls::RootCertStore {
-        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-    };
-    let mut tls = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|err| Error::config("TLS set-up failed").with_source(err))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    tls.alpn_protocols = vec![b"http/1.1".to_vec()];
-    reqwest::Client::builder()
-        .tls_backend_preconfigured(tls)
-        .connect_timeout(connect_timeout)
-        .user_agent(USER_AGENT)
-        .build()
-        .map_err(|err| Error::config("the HTTP client could not be built").with_source(err))
-}
-
-#[cfg(not(feature = "rustls"))]
+/// reqwest's own client, its TLS (with the `rustls` feature) included: no
+/// process-wide setting is touched.
 fn http_client(connect_timeout: Duration) -> Result<reqwest::Client, Error> {
     reqwest::Client::builder()
         .connect_timeout(connect_timeout)
@@ -305,8 +299,8 @@ mod tests {
 
     #[test]
     fn the_default_http_client_builds() {
-        // Guards the TLS set-up: reqwest refuses a rustls configuration of
-        // another rustls version at `build`.
+        // With reqwest's TLS and its provider: building never panics for
+        // want of a process-wide rustls provider.
         let client = ClientBuilder::new(ApiKey::new("k").unwrap())
             .build()
             .unwrap();

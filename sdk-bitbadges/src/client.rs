@@ -48,6 +48,7 @@ pub(crate) struct Inner {
     pub(crate) base: Url,
     pub(crate) key: ApiKey,
     pub(crate) timeout: Duration,
+    pub(crate) body_limit: usize,
 }
 
 /// One call: the route's name (for logs and errors, never an id), its
@@ -174,10 +175,7 @@ impl Client {
             .headers()
             .get(RETRY_AFTER)
             .and_then(|value| retry_after::parse(value.as_bytes(), SystemTime::now()));
-        let body = response
-            .bytes()
-            .await
-            .map_err(|err| self.transport(route, err).with_status(status.as_u16()))?;
+        let body = self.read_body(route, status, response).await?;
         tracing::debug!(
             status = status.as_u16(),
             elapsed_ms = started.elapsed().as_millis() as u64,
@@ -187,6 +185,41 @@ impl Client {
             return Ok(body);
         }
         Err(self.refusal(route, status, retry_after, &body))
+    }
+
+    /// The answer's body, up to the client's limit: a wrong API URL cannot
+    /// make the client hold an unbounded answer in memory.
+    async fn read_body(
+        &self,
+        route: &'static str,
+        status: StatusCode,
+        mut response: reqwest::Response,
+    ) -> Result<bytes::Bytes, Error> {
+        let limit = self.inner.body_limit;
+        let too_large = || {
+            Error::new(ErrorKind::Decode)
+                .with_route(route)
+                .with_status(status.as_u16())
+                .with_detail(format!("the answer is larger than {limit} bytes"))
+        };
+        if response
+            .content_length()
+            .is_some_and(|length| length > limit as u64)
+        {
+            return Err(too_large());
+        }
+        let mut body = bytes::BytesMut::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|err| self.transport(route, err).with_status(status.as_u16()))?
+        {
+            if body.len() + chunk.len() > limit {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body.freeze())
     }
 
     /// The error for a response that was not a success.
@@ -226,7 +259,7 @@ impl Client {
             .with_status(status.as_u16())
             .with_retry_after(retry_after);
         if let Some(message) = message {
-            err = err.with_detail(message);
+            err = err.with_api_message(message);
         }
         err
     }

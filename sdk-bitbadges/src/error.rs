@@ -62,6 +62,7 @@ pub struct Error {
     status: Option<u16>,
     retry_after: Option<Duration>,
     detail: Option<String>,
+    api_message: Option<String>,
     source: Option<Box<dyn StdError + Send + Sync>>,
 }
 
@@ -73,6 +74,7 @@ impl Error {
             status: None,
             retry_after: None,
             detail: None,
+            api_message: None,
             source: None,
         }
     }
@@ -98,6 +100,11 @@ impl Error {
 
     pub(crate) fn with_detail(mut self, detail: impl Into<String>) -> Self {
         self.detail = Some(detail.into());
+        self
+    }
+
+    pub(crate) fn with_api_message(mut self, message: impl Into<String>) -> Self {
+        self.api_message = Some(message.into());
         self
     }
 
@@ -130,10 +137,7 @@ impl Error {
     /// The API's own explanation (`errorMessage` of its error body), with
     /// the API key redacted and cut to a few hundred characters.
     pub fn api_message(&self) -> Option<&str> {
-        match self.kind {
-            ErrorKind::Config | ErrorKind::Encode => None,
-            _ => self.detail.as_deref(),
-        }
+        self.api_message.as_deref()
     }
 
     /// The route the failed call was made to (`"claim_attempt_status"`,
@@ -202,6 +206,9 @@ impl fmt::Display for Error {
         if let Some(detail) = &self.detail {
             write!(f, ": {detail}")?;
         }
+        if let Some(message) = &self.api_message {
+            write!(f, ": {message}")?;
+        }
         Ok(())
     }
 }
@@ -214,6 +221,7 @@ impl fmt::Debug for Error {
             .field("status", &self.status)
             .field("retry_after", &self.retry_after)
             .field("detail", &self.detail)
+            .field("api_message", &self.api_message)
             .field("source", &self.source)
             .finish()
     }
@@ -237,7 +245,7 @@ mod tests {
             .with_route("claim_attempt_status")
             .with_status(429)
             .with_retry_after(Some(Duration::from_secs(7)))
-            .with_detail("Too many requests");
+            .with_api_message("Too many requests");
         assert_eq!(
             err.to_string(),
             "the BitBadges API's rate limit was reached; retry after 7 s \

@@ -87,7 +87,7 @@
 //!
 //! | feature | default | what it adds |
 //! |---|---|---|
-//! | `rustls` | yes | HTTPS through rustls (the `ring` provider) and the Mozilla root certificates (`webpki-roots`); without it the client this crate builds speaks plain HTTP only, and [`ClientBuilder::with_http_client`] takes the application's own `reqwest::Client` |
+//! | `rustls` | yes | HTTPS through reqwest's rustls (its default TLS: the `aws-lc-rs` provider, the platform's certificate verifier); without it the client this crate builds speaks plain HTTP only, and [`ClientBuilder::with_http_client`] takes the application's own `reqwest::Client` |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod builder;
@@ -103,8 +103,8 @@ mod record;
 mod retry_after;
 
 pub use builder::{
-    ClientBuilder, API_KEY_VAR, API_URL_VAR, DEFAULT_API_URL, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_TIMEOUT,
+    ClientBuilder, API_KEY_VAR, API_URL_VAR, DEFAULT_API_URL, DEFAULT_BODY_LIMIT,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
 };
 pub use claims::{ClaimAttempt, ClaimAttemptStatus, ClaimAttemptsPage, ClaimAttemptsQuery};
 pub use client::{Client, API_KEY_HEADER};

@@ -37,8 +37,9 @@ pub struct PluginMetadata {
 /// The payload of `createPlugin`: a new plugin with its first version.
 ///
 /// `V` is the version config (`PluginVersionConfigPayload`): any type that
-/// serializes to it, such as the one claimkit derives from a plugin's
-/// declaration, or a `serde_json::Value` read from a file.
+/// serializes to it, such as `claimkit::registration::PluginVersionConfig`,
+/// which claimkit derives from a plugin's declaration (feature `config`),
+/// or a `serde_json::Value` read from a file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreatePlugin<V = serde_json::Value> {

@@ -56,6 +56,30 @@ mod tests {
         assert_eq!(parse(value, at(946_684_799 + 3600)), Some(Duration::ZERO));
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_bytes_parse_without_panic(value in proptest::collection::vec(proptest::num::u8::ANY, 0..64)) {
+            let _ = parse(&value, at(1_765_000_000));
+        }
+
+        #[test]
+        fn seconds_round_trip(secs in 0u64..=u64::MAX) {
+            proptest::prop_assert_eq!(
+                parse(secs.to_string().as_bytes(), at(0)),
+                Some(Duration::from_secs(secs))
+            );
+        }
+
+        #[test]
+        fn dates_round_trip(now in 0u64..4_000_000_000, ahead in 0u64..1_000_000) {
+            let date = httpdate::fmt_http_date(at(now + ahead));
+            proptest::prop_assert_eq!(
+                parse(date.as_bytes(), at(now)),
+                Some(Duration::from_secs(ahead))
+            );
+        }
+    }
+
     #[test]
     fn nonsense_is_none() {
         for value in [&b""[..], b"soon", b"-5", b"1.5", b"12 s", b"\xff\xfe"] {

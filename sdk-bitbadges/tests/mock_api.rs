@@ -355,6 +355,50 @@ async fn create_and_update_send_their_payloads() {
 }
 
 #[tokio::test]
+async fn a_declared_plugin_is_registered_with_its_derived_config() {
+    use claimkit::registration::{PluginDeclaration, StateFunctionPreset};
+
+    #[derive(serde::Deserialize, schemars::JsonSchema)]
+    #[allow(dead_code)]
+    struct Inputs {
+        /// Access code
+        code: String,
+    }
+
+    let config = PluginDeclaration::<Inputs>::new(StateFunctionPreset::ClaimNumbers)
+        .user_input("code")
+        .version_config("https://plugin.example/numbers")
+        .unwrap();
+    let (mock, client) = Mock::start([answer(200, json!({}))]).await;
+    let metadata = PluginMetadata {
+        name: "Numbers".into(),
+        description: "Claim numbers".into(),
+        image: "https://plugin.example/logo.png".into(),
+        created_by: "bb1author".into(),
+        ..PluginMetadata::default()
+    };
+    client
+        .create_plugin(&CreatePlugin::new("numbers", metadata, config.clone()))
+        .await
+        .unwrap();
+
+    let sent = mock.take().remove(0).json();
+    assert_eq!(
+        sent["initialVersion"],
+        serde_json::to_value(&config).unwrap()
+    );
+    assert_eq!(
+        sent["initialVersion"]["stateFunctionPreset"],
+        "ClaimNumbers"
+    );
+    assert_eq!(
+        sent["initialVersion"]["verificationCall"]["uri"],
+        "https://plugin.example/numbers"
+    );
+    assert_eq!(sent["initialVersion"]["userInputsSchema"][0]["key"], "code");
+}
+
+#[tokio::test]
 async fn a_refused_key_is_unauthorized() {
     let (_mock, client) = Mock::start([answer(
         401,
@@ -474,6 +518,40 @@ async fn an_answer_of_the_wrong_shape_is_a_decode_error() {
     let err = client.get_claim_attempt_status("a1").await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Decode);
     assert!(err.source().is_some());
+}
+
+#[tokio::test]
+async fn an_answer_past_the_body_limit_is_refused() {
+    let docs: Vec<Value> = (0..200)
+        .map(|n| {
+            json!({"claimAttemptId": format!("a{n}"), "success": true, "claimNumber": n,
+                   "claimId": "c", "bitbadgesAddress": "bb1a", "attemptedAt": 1})
+        })
+        .collect();
+    let (_mock, client) = Mock::start([
+        answer(200, json!({ "docs": docs.clone() })),
+        answer(200, json!({ "docs": docs })),
+    ])
+    .await;
+    let page = client
+        .get_claim_attempts("c", &ClaimAttemptsQuery::new())
+        .await
+        .unwrap();
+    assert_eq!(page.docs.len(), 200);
+
+    let small = Client::builder(ApiKey::new(KEY).unwrap())
+        .with_api_url(client.api_url())
+        .with_body_limit(1024)
+        .build()
+        .unwrap();
+    let err = small
+        .get_claim_attempts("c", &ClaimAttemptsQuery::new())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode);
+    assert_eq!(err.status(), Some(200));
+    assert!(err.to_string().contains("larger than 1024 bytes"), "{err}");
+    assert_eq!(err.api_message(), None);
 }
 
 #[tokio::test]

@@ -14,8 +14,9 @@
 //! secret never echoed, refusals carrying `{"message": ...}`.
 //!
 //! [`webhook`] signs webhooks for every scheme claimkit verifies (Standard
-//! Webhooks, claimr, GitHub, Stripe, Slack), to send one (`claimkit send`)
-//! or to print its headers for `curl` (`claimkit sign`).
+//! Webhooks `v1` and `v1a`, claimr, GitHub, Stripe, Slack), to send one
+//! (`claimkit send`) or to print its headers for `curl` (`claimkit sign`);
+//! `claimkit keygen --scheme standard-ed25519` makes a `v1a` key pair.
 
 pub mod check;
 pub mod client;

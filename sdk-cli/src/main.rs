@@ -29,6 +29,24 @@ enum Command {
     /// Sign a webhook and print its headers, one `name: value` per line
     /// (for `curl -H @-`).
     Sign(SignArgs),
+    /// Make a new signing key pair: for `standard-ed25519`, a Standard
+    /// Webhooks `whsk_` private key on the first line and its `whpk_` public
+    /// key on the second.
+    Keygen(KeygenArgs),
+}
+
+#[derive(clap::Args)]
+struct KeygenArgs {
+    /// What to make.
+    #[arg(long, value_enum)]
+    scheme: KeygenScheme,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum KeygenScheme {
+    /// A `v1a` (Ed25519) key pair: `whsk_…` for the sender, `whpk_…` for
+    /// receivers (`WEBHOOK_PUBLIC_KEYS`).
+    StandardEd25519,
 }
 
 #[derive(clap::Args)]
@@ -41,8 +59,8 @@ struct SignArgs {
     /// `--scheme bitbadges`.
     #[arg(long, conflicts_with = "scheme")]
     sign: bool,
-    /// The signing secret (`whsec_…` for Standard Webhooks, the plugin
-    /// secret for BitBadges).
+    /// The signing secret (`whsec_…` for Standard Webhooks `v1`, the
+    /// private key `whsk_…` for `v1a`, the plugin secret for BitBadges).
     #[arg(long, env = "WEBHOOK_SECRET", hide_env_values = true)]
     secret: String,
     /// The body: a file, or `-` for standard input. Sent byte for byte.
@@ -73,7 +91,11 @@ struct SendArgs {
 enum SchemeArg {
     /// A BitBadges plugin request (`X-BitBadges-Signature`).
     Bitbadges,
+    /// Standard Webhooks: `v1` with a `whsec_` secret, `v1a` with a `whsk_`
+    /// private key.
     Standard,
+    /// Standard Webhooks `v1a` (Ed25519), with a `whsk_` private key.
+    StandardEd25519,
     Claimr,
     Github,
     Stripe,
@@ -137,6 +159,7 @@ fn main() -> ExitCode {
         Command::Check(args) => run_check(args),
         Command::Send(args) => run_send(args),
         Command::Sign(args) => run_sign(&args),
+        Command::Keygen(args) => run_keygen(&args),
     }
 }
 
@@ -158,7 +181,11 @@ fn signed(args: &SignArgs) -> Result<(Vec<u8>, Headers), String> {
             let headers = webhook::plugin_request_headers(&args.secret, args.timestamp, &body);
             return Ok((body, headers));
         }
+        Some(SchemeArg::Standard) if webhook::is_private_key(&args.secret) => {
+            Scheme::StandardEd25519
+        }
         Some(SchemeArg::Standard) => Scheme::Standard,
+        Some(SchemeArg::StandardEd25519) => Scheme::StandardEd25519,
         Some(SchemeArg::Claimr) => Scheme::Claimr,
         Some(SchemeArg::Github) => Scheme::Github,
         Some(SchemeArg::Stripe) => Scheme::Stripe,
@@ -179,6 +206,23 @@ fn run_sign(args: &SignArgs) -> ExitCode {
         }
         Err(err) => fail(&err),
     }
+}
+
+fn run_keygen(args: &KeygenArgs) -> ExitCode {
+    match args.scheme {
+        KeygenScheme::StandardEd25519 => {
+            let keys = claimkit::testing::KeyPair::generate();
+            say(&*keys.private_key());
+            say(keys.public_key());
+            let _ = writeln!(
+                std::io::stderr(),
+                "The first line (whsk_) is the private key: keep it with the sender only. \
+                 The second (whpk_) is the public key: give it to receivers \
+                 (WEBHOOK_PUBLIC_KEYS)."
+            );
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 fn run_send(args: SendArgs) -> ExitCode {

@@ -13,6 +13,9 @@ pub enum Scheme {
     /// Standard Webhooks v1 (`webhook-id`, `webhook-timestamp`,
     /// `webhook-signature`); the secret is `whsec_<base64>`.
     Standard,
+    /// Standard Webhooks v1a (Ed25519, the same headers); the secret is the
+    /// private key, `whsk_<base64>`.
+    StandardEd25519,
     /// claimr's default scheme (`x-claimr-signature`, hex HMAC-SHA256 of the
     /// body).
     Claimr,
@@ -27,7 +30,8 @@ pub enum Scheme {
 /// A signer for `scheme`, with an optional delivery id and timestamp.
 ///
 /// # Errors
-/// When a Standard Webhooks secret is not `whsec_` and base64.
+/// When a Standard Webhooks secret is not `whsec_` and base64, or a private
+/// key not `whsk_` and base64.
 pub fn signer(
     scheme: Scheme,
     secret: &str,
@@ -36,6 +40,9 @@ pub fn signer(
 ) -> Result<Signer, String> {
     let signer = match scheme {
         Scheme::Standard => Signer::standard(secret).map_err(|err| err.to_string())?,
+        Scheme::StandardEd25519 => {
+            Signer::standard_ed25519(secret).map_err(|err| err.to_string())?
+        }
         Scheme::Claimr => Signer::claimr(secret),
         Scheme::Github => Signer::github(secret),
         Scheme::Stripe => Signer::stripe(secret),
@@ -49,6 +56,14 @@ pub fn signer(
         Some(timestamp) => signer.with_timestamp(timestamp),
         None => signer,
     })
+}
+
+/// Whether `secret` is a Standard Webhooks private key (`whsk_…`), which
+/// signs `v1a`.
+pub fn is_private_key(secret: &str) -> bool {
+    secret
+        .trim_start()
+        .starts_with(claimkit::testing::KeyPair::PRIVATE_PREFIX)
 }
 
 /// Signs `body` and `POST`s it to `url`.

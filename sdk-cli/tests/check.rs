@@ -241,7 +241,9 @@ async fn a_handler_slower_than_the_deadline_fails_and_a_slow_one_warns() {
         .route(
             "/slow",
             any(|| async {
-                tokio::time::sleep(Duration::from_millis(600)).await;
+                // A hundred times the deadline: no loaded machine's pause
+                // lets the answer beat the client's timer.
+                tokio::time::sleep(Duration::from_secs(30)).await;
                 Json(json!({}))
             }),
         )

@@ -65,6 +65,89 @@ fn sign_prints_the_known_answers() {
 }
 
 #[test]
+fn sign_prints_the_v1a_known_answer() {
+    // Made with Python's `cryptography` (see sdk-core/tests/signature_v1a.rs).
+    let expected = "webhook-id: msg_p5jXN8AQM9LWM0D4loKWxJek\nwebhook-timestamp: 1614265330\n\
+         webhook-signature: v1a,yoUrgEkc12aGqm0n4Sydmdz55xJfTz4AsAgieHFjmkR7LJtqVCZOQYzvvHjI5kAey+r4iaBGxTFRrl2iBQxtDQ==\n";
+    // The scheme by name, or `standard` told by the `whsk_` key.
+    for scheme in ["standard-ed25519", "standard"] {
+        let out = claimkit(
+            &[
+                "sign",
+                "--scheme",
+                scheme,
+                "--secret",
+                "whsk_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+                "--id",
+                "msg_p5jXN8AQM9LWM0D4loKWxJek",
+                "--timestamp",
+                "1614265330",
+                "--data",
+                "-",
+            ],
+            br#"{"test": 2432232314}"#,
+        );
+        assert!(out.status.success(), "{scheme}");
+        assert_eq!(String::from_utf8(out.stdout).unwrap(), expected, "{scheme}");
+    }
+    // A public key cannot sign; the key is not echoed.
+    let out = claimkit(
+        &[
+            "sign",
+            "--scheme",
+            "standard-ed25519",
+            "--secret",
+            "whpk_A6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg=",
+            "--data",
+            "-",
+        ],
+        b"{}",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("`whsk_` private key"), "{stderr}");
+    assert!(!stderr.contains("A6EHv"), "{stderr}");
+}
+
+#[test]
+fn keygen_prints_a_pair_that_signs_and_verifies() {
+    use claimkit::signature::{PublicKey, StandardWebhooks, Verifier};
+
+    let out = claimkit(&["keygen", "--scheme", "standard-ed25519"], b"");
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    let [private, public] = lines[..] else {
+        panic!("two lines: {stdout}");
+    };
+    assert!(private.starts_with("whsk_") && public.starts_with("whpk_"));
+    let public = PublicKey::parse(public).unwrap();
+    // The private key signs (through `claimkit sign`) what the public key
+    // accepts.
+    let out = claimkit(
+        &[
+            "sign", "--scheme", "standard", "--secret", private, "--data", "-",
+        ],
+        b"{\"a\":1}",
+    );
+    assert!(out.status.success());
+    let headers: Vec<(String, String)> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let (name, value) = line.split_once(": ").unwrap();
+            (name.to_owned(), value.to_owned())
+        })
+        .collect();
+    let verifier = StandardWebhooks::from_public_keys([public]).unwrap();
+    assert!(verifier.verify(&headers, b"{\"a\":1}").is_ok());
+    assert!(verifier.verify(&headers, b"{\"a\":2}").is_err());
+    // Each run makes a new pair.
+    let again = claimkit(&["keygen", "--scheme", "standard-ed25519"], b"");
+    assert_ne!(again.stdout, stdout.as_bytes());
+}
+
+#[test]
 fn bad_input_is_one_clear_line() {
     let out = claimkit(
         &[

@@ -53,6 +53,11 @@ pub enum ErrorKind {
     /// The server is misconfigured: an empty secret, a missing
     /// configuration. `500`.
     InvalidConfig,
+    /// A queued action's payload could not be written as, or read back
+    /// as, the action's type (its [`source`](std::error::Error::source) is
+    /// serde's error). It arises in the action queue and its runner, never
+    /// from a request; `500` if a handler answers with it.
+    InvalidPayload,
 }
 
 impl ErrorKind {
@@ -74,7 +79,7 @@ impl ErrorKind {
             Self::MethodNotAllowed => 405,
             Self::Timeout | Self::Unavailable => 503,
             Self::Exhausted | Self::InProgress => 409,
-            Self::InvalidResponse | Self::InvalidConfig => 500,
+            Self::InvalidResponse | Self::InvalidConfig | Self::InvalidPayload => 500,
         }
     }
 
@@ -98,6 +103,7 @@ impl ErrorKind {
             Self::InProgress => "this delivery is being handled; try again later",
             Self::InvalidResponse => "internal error",
             Self::InvalidConfig => "internal error",
+            Self::InvalidPayload => "internal error",
         }
     }
 }
@@ -375,6 +381,7 @@ mod tests {
             InProgress,
             InvalidResponse,
             InvalidConfig,
+            InvalidPayload,
         ];
         for kind in kinds {
             let status = kind.status();

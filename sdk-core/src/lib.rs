@@ -40,8 +40,12 @@
 //! deliveries (new, in flight under a lease, or done) so that a retried
 //! status webhook or signed webhook is not handled twice, and a durable
 //! queue of post-claim actions (queued once however often a status webhook
-//! is retried, then retried until they succeed or give up); the queue's
-//! runner needs an async runtime, so it lives in `claimkit-tokio`. The rules live
+//! is retried, then retried until they succeed or give up), the one road
+//! for work a plugin owes after it has answered. An action's payload is a
+//! serde type, kept as JSON by the store and handed back as that type. The
+//! queue's runner needs an async runtime, so it lives in `claimkit-tokio`;
+//! the adapters' `after_response` stays for work that may be lost with the
+//! process (fire and forget). The rules live
 //! here once; [`store::MemoryStore`] keeps them in memory (lost on a
 //! restart), and the `claimkit-store` crate keeps them in SQLite,
 //! PostgreSQL or Redis.
@@ -192,7 +196,8 @@ pub use drain::{Drain, DRAIN_LIMIT, DRAIN_TIME};
 pub use error::{Error, ErrorKind};
 pub use head::{Source, ALLOWED_METHODS};
 pub use plugin::{
-    AttemptStatus, Context, Email, PluginRequest, RawInputs, Social, Version, RESERVED_KEYS,
+    AttemptStatus, Context, Email, KeyScope, PluginRequest, RawInputs, Social, Version,
+    RESERVED_KEYS,
 };
 pub use respond::{
     escape_dots, escape_keys, find_dotted_key, render, unescape_dots, ClaimNumber, ClaimToken,

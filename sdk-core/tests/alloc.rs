@@ -6,7 +6,7 @@
 #![cfg(feature = "testing")]
 
 use claimkit::signature::{HmacScheme, HmacVerifier, StandardWebhooks, Verifier};
-use claimkit::testing::{Fault, Signer};
+use claimkit::testing::{Fault, KeyPair, Signer};
 use claimkit::Secret;
 
 type Headers = Vec<(String, String)>;
@@ -29,6 +29,14 @@ fn verifying_allocates_nothing() {
         signer.sign(&body),
         signer.with_fault(Fault::FlippedByte).sign(&body),
     )];
+    let keys = KeyPair::generate();
+    let ed25519 = StandardWebhooks::from_public_keys([keys.public_key()]).unwrap();
+    let signer = Signer::standard_ed25519(&keys.private_key()).unwrap();
+    cases.push((
+        Box::new(move |h, b| ed25519.verify(h, b).is_ok()),
+        signer.sign(&body),
+        signer.with_fault(Fault::FlippedByte).sign(&body),
+    ));
     for scheme in [
         HmacScheme::github(),
         HmacScheme::stripe(),

@@ -1,6 +1,6 @@
 //! claimkit-store keeps a plugin's state where it survives a crash: claim
-//! numbers, claim tokens and webhook deliveries, behind the store traits of
-//! [`claimkit::store`].
+//! numbers, claim tokens, webhook deliveries and the queue of post-claim
+//! actions, behind the store traits of [`claimkit::store`].
 //!
 //! # Design
 //!
@@ -72,8 +72,16 @@
 //!
 //! # Getting started
 //!
+//! A claim-number plugin whose claims are followed by an action (a welcome
+//! mail, a role on a server): the executing call reserves a number, the
+//! `success` webhook confirms it and queues the action, once however often
+//! the platform retries, and a runner (`claimkit_tokio::Runner`) runs it
+//! from the store after the answer, retrying until it is done. The queue
+//! is the one durable road after the answer; see the action queue in
+//! [`claimkit::store`].
+//!
 //! ```
-//! use claimkit::store::{claim_number, status_webhook, DeliveryTerms};
+//! use claimkit::store::{claim_number, enqueue_status_action, ActionTerms, Actions, StatusAction};
 //! use claimkit::{AttemptStatus, ClaimNumber, Context, Preset};
 //! use claimkit_store::Store;
 //!
@@ -91,13 +99,19 @@
 //! attempt.claim_attempt_id = Some("attempt-1".into());
 //! assert_eq!(claim_number(&store, &attempt).await?, Preset::ClaimNumber(ClaimNumber::new(0)));
 //!
-//! // The success webhook confirms the number, and its action runs once.
+//! // The success webhook confirms the number and queues the action (a
+//! // handler checks the status: `enqueue_status_action` queues failures too).
 //! attempt.attempt_status = Some(AttemptStatus::Success);
 //! claim_number(&store, &attempt).await?;
-//! if let Some(leased) = status_webhook(&store, &attempt, &DeliveryTerms::default()).await? {
-//!     leased.finish(Ok::<(), String>(())).await?;
-//! }
-//! assert!(status_webhook(&store, &attempt, &DeliveryTerms::default()).await?.is_none());
+//! assert!(enqueue_status_action(&store, &attempt).await?.is_some());
+//! // The platform's retry of the webhook adds nothing.
+//! assert!(enqueue_status_action(&store, &attempt).await?.is_none());
+//!
+//! // What the runner takes from the store, typed:
+//! let due = store.take_due(10, &ActionTerms::default()).await?;
+//! assert_eq!(due.len(), 1);
+//! let due = due[0].decode::<StatusAction>()?;
+//! assert_eq!((due.key.as_str(), due.payload.claim_id.as_str()), ("attempt-1:success", "drop-1"));
 //! # Ok(())
 //! # }
 //! ```

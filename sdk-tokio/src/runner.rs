@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use claimkit::store::{ActionTerms, Actions, DueAction, Next, Purge, DEFAULT_PURGE_EVERY};
+use serde::de::DeserializeOwned;
 use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 use tracing::Instrument;
@@ -19,11 +20,17 @@ use tracing::Instrument;
 /// renewing its leases, and its actions are due again once they expire
 /// ([`ActionTerms::lease`], 15 s by default), here or on another replica.
 ///
-/// The action is an async function of the [`DueAction`] (its key, payload
-/// and try number); `Ok` records it done, `Err` (logged) retries it after
-/// the backoff, or moves it to the dead state past the give-up horizon. A
-/// panic is a failure too. Send the action's key as the idempotency key of
-/// whatever it calls: delivery is at least once.
+/// The action is an async function of a [`DueAction<T>`](DueAction): its
+/// key, its payload as the type it was enqueued as (`T`, a serde type:
+/// [`StatusAction`](claimkit::store::StatusAction) for status webhooks, or
+/// the author's own), and its try number. `Ok` records it done, `Err`
+/// (logged) retries it after the backoff, or moves it to the dead state
+/// past the give-up horizon. A panic is a failure too, and so is a payload
+/// that is not a `T` (an [`ErrorKind::InvalidPayload`](claimkit::ErrorKind)
+/// recorded as the try's error, the action not called): retried, so that a
+/// replica of another version can still run it, then dead, listed with
+/// the reason. Send the action's key as the idempotency key of whatever it
+/// calls: delivery is at least once.
 ///
 /// Each try runs in a `post_claim_action` span with its `key`, `attempt`
 /// and `outcome` (`done`, `retry`, `dead`, `interrupted`), and never the
@@ -31,7 +38,7 @@ use tracing::Instrument;
 ///
 /// ```
 /// use std::time::Duration;
-/// use claimkit::store::{enqueue_status_action, MemoryStore, StatusAction};
+/// use claimkit::store::{enqueue_status_action, DueAction, MemoryStore, StatusAction};
 /// use claimkit::{AttemptStatus, Context};
 /// use claimkit_tokio::Runner;
 ///
@@ -39,13 +46,12 @@ use tracing::Instrument;
 /// # async fn main() -> Result<(), claimkit::Error> {
 /// let store = std::sync::Arc::new(MemoryStore::default());
 /// let (done, mut sent) = tokio::sync::mpsc::unbounded_channel();
-/// let runner = Runner::new(store.clone()).start(move |action| {
+/// let runner = Runner::new(store.clone()).start(move |action: DueAction<StatusAction>| {
 ///     let done = done.clone();
 ///     async move {
 ///         // A real action calls a service, with `action.key` as its
 ///         // idempotency key.
-///         let status = StatusAction::from_json(&action.payload)?;
-///         let _ = done.send((action.key, status.claim_attempt_id));
+///         let _ = done.send((action.key, action.payload.claim_attempt_id));
 ///         Ok::<(), claimkit::Error>(())
 ///     }
 /// });
@@ -119,14 +125,15 @@ where
         self
     }
 
-    /// Starts running `action` on every due action, on the current Tokio
-    /// runtime, until [`RunnerHandle::shutdown`].
+    /// Starts running `action` on every due action, its payload read as
+    /// `T`, on the current Tokio runtime, until [`RunnerHandle::shutdown`].
     ///
     /// # Panics
     /// Outside a Tokio runtime.
-    pub fn start<F, Fut, E>(self, action: F) -> RunnerHandle
+    pub fn start<T, F, Fut, E>(self, action: F) -> RunnerHandle
     where
-        F: Fn(DueAction) -> Fut + Send + Sync + 'static,
+        T: DeserializeOwned + Send + 'static,
+        F: Fn(DueAction<T>) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<(), E>> + Send + 'static,
         E: Display + Send + 'static,
     {
@@ -135,9 +142,10 @@ where
         RunnerHandle { signal, task }
     }
 
-    async fn run<F, Fut, E>(self, action: Arc<F>, mut phase: watch::Receiver<Phase>)
+    async fn run<T, F, Fut, E>(self, action: Arc<F>, mut phase: watch::Receiver<Phase>)
     where
-        F: Fn(DueAction) -> Fut + Send + Sync + 'static,
+        T: DeserializeOwned + Send + 'static,
+        F: Fn(DueAction<T>) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<(), E>> + Send + 'static,
         E: Display + Send + 'static,
     {
@@ -283,7 +291,7 @@ impl fmt::Debug for RunnerHandle {
 }
 
 /// Runs one try of `due` under its lease, and records its outcome.
-async fn run_one<S, F, Fut, E>(
+async fn run_one<S, T, F, Fut, E>(
     store: S,
     terms: ActionTerms,
     due: DueAction,
@@ -291,7 +299,8 @@ async fn run_one<S, F, Fut, E>(
     mut phase: watch::Receiver<Phase>,
 ) where
     S: Actions,
-    F: Fn(DueAction) -> Fut + Send + Sync + 'static,
+    T: DeserializeOwned + Send + 'static,
+    F: Fn(DueAction<T>) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<(), E>> + Send + 'static,
     E: Display + Send + 'static,
 {
@@ -312,27 +321,10 @@ async fn run_one<S, F, Fut, E>(
                 due.attempt - 1
             )))
         } else {
-            let mut work = tokio::spawn(action(due.clone()).in_current_span());
-            let mut renew = tokio::time::interval(terms.renew_every());
-            renew.tick().await; // the first tick is now
-            loop {
-                tokio::select! {
-                    joined = &mut work => break match joined {
-                        Ok(Ok(())) => Ok(()),
-                        Ok(Err(err)) => Err(Failure::Failed(err.to_string())),
-                        Err(err) if err.is_panic() => Err(Failure::Failed("the action panicked".to_owned())),
-                        Err(_) => Err(Failure::Interrupted),
-                    },
-                    _ = renew.tick() => match store.renew(&due.key, &due.lease, &terms).await {
-                        Ok(true) => {}
-                        Ok(false) => tracing::warn!("the action's lease was taken over; another runner may run it too"),
-                        Err(err) => tracing::warn!(error = %err, "the action's lease could not be renewed"),
-                    },
-                    () = interrupted(&mut phase) => {
-                        work.abort();
-                        break Err(Failure::Interrupted);
-                    }
-                }
+            match due.decode::<T>() {
+                // Not a `T`: a failed try that never reaches the action.
+                Err(err) => Err(Failure::Failed(err.to_string())),
+                Ok(typed) => run_leased(&store, &terms, typed, &*action, &mut phase).await,
             }
         };
         let span = tracing::Span::current();
@@ -381,6 +373,46 @@ async fn run_one<S, F, Fut, E>(
     }
     .instrument(span)
     .await;
+}
+
+/// Runs the action on `due`, renewing its lease until it ends or the
+/// runner's grace is over.
+async fn run_leased<S, T, F, Fut, E>(
+    store: &S,
+    terms: &ActionTerms,
+    due: DueAction<T>,
+    action: &F,
+    phase: &mut watch::Receiver<Phase>,
+) -> Result<(), Failure>
+where
+    S: Actions,
+    F: Fn(DueAction<T>) -> Fut,
+    Fut: Future<Output = Result<(), E>> + Send + 'static,
+    E: Display + Send + 'static,
+{
+    let (key, lease) = (due.key.clone(), due.lease.clone());
+    let mut work = tokio::spawn(action(due).in_current_span());
+    let mut renew = tokio::time::interval(terms.renew_every());
+    renew.tick().await; // the first tick is now
+    loop {
+        tokio::select! {
+            joined = &mut work => break match joined {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err(err)) => Err(Failure::Failed(err.to_string())),
+                Err(err) if err.is_panic() => Err(Failure::Failed("the action panicked".to_owned())),
+                Err(_) => Err(Failure::Interrupted),
+            },
+            _ = renew.tick() => match store.renew(&key, &lease, terms).await {
+                Ok(true) => {}
+                Ok(false) => tracing::warn!("the action's lease was taken over; another runner may run it too"),
+                Err(err) => tracing::warn!(error = %err, "the action's lease could not be renewed"),
+            },
+            () = interrupted(phase) => {
+                work.abort();
+                break Err(Failure::Interrupted);
+            }
+        }
+    }
 }
 
 /// Resolves once the runner's grace is over (never, if its handle is gone).

@@ -9,8 +9,13 @@ use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use claimkit::store::{ActionTerms, Actions, DeadAction, DueAction, MemoryStore};
+use claimkit::store::{
+    enqueue_action, enqueue_status_action, ActionTerms, Actions, DeadAction, DueAction,
+    MemoryStore, StatusAction,
+};
+use claimkit::{AttemptStatus, Context};
 use claimkit_tokio::Runner;
+use serde_json::Value;
 
 /// A store on Tokio's clock, paused in these tests.
 fn store() -> Arc<MemoryStore> {
@@ -58,7 +63,7 @@ async fn a_failing_action_is_retried_until_it_succeeds() {
     let runner = Runner::new(store.clone())
         .with_terms(terms)
         .with_poll(Duration::from_millis(20))
-        .start(move |action: DueAction| {
+        .start(move |action: DueAction<Value>| {
             let seen = seen.clone();
             async move {
                 let n = seen.fetch_add(1, Ordering::SeqCst) + 1;
@@ -95,7 +100,7 @@ async fn a_panic_is_a_failure_and_past_the_horizon_the_action_is_dead() {
     let runner = Runner::new(store.clone())
         .with_terms(terms)
         .with_poll(Duration::from_millis(20))
-        .start(move |_action: DueAction| {
+        .start(move |_action: DueAction<Value>| {
             seen.fetch_add(1, Ordering::SeqCst);
             async move {
                 if true {
@@ -113,6 +118,69 @@ async fn a_panic_is_a_failure_and_past_the_horizon_the_action_is_dead() {
         "a panic is retried: {dead:?}"
     );
     assert_eq!(dead[0].attempts, tries.load(Ordering::SeqCst));
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_action_receives_its_payload_as_the_type_it_was_queued_as() {
+    let store = store();
+    let mut webhook = Context::default();
+    webhook.claim_id = Some("c1".into());
+    webhook.claim_attempt_id = Some("a1".into());
+    webhook.attempt_status = Some(AttemptStatus::Failure);
+    let queued = enqueue_status_action(&store, &webhook)
+        .await
+        .unwrap()
+        .unwrap();
+    let (sent, mut received) = tokio::sync::mpsc::unbounded_channel();
+    let runner = Runner::new(store.clone())
+        .with_terms(quick())
+        .with_poll(Duration::from_millis(20))
+        .start(move |action: DueAction<StatusAction>| {
+            let sent = sent.clone();
+            async move {
+                let _ = sent.send(action);
+                Ok::<(), String>(())
+            }
+        });
+    let action = tokio::time::timeout(Duration::from_secs(5), received.recv())
+        .await
+        .expect("the action ran")
+        .unwrap();
+    runner.shutdown(Duration::from_secs(1)).await;
+    assert_eq!(action.key, "a1:failure");
+    assert_eq!(action.payload, queued);
+    assert_eq!(action.payload.status, AttemptStatus::Failure);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_payload_the_action_cannot_read_fails_its_tries_without_calling_it() {
+    let store = store();
+    let terms = ActionTerms {
+        give_up: Duration::from_millis(1500),
+        ..quick()
+    };
+    enqueue_action(&store, "not-a-status", &[1, 2, 3])
+        .await
+        .unwrap();
+    let called = Arc::new(AtomicU32::new(0));
+    let calls = called.clone();
+    let runner = Runner::new(store.clone())
+        .with_terms(terms)
+        .with_poll(Duration::from_millis(20))
+        .start(move |_action: DueAction<StatusAction>| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            async { Ok::<(), String>(()) }
+        });
+    let dead = dead_soon(&store).await;
+    runner.shutdown(Duration::from_secs(1)).await;
+    assert_eq!(called.load(Ordering::SeqCst), 0, "the action was called");
+    assert_eq!(dead.len(), 1, "the action gave up: {dead:?}");
+    assert!(dead[0].attempts >= 2, "retried first: {dead:?}");
+    assert_eq!(dead[0].payload, "[1,2,3]", "the payload is kept as it was");
+    assert_eq!(
+        dead[0].last_error,
+        "a queued payload is not a `StatusAction` (a value of the wrong shape at line 1 column 2)"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -140,7 +208,7 @@ async fn an_action_whose_runner_crashes_on_every_try_is_dead_past_the_horizon() 
     let runner = Runner::new(store.clone())
         .with_terms(terms)
         .with_poll(Duration::from_millis(20))
-        .start(move |_action: DueAction| {
+        .start(move |_action: DueAction<Value>| {
             seen.fetch_add(1, Ordering::SeqCst);
             async { Ok::<(), String>(()) }
         });
@@ -176,7 +244,7 @@ async fn a_first_try_runs_however_late() {
     let runner = Runner::new(store.clone())
         .with_terms(terms)
         .with_poll(Duration::from_millis(20))
-        .start(move |_action: DueAction| {
+        .start(move |_action: DueAction<Value>| {
             seen.fetch_add(1, Ordering::SeqCst);
             async { Ok::<(), String>(()) }
         });
@@ -205,7 +273,7 @@ async fn leases_are_renewed_so_two_runners_never_run_one_action_at_once() {
         Runner::new(store.clone())
             .with_terms(terms)
             .with_poll(Duration::from_millis(10))
-            .start(move |_action: DueAction| {
+            .start(move |_action: DueAction<Value>| {
                 let (running, most, runs) = (running.clone(), most.clone(), runs.clone());
                 async move {
                     let now = running.fetch_add(1, Ordering::SeqCst) + 1;
@@ -238,7 +306,7 @@ async fn shutdown_waits_for_running_actions_then_leaves_the_rest_due() {
     let runner = Runner::new(store.clone())
         .with_terms(terms)
         .with_poll(Duration::from_millis(10))
-        .start(move |action: DueAction| {
+        .start(move |action: DueAction<Value>| {
             let done = done.clone();
             async move {
                 let wait = if action.key == "quick" { 200 } else { 60_000 };

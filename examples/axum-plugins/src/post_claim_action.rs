@@ -28,13 +28,14 @@ impl PostClaimAction {
     }
 
     /// One try: POSTs `{"claimAttemptId", "claimId", "status"}` with the
-    /// header `Idempotency-Key: <claimAttemptId>:<status>`. Any `2xx` is
-    /// success; anything else, or no answer in time, is retried.
+    /// header `Idempotency-Key: <claimAttemptId>:<status>` (the action's
+    /// key). Any `2xx` is success; anything else, or no answer in time, is
+    /// retried.
     ///
     /// # Errors
     /// What the try failed with (never the URL: it may hold credentials).
-    pub async fn run(&self, due: DueAction) -> Result<(), String> {
-        let action = StatusAction::from_json(&due.payload).map_err(|err| err.to_string())?;
+    pub async fn run(&self, due: DueAction<StatusAction>) -> Result<(), String> {
+        let action = &due.payload;
         let Some(url) = &self.url else {
             tracing::info!(claim_attempt_id = %action.claim_attempt_id, status = %action.status, "side_effect: post-claim action");
             return Ok(());
@@ -42,9 +43,8 @@ impl PostClaimAction {
         let response = self
             .client
             .post(url)
-            .header("content-type", "application/json")
-            .header("idempotency-key", action.key())
-            .body(action.to_json())
+            .header("idempotency-key", &due.key)
+            .json(action)
             .send()
             .await
             .map_err(|err| format!("the action URL did not answer: {}", err.without_url()))?;

@@ -243,10 +243,14 @@ impl Context {
     }
 
     /// The key that identifies this status webhook among its retries:
-    /// `"{attempt id}:{status}"`. `None` unless this is a status webhook with
-    /// an attempt id, outside a simulation; use it with a
-    /// [`Deliveries`](crate::store::Deliveries) store so that a post-claim action runs
-    /// once.
+    /// `"{claimAttemptId}:{status}"`, as
+    /// [`KeyScope::Attempt`](crate::KeyScope::Attempt) builds it (a plugin
+    /// that sits twice in a claim keys per instance with
+    /// [`KeyScope::Instance`](crate::KeyScope::Instance)). `None` unless
+    /// this is a status webhook with an attempt id, outside a simulation.
+    /// It keys the status webhook's post-claim action
+    /// ([`enqueue_status_action`](crate::store::enqueue_status_action)),
+    /// and is the idempotency key to send with it.
     ///
     /// ```
     /// use claimkit::{AttemptStatus, Context};
@@ -257,11 +261,7 @@ impl Context {
     /// assert_eq!(context.status_webhook_key().as_deref(), Some("a1:success"));
     /// ```
     pub fn status_webhook_key(&self) -> Option<String> {
-        if self.is_simulation() || !self.is_status_webhook() {
-            return None;
-        }
-        self.attempt_id()
-            .map(|attempt| format!("{attempt}:{}", self.attempt_status()))
+        super::KeyScope::Attempt.status_key(self)
     }
 
     /// The plugin version as text, whether it was sent as `"0"` or `0`.

@@ -129,4 +129,4 @@ pub(crate) use encoding::decode_base64_key;
 pub(crate) use keys::sign as hmac_sha256;
 pub(crate) use request::PreparedSignatures;
 #[cfg(any(test, feature = "testing"))]
-pub(crate) use standard::{V1, WEBHOOK};
+pub(crate) use standard::{V1, V1A, WEBHOOK};

@@ -100,6 +100,12 @@ impl PublicKey {
         Ok(Self(key))
     }
 
+    /// The public key of a private key, which is never of small order.
+    #[cfg(any(test, feature = "testing"))]
+    pub(crate) fn from_verifying_key(key: VerifyingKey) -> Self {
+        Self(key)
+    }
+
     /// The key's 32 bytes.
     pub fn to_bytes(&self) -> [u8; PUBLIC_KEY_LENGTH] {
         self.0.to_bytes()

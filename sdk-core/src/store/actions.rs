@@ -9,13 +9,19 @@ use crate::Error;
 
 /// An action a runner took from the queue, under a lease, by
 /// [`Actions::take_due`].
+///
+/// A store hands it out with its payload as the text it keeps
+/// (`DueAction<String>`, JSON); the runner reads the payload as the
+/// action's own type with [`decode`](DueAction::decode) and hands the
+/// action a `DueAction<T>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DueAction {
+pub struct DueAction<P = String> {
     /// The action's key: what made enqueuing it idempotent, and the
     /// idempotency key to send with it.
     pub key: String,
-    /// What the action needs to run, as it was enqueued.
-    pub payload: String,
+    /// What the action needs to run, as it was enqueued: JSON text as a
+    /// store keeps it, or the action's own type once decoded.
+    pub payload: P,
     /// This try's number: 1 for the first, one more for every try taken
     /// since (a try whose runner crashed counts too).
     pub attempt: u32,
@@ -32,7 +38,7 @@ pub struct DueAction {
 pub struct DeadAction {
     /// The action's key.
     pub key: String,
-    /// What the action needs to run, as it was enqueued.
+    /// What the action needs to run, as it was enqueued (JSON text).
     pub payload: String,
     /// How many tries it had.
     pub attempts: u32,
@@ -55,10 +61,14 @@ pub struct DeadAction {
 /// renewed) are [`ActionTerms`]'; a runner asks them what follows a failure
 /// and tells the store. An implementation only makes each step atomic.
 ///
-/// Key a status webhook's action by
-/// [`Context::status_webhook_key`](crate::Context::status_webhook_key)
-/// (`"{claimAttemptId}:{status}"`, see [`enqueue_status_action`](super::enqueue_status_action)),
-/// a signed webhook's by its delivery id.
+/// The store keeps each payload as text; the core's codec writes and reads
+/// it as JSON, from and to the action's own serde type
+/// ([`enqueue_action`](super::enqueue_action), [`DueAction::decode`]), so
+/// that an implementation never sees a type. Key a status webhook's action
+/// by [`KeyScope::status_key`](crate::KeyScope::status_key)
+/// (`"{claimAttemptId}:{status}"`, see
+/// [`enqueue_status_action`](super::enqueue_status_action)), a signed
+/// webhook's by its delivery id.
 ///
 /// # What an implementation guarantees
 ///
@@ -88,8 +98,9 @@ pub struct DeadAction {
 /// runs it again once its lease expires. Send the key as an idempotency key
 /// so that the receiver can tell.
 pub trait Actions: Send + Sync {
-    /// Enqueues `key`, due now, with `payload`. `Ok(false)` when the store
-    /// knows `key` already (pending, running, done or dead): nothing is
+    /// Enqueues `key`, due now, with `payload` (JSON text: enqueue a typed
+    /// payload with [`enqueue_action`](super::enqueue_action)). `Ok(false)`
+    /// when the store knows `key` already (pending, running, done or dead): nothing is
     /// added.
     ///
     /// # Errors

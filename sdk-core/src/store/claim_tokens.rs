@@ -3,7 +3,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use crate::{AttemptStatus, ClaimToken, Context, Error, Preset, Stateless};
+use crate::{AttemptStatus, ClaimToken, Context, Error, KeyScope, Preset, Stateless};
 
 /// How long a store remembers the token it issued to an attempt, so that
 /// the attempt's retries get it again: 24 hours.
@@ -23,7 +23,9 @@ pub const DEFAULT_TOKEN_RETENTION: Duration = Duration::from_secs(24 * 60 * 60);
 /// - The token is remembered for `retention` by the store's clock, then
 ///   forgotten; `Ok` means durable (see the [module docs](crate::store)).
 pub trait ClaimTokens: Send + Sync {
-    /// The token issued to `attempt_id`, issuing a new one the first time
+    /// The token issued to `attempt_id` (an attempt's key: its
+    /// `claimAttemptId`, or with its `instanceId` per
+    /// [`KeyScope::Instance`]), issuing a new one the first time
     /// and remembering it for `retention`.
     ///
     /// # Errors
@@ -89,12 +91,45 @@ pub async fn claim_token<T: ClaimTokens + ?Sized>(
     issuer: &T,
     context: &Context,
 ) -> Result<Preset, Error> {
+    claim_token_with(issuer, context, KeyScope::Attempt).await
+}
+
+/// [`claim_token`], keyed by `scope`: a plugin registered with
+/// `duplicatesAllowed` keys per instance, so that each instance in a claim
+/// issues a token of its own (kept under
+/// `"{claimAttemptId}:{instanceId}"`).
+///
+/// # Errors
+/// The issuer's errors.
+///
+/// ```
+/// use claimkit::store::{claim_token_with, MemoryStore};
+/// use claimkit::{Context, KeyScope, Preset};
+/// # futures_executor::block_on(async {
+/// let issuer = MemoryStore::default();
+/// let mut first = Context::default();
+/// first.claim_attempt_id = Some("a1".into());
+/// first.instance_id = Some("first".into());
+/// let mut second = first.clone();
+/// second.instance_id = Some("second".into());
+/// let scope = KeyScope::Instance;
+/// let token = claim_token_with(&issuer, &first, scope).await?;
+/// assert_ne!(claim_token_with(&issuer, &second, scope).await?, token);
+/// assert_eq!(claim_token_with(&issuer, &first, scope).await?, token);
+/// # Ok::<(), claimkit::Error>(())
+/// # }).unwrap();
+/// ```
+pub async fn claim_token_with<T: ClaimTokens + ?Sized>(
+    issuer: &T,
+    context: &Context,
+    scope: KeyScope,
+) -> Result<Preset, Error> {
     if context.attempt_status() != &AttemptStatus::Executing {
         return Ok(Stateless.into());
     }
-    let token = match context.attempt_id() {
-        Some(attempt) if !context.is_simulation() => {
-            issuer.issue(attempt, DEFAULT_TOKEN_RETENTION).await?
+    let token = match scope.attempt_key(context) {
+        Some(key) if !context.is_simulation() => {
+            issuer.issue(&key, DEFAULT_TOKEN_RETENTION).await?
         }
         _ => random_token(),
     };

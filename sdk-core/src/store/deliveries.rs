@@ -86,9 +86,13 @@ pub enum Begun {
 /// Deliveries a sender retries, each in one of three states: new, in
 /// flight (under a lease with an expiry and a token), or done.
 ///
-/// Key a status webhook by
-/// [`Context::status_webhook_key`](crate::Context::status_webhook_key), a
-/// signed webhook by its delivery id.
+/// Key a signed webhook by its delivery id (the signature gate does), a
+/// status webhook by
+/// [`KeyScope::status_key`](crate::KeyScope::status_key) (per instance for a
+/// plugin registered with `duplicatesAllowed`). A status webhook's
+/// post-claim action is best queued instead
+/// ([`enqueue_status_action`](super::enqueue_status_action)): the queue
+/// retries it after the answer, where a delivery runs it before.
 ///
 /// # What an implementation guarantees
 ///

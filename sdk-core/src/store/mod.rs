@@ -9,8 +9,8 @@
 //! |---|---|---|
 //! | [`ClaimNumbers`] | each claim's pool of 0-based numbers | [`claim_number`] |
 //! | [`ClaimTokens`] | one token per claim attempt | [`claim_token`] |
-//! | [`Deliveries`] | which deliveries are new, in flight or done | [`status_webhook`], the signature gate |
-//! | [`Actions`] | post-claim actions owed, until done or dead | [`ActionTerms`], [`ActionState`], [`enqueue_status_action`] |
+//! | [`Deliveries`] | which deliveries are new, in flight or done | the signature gate |
+//! | [`Actions`] | post-claim actions owed, until done or dead | [`ActionTerms`], [`ActionState`], [`enqueue_action`], [`enqueue_status_action`] |
 //! | [`Purge`] | nothing: it forgets what expired | driven by `claimkit_tokio::Runner` every [`DEFAULT_PURGE_EVERY`] |
 //!
 //! **The core decides; a backend executes.** The rules live in this crate,
@@ -40,18 +40,35 @@
 //! The `claimkit-store` crate has durable backends (SQLite, PostgreSQL,
 //! Redis) behind the same traits.
 //!
-//! # The action queue
+//! # The action queue: the road after the answer
 //!
 //! [`Actions`] keeps the work a plugin owes after it has answered (a status
 //! webhook's post-claim action, a signed webhook's side effect) until it is
-//! done: enqueued once by key ([`enqueue_status_action`] keys a status
-//! webhook `"{claimAttemptId}:{status}"`), taken by one runner at a time
-//! under a renewable lease, retried by [`ActionTerms`] (exponential backoff
-//! with jitter, a cap, a give-up horizon), and dead past the horizon until
-//! retried by hand. The rules are here, as plain functions; the runner,
-//! which needs an async runtime, is `claimkit_tokio::Runner`. Delivery is at
-//! least once with a stable key, exactly once when nothing crashes between
-//! a success and its record.
+//! done. It is the one durable way to act after answering: enqueue, answer
+//! `200` at once, and let a runner act.
+//!
+//! - **Typed payloads.** An action's payload is a serde type of the
+//!   author's ([`StatusAction`] for status webhooks), written as JSON by
+//!   [`enqueue_action`] and read back as that type by
+//!   [`DueAction::decode`]: the store keeps text, the action receives its
+//!   type. A payload that cannot be read as the type is an
+//!   [`ErrorKind::InvalidPayload`](crate::ErrorKind::InvalidPayload) with
+//!   serde's error as its `source()`, a failed try like any other.
+//! - **Enqueued once by key.** [`enqueue_status_action`] keys a status
+//!   webhook `"{claimAttemptId}:{status}"` (per instance with
+//!   [`KeyScope::Instance`](crate::KeyScope)), so a redelivered webhook
+//!   adds nothing. It queues `failure` as well as `success`.
+//! - **Run, retried, or dead.** A runner takes an action under a renewable
+//!   lease; [`ActionTerms`] decides the retries (exponential backoff with
+//!   jitter, a cap, a give-up horizon), and an action past the horizon is
+//!   dead until retried by hand.
+//!
+//! The rules are here, as plain functions; the runner, which needs an
+//! async runtime, is `claimkit_tokio::Runner`. Delivery is at least once
+//! with a stable key, exactly once when nothing crashes between a success
+//! and its record. For work that may be lost with the process (a log line,
+//! a cache warm-up), the adapters' `after_response` runs a task after the
+//! answer, fire and forget.
 //!
 //! # What every implementation guarantees
 //!
@@ -78,19 +95,21 @@ mod action_terms;
 mod actions;
 mod claim_numbers;
 mod claim_tokens;
+mod codec;
 mod deliveries;
 mod memory;
 mod purge;
 mod status_action;
-mod status_webhook;
 
 pub use action_state::ActionState;
 pub use action_terms::{ActionTerms, Next};
 pub use actions::{Actions, DeadAction, DueAction};
 pub use claim_numbers::{claim_number, claim_number_with, ClaimNumbers, ClaimPool, Numbering};
-pub use claim_tokens::{claim_token, random_token, ClaimTokens, DEFAULT_TOKEN_RETENTION};
+pub use claim_tokens::{
+    claim_token, claim_token_with, random_token, ClaimTokens, DEFAULT_TOKEN_RETENTION,
+};
+pub use codec::enqueue_action;
 pub use deliveries::{Begun, Deliveries, DeliveryTerms, Lease};
 pub use memory::MemoryStore;
 pub use purge::{Purge, DEFAULT_PURGE_EVERY};
-pub use status_action::{enqueue_status_action, StatusAction};
-pub use status_webhook::{status_webhook, LeasedDelivery};
+pub use status_action::{enqueue_status_action, enqueue_status_action_with, StatusAction};

@@ -6,8 +6,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use zeroize::Zeroizing;
 
+use super::KeyPair;
 use crate::signature::{
-    decode_base64_key, hmac_sha256, Encoding, HmacScheme, IdSource, SignedContent, V1, WEBHOOK,
+    decode_base64_key, hmac_sha256, Encoding, HmacScheme, IdSource, SignedContent, V1, V1A, WEBHOOK,
 };
 use crate::store::random_token;
 use crate::{Error, ErrorKind};
@@ -22,7 +23,7 @@ pub enum Fault {
     FlippedByte,
     /// The signature's text cut to half its length.
     Truncated,
-    /// No signature after its tag: `v1,` alone for Standard Webhooks,
+    /// No signature after its tag: `v1,` (`v1a,`) alone for Standard Webhooks,
     /// `t=…,v1=` for Stripe, the prefix alone (or nothing) otherwise.
     EmptySignature,
     /// Correctly signed, but with a timestamp an hour older than the chosen
@@ -63,6 +64,8 @@ pub enum Fault {
 pub struct Signer {
     scheme: Option<HmacScheme>,
     key: Zeroizing<Vec<u8>>,
+    /// Set for Standard Webhooks `v1a`: the key pair that signs.
+    ed25519: Option<KeyPair>,
     id: Option<String>,
     timestamp: Option<u64>,
     fault: Option<Fault>,
@@ -84,6 +87,19 @@ impl Signer {
                 "a Standard Webhooks secret must be `whsec_` and base64",
             )),
         }
+    }
+
+    /// Signs Standard Webhooks `v1a` (Ed25519) deliveries with a private
+    /// key written `whsk_<base64>` (see [`KeyPair::parse`]).
+    ///
+    /// [`Fault::WrongSecret`] signs with another key pair.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidConfig`] when the private key cannot be read.
+    pub fn standard_ed25519(private_key: &str) -> Result<Self, Error> {
+        let mut signer = Self::new(None, Vec::new());
+        signer.ed25519 = Some(KeyPair::parse(private_key)?);
+        Ok(signer)
     }
 
     /// Signs deliveries for an HMAC `scheme`, with the secret's bytes as the
@@ -118,6 +134,7 @@ impl Signer {
         Self {
             scheme,
             key: Zeroizing::new(key),
+            ed25519: None,
             id: None,
             timestamp: None,
             fault: None,
@@ -151,8 +168,23 @@ impl Signer {
             .clone()
             .unwrap_or_else(|| format!("msg_{}", random_token()));
         let Some(scheme) = &self.scheme else {
-            let tag = self.tag(&[id.as_bytes(), b".", timestamp.as_bytes(), b".", body]);
-            let signature = format!("{V1}{}", self.written(tag, Encoding::Base64));
+            let parts: [&[u8]; 5] = [id.as_bytes(), b".", timestamp.as_bytes(), b".", body];
+            let signature = match &self.ed25519 {
+                Some(keys) => {
+                    let mut signature = match self.fault {
+                        Some(Fault::WrongSecret) => KeyPair::generate().sign(&parts),
+                        _ => keys.sign(&parts),
+                    };
+                    if self.fault == Some(Fault::FlippedByte) {
+                        signature[0] ^= 0x01;
+                    }
+                    format!("{V1A}{}", self.written(&signature, Encoding::Base64))
+                }
+                None => {
+                    let tag = self.tag(&parts);
+                    format!("{V1}{}", self.written(&tag, Encoding::Base64))
+                }
+            };
             return vec![
                 (WEBHOOK.id.to_owned(), id),
                 (WEBHOOK.timestamp.to_owned(), timestamp),
@@ -161,7 +193,7 @@ impl Signer {
         };
         let content = scheme.content();
         let tag = self.tag(&content.parts(&timestamp, body));
-        let written = self.written(tag, scheme.encoding());
+        let written = self.written(&tag, scheme.encoding());
         let signature = match content {
             SignedContent::StripeHeader => format!("t={timestamp},v1={written}"),
             _ => format!("{}{written}", scheme.prefix().unwrap_or("")),
@@ -203,8 +235,8 @@ impl Signer {
         tag
     }
 
-    fn written(&self, tag: [u8; 32], encoding: Encoding) -> String {
-        let mut text = encoding.encode(&tag);
+    fn written(&self, signature: &[u8], encoding: Encoding) -> String {
+        let mut text = encoding.encode(signature);
         match self.fault {
             Some(Fault::Truncated) => text.truncate(text.len() / 2),
             Some(Fault::EmptySignature) => text.clear(),
@@ -219,6 +251,7 @@ impl fmt::Debug for Signer {
         f.debug_struct("Signer")
             .field("scheme", &self.scheme)
             .field("key", &"[REDACTED]")
+            .field("ed25519", &self.ed25519)
             .field("id", &self.id)
             .field("timestamp", &self.timestamp)
             .field("fault", &self.fault)
@@ -285,6 +318,41 @@ mod tests {
             .with_timestamp(1_700_000_000)
             .sign(b"{}");
         assert!(verifier.verify(&good, b"{}").is_ok());
+    }
+
+    #[test]
+    fn every_v1a_fault_is_refused_and_defaults_verify() {
+        let keys = KeyPair::generate();
+        let verifier = StandardWebhooks::from_public_keys([keys.public_key()]).unwrap();
+        let signer = Signer::standard_ed25519(&keys.private_key()).unwrap();
+        assert!(verifier.verify(&signer.sign(b"{}"), b"{}").is_ok());
+        for fault in [
+            Fault::WrongSecret,
+            Fault::FlippedByte,
+            Fault::Truncated,
+            Fault::EmptySignature,
+            Fault::StaleTimestamp,
+        ] {
+            let headers = signer.clone().with_fault(fault).sign(b"{}");
+            assert!(headers[2].1.starts_with("v1a,"), "{fault:?}");
+            assert!(verifier.verify(&headers, b"{}").is_err(), "{fault:?}");
+        }
+        let empty = signer.with_fault(Fault::EmptySignature).sign(b"{}");
+        assert_eq!(empty[2].1, "v1a,");
+    }
+
+    #[test]
+    fn the_v1a_known_answer() {
+        // Python's `cryptography`, as in tests/signature_v1a.rs.
+        let signer = Signer::standard_ed25519("whsk_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=")
+            .unwrap()
+            .with_id("msg_p5jXN8AQM9LWM0D4loKWxJek")
+            .with_timestamp(1_614_265_330);
+        assert_eq!(
+            signer.sign(br#"{"test": 2432232314}"#)[2].1,
+            "v1a,yoUrgEkc12aGqm0n4Sydmdz55xJfTz4AsAgieHFjmkR7LJtqVCZOQYzvvHjI5kAey+r4iaBGxTFRrl2iBQxtDQ=="
+        );
+        assert!(!format!("{signer:?}").contains("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"));
     }
 
     #[test]

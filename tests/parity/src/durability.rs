@@ -56,7 +56,8 @@ async fn deliver_until_done(client: &reqwest::Client, base: &str, attempt: &str)
     let webhook = call(SECRET, attempt, "success", false);
     let (status, body) = post(client, base, "/plugins/status-hook", webhook.clone()).await;
     assert_eq!((status, body), (200, json!({})));
-    for _ in 0..100 {
+    // Up to 30 s: a loaded machine may take seconds over one commit.
+    for _ in 0..1500 {
         let (status, body) = post(client, base, "/plugins/status-hook", webhook.clone()).await;
         match status {
             200 => return assert_eq!(body, json!({})),

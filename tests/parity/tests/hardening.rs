@@ -54,7 +54,7 @@ fn start_actix() -> SocketAddr {
 }
 
 /// How long after the bound a closed connection may take to be noticed.
-const SLACK: Duration = Duration::from_secs(2);
+const SLACK: Duration = Duration::from_secs(10);
 
 /// Sends `head` a byte every `drip` (all at once when zero) and never
 /// finishes it; returns how long the server kept the connection open.
