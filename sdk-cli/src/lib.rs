@@ -17,7 +17,13 @@
 //! Webhooks `v1` and `v1a`, claimr, GitHub, Stripe, Slack), to send one
 //! (`claimkit send`) or to print its headers for `curl` (`claimkit sign`);
 //! `claimkit keygen --scheme standard-ed25519` makes a `v1a` key pair.
+//!
+//! [`plugin`] registers a plugin version config, the JSON a plugin's own
+//! binary prints, with the BitBadges API (`claimkit plugin create` and
+//! `update`), refusing a finalized version whose flags contradict what the
+//! plugin relies on.
 
 pub mod check;
 pub mod client;
+pub mod plugin;
 pub mod webhook;

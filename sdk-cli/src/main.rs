@@ -4,7 +4,9 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use claimkit_bitbadges::PluginMetadata;
 use claimkit_cli::check::{self, Preset, Target};
+use claimkit_cli::plugin;
 use claimkit_cli::webhook::{self, Scheme};
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -22,6 +24,13 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the protocol's checks against a running plugin.
+    ///
+    /// The calls are real: they reserve claim numbers and issue tokens in
+    /// the plugin's own store, in the claim `claim-under-test` unless
+    /// `--claim-id` names a throw-away one, and `--status-hooks` confirms
+    /// and releases them and fires the plugin's post-claim actions (unless
+    /// `--simulated-status-hooks`). Aim it at a test deployment, or at a
+    /// claim of its own.
     Check(CheckArgs),
     /// Sign a webhook (with `--sign`, a plugin request) and deliver it;
     /// print the status and body.
@@ -33,6 +42,11 @@ enum Command {
     /// Webhooks `whsk_` private key on the first line and its `whpk_` public
     /// key on the second.
     Keygen(KeygenArgs),
+    /// Register a plugin version config (the JSON the plugin's own binary
+    /// prints) with the BitBadges API: `BITBADGES_API_KEY`,
+    /// `BITBADGES_API_URL`.
+    #[command(subcommand)]
+    Plugin(PluginCommand),
 }
 
 #[derive(clap::Args)]
@@ -47,6 +61,78 @@ enum KeygenScheme {
     /// A `v1a` (Ed25519) key pair: `whsk_…` for the sender, `whpk_…` for
     /// receivers (`WEBHOOK_PUBLIC_KEYS`).
     StandardEd25519,
+}
+
+#[derive(Subcommand)]
+enum PluginCommand {
+    /// Create a plugin with the config as its first version (`POST
+    /// /api/v0/plugins`).
+    Create(CreateArgs),
+    /// Replace an unfinalized version's config, or add a version (`PUT
+    /// /api/v0/plugins`).
+    Update(UpdateArgs),
+}
+
+#[derive(clap::Args)]
+struct VersionArgs {
+    /// The plugin version config: a JSON file, such as the output of
+    /// `example-axum-plugins config claim-number`.
+    #[arg(long, value_name = "FILE")]
+    config: std::path::PathBuf,
+    /// The plugin's id.
+    #[arg(long)]
+    plugin_id: String,
+    /// Send the version finalized: it can never be changed again.
+    #[arg(long)]
+    finalize: bool,
+    /// The handler also acts on status webhooks (post-claim work): the
+    /// version must receive them.
+    #[arg(long)]
+    post_claim_work: bool,
+    /// Send a finalized version even when its flags contradict what the
+    /// plugin relies on.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(clap::Args)]
+struct CreateArgs {
+    #[command(flatten)]
+    version: VersionArgs,
+    /// The plugin's name in the directory.
+    #[arg(long)]
+    name: String,
+    /// What it does.
+    #[arg(long)]
+    description: String,
+    /// An image URL (`ipfs://…` or `https://…`).
+    #[arg(long)]
+    image: String,
+    /// The author's BitBadges address (`bb1…`).
+    #[arg(long)]
+    created_by: String,
+    /// A link to its documentation.
+    #[arg(long)]
+    documentation: Option<String>,
+    /// A link to its source code.
+    #[arg(long)]
+    source_code: Option<String>,
+    /// Where users get help.
+    #[arg(long)]
+    support_link: Option<String>,
+    /// List it publicly.
+    #[arg(long)]
+    publish: bool,
+}
+
+#[derive(clap::Args)]
+struct UpdateArgs {
+    #[command(flatten)]
+    version: VersionArgs,
+    /// The unfinalized version to replace; without it, the config becomes
+    /// a new version.
+    #[arg(long = "version", value_name = "N")]
+    number: Option<u64>,
 }
 
 #[derive(clap::Args)]
@@ -109,15 +195,44 @@ struct CheckArgs {
     /// The plugin secret (`pluginSecret`).
     #[arg(long, env = "PLUGIN_SECRET", hide_env_values = true)]
     secret: String,
-    /// The response preset the plugin answers with.
-    #[arg(long, value_enum)]
-    preset: PresetArg,
+    /// The response preset the plugin answers with (with `--config`, the
+    /// config's).
+    #[arg(long, value_enum, required_unless_present = "config")]
+    preset: Option<PresetArg>,
+    /// The plugin version config declared for the plugin (the JSON its
+    /// binary prints): the checks run with its preset, method, status
+    /// webhooks and inputs, then check its flags, a call built from its
+    /// schemas, and each required input refused when missing.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["preset", "method"])]
+    config: Option<std::path::PathBuf>,
+    /// With `--config`: the handler also acts on status webhooks.
+    #[arg(long, requires = "config")]
+    post_claim_work: bool,
     /// The HTTP method the plugin is configured with.
     #[arg(long, value_enum, default_value = "POST", ignore_case = true)]
     method: MethodArg,
-    /// Also send `success` and `failure` status webhooks.
+    /// Also send `success` and `failure` status webhooks: a plugin with
+    /// post-claim actions runs them for real.
     #[arg(long)]
     status_hooks: bool,
+    /// Send the status webhooks as simulations (`_isSimulation: true`),
+    /// which a plugin must not act on: no post-claim action runs. Implies
+    /// `--status-hooks`.
+    #[arg(long)]
+    simulated_status_hooks: bool,
+    /// The claim id of every call (default `claim-under-test`), so that a
+    /// run uses a throw-away claim of the plugin's store. The `maxUses`
+    /// check keeps a claim of its own.
+    #[arg(long, value_name = "ID")]
+    claim_id: Option<String>,
+    /// Listen on HOST:PORT for the post-claim actions the status webhooks
+    /// queue, and fail when one never arrives (or, with
+    /// `--simulated-status-hooks`, when one does). For a plugin whose action
+    /// POSTs to a URL you point here, with the action's key
+    /// (`<claimAttemptId>:<status>`) in `Idempotency-Key`, as the
+    /// examples' `ACTION_URL` does. Implies `--status-hooks`.
+    #[arg(long, value_name = "HOST:PORT")]
+    action_sink: Option<String>,
     /// An input to send with every call, as `key=value` (the value is read as
     /// JSON when it parses, as text otherwise). Repeatable.
     #[arg(long = "input", value_name = "KEY=VALUE")]
@@ -160,6 +275,70 @@ fn main() -> ExitCode {
         Command::Send(args) => run_send(args),
         Command::Sign(args) => run_sign(&args),
         Command::Keygen(args) => run_keygen(&args),
+        Command::Plugin(command) => run_plugin(command),
+    }
+}
+
+fn run_plugin(command: PluginCommand) -> ExitCode {
+    let args = match &command {
+        PluginCommand::Create(create) => &create.version,
+        PluginCommand::Update(update) => &update.version,
+    };
+    let mut config = match plugin::read_config(&args.config) {
+        Ok(config) => config,
+        Err(err) => return fail(&err),
+    };
+    config.finalized |= args.finalize;
+    let needs = plugin::needs(&config, args.post_claim_work);
+    match plugin::refuse_contradictions(&config, &needs, args.force) {
+        Ok(lines) => {
+            for line in lines {
+                let _ = writeln!(std::io::stderr(), "warning: {line}");
+            }
+        }
+        Err(err) => return fail(&err),
+    }
+    let registration = plugin::Registration {
+        plugin_id: args.plugin_id.clone(),
+        config,
+    };
+    let (request, done) = match &command {
+        PluginCommand::Create(create) => {
+            let metadata = PluginMetadata {
+                name: create.name.clone(),
+                description: create.description.clone(),
+                image: create.image.clone(),
+                documentation: create.documentation.clone(),
+                source_code: create.source_code.clone(),
+                support_link: create.support_link.clone(),
+                created_by: create.created_by.clone(),
+                ..PluginMetadata::default()
+            };
+            (
+                plugin::Request::Create(registration.create(metadata, create.publish)),
+                format!("created plugin {}", registration.plugin_id),
+            )
+        }
+        PluginCommand::Update(update) => (
+            plugin::Request::Update(registration.update(update.number)),
+            match update.number {
+                Some(number) => format!(
+                    "updated version {number} of plugin {}",
+                    registration.plugin_id
+                ),
+                None => format!("added a version to plugin {}", registration.plugin_id),
+            },
+        ),
+    };
+    match plugin::send(request) {
+        Ok(()) => {
+            say(done);
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            let _ = writeln!(std::io::stderr(), "error: {err}");
+            ExitCode::FAILURE
+        }
     }
 }
 
@@ -270,15 +449,18 @@ fn say(text: impl std::fmt::Display) {
 }
 
 fn run_check(args: CheckArgs) -> ExitCode {
-    let mut target = Target::new(
-        &args.url,
-        &args.secret,
-        match args.preset {
-            PresetArg::Stateless => Preset::Stateless,
-            PresetArg::ClaimToken => Preset::ClaimToken,
-            PresetArg::ClaimNumber => Preset::ClaimNumber,
-        },
-    );
+    let declared = match args.config.as_deref().map(plugin::read_config).transpose() {
+        Ok(declared) => declared,
+        Err(err) => return fail(&err),
+    };
+    let preset = match (args.preset, &declared) {
+        (Some(PresetArg::Stateless), _) => Preset::Stateless,
+        (Some(PresetArg::ClaimToken), _) => Preset::ClaimToken,
+        (Some(PresetArg::ClaimNumber), _) => Preset::ClaimNumber,
+        (None, Some(config)) => check::declared::preset_of(config),
+        (None, None) => return fail("--preset or --config is required"),
+    };
+    let mut target = Target::new(&args.url, &args.secret, preset);
     target.method = match args.method {
         MethodArg::Get => "GET",
         MethodArg::Post => "POST",
@@ -286,7 +468,11 @@ fn run_check(args: CheckArgs) -> ExitCode {
         MethodArg::Delete => "DELETE",
     }
     .to_owned();
-    target.status_hooks = args.status_hooks;
+    target.simulated_hooks = args.simulated_status_hooks;
+    target.status_hooks =
+        args.status_hooks || args.simulated_status_hooks || args.action_sink.is_some();
+    target.claim_id = args.claim_id.clone();
+    target.action_sink = args.action_sink.clone();
     target.sign = args.sign;
     target.origin = args.origin.clone();
     if !(args.timeout.is_finite() && args.timeout > 0.0) {
@@ -300,23 +486,32 @@ fn run_check(args: CheckArgs) -> ExitCode {
         let value = serde_json::from_str(value).unwrap_or_else(|_| serde_json::Value::from(value));
         target.inputs.push((key.to_owned(), value));
     }
+    if let Some(config) = &declared {
+        check::declared::apply(&mut target, config);
+    }
     if !args.json {
         say(format_args!(
             "checking {} ({} {:?})",
             target.url, target.method, target.preset
         ));
     }
-    let report = check::run(&target, |outcome| {
+    let progress = |outcome: &check::Outcome| {
         if !args.json {
             say(outcome.line());
         }
-    });
+    };
+    let report = match &declared {
+        Some(config) => check::declared::run(&target, config, args.post_claim_work, progress),
+        None => check::run(&target, progress),
+    };
     if args.json {
         let json = report.to_json(serde_json::json!({
             "url": target.url,
             "method": target.method,
             "preset": format!("{:?}", target.preset),
             "status_hooks": target.status_hooks,
+            "simulated_status_hooks": target.simulated_hooks,
+            "claim_id": target.claim_id.as_deref().unwrap_or(claimkit::testing::TEST_CLAIM_ID),
             "signed": target.sign,
         }));
         say(format_args!("{json:#}"));

@@ -6,7 +6,7 @@ use std::process::{Command, Output, Stdio};
 
 mod common;
 
-use common::{CLAIMR, WHSEC};
+use common::{CLAIMR, WHSEC, WHSK};
 
 fn claimkit(args: &[&str], stdin: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_claimkit"))
@@ -234,6 +234,51 @@ async fn send_round_trips_with_both_example_servers() {
             assert_eq!(out.status.code(), Some(1), "{framework}: {stdout}");
             assert!(stdout.starts_with("401 ("), "{stdout}");
             assert!(stdout.contains("\"message\""), "{stdout}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn send_signs_v1a_for_both_example_servers() {
+    let other = claimkit::testing::KeyPair::generate().private_key();
+    for (framework, address) in common::examples("p").await {
+        let url = format!("http://{address}/webhooks/standard-ed25519");
+        let args = |secret: &str, id: &str| -> Vec<String> {
+            [
+                "send",
+                &url,
+                "--scheme",
+                "standard-ed25519",
+                "--secret",
+                secret,
+                "--id",
+                id,
+                "--data",
+                "-",
+            ]
+            .map(str::to_owned)
+            .to_vec()
+        };
+        let event = br#"{"type": "contact.created"}"#;
+        let out = send(args(WHSK, "msg_cli_v1a"), event).await;
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        assert!(out.status.success(), "{framework}: {stdout}");
+        assert!(
+            stdout.starts_with("200 (") && stdout.ends_with("\n{}\n"),
+            "{stdout}"
+        );
+
+        // Another sender's key, and a `v1` secret the route cannot check.
+        let mut v1 = args(WHSEC, "msg_cli_v1");
+        v1[3] = "standard".to_owned();
+        for refused in [args(&other, "msg_cli_other"), v1] {
+            let out = send(refused, event).await;
+            let stdout = String::from_utf8(out.stdout).unwrap();
+            assert_eq!(out.status.code(), Some(1), "{framework}: {stdout}");
+            assert!(
+                stdout.starts_with("401 (") && stdout.contains("\"message\""),
+                "{stdout}"
+            );
         }
     }
 }

@@ -32,6 +32,11 @@ use tracing::Instrument;
 /// the reason. Send the action's key as the idempotency key of whatever it
 /// calls: delivery is at least once.
 ///
+/// A runner that takes a first try more than
+/// [`ActionTerms::STALL_LEASES`] leases after it was queued warns: no
+/// runner was running (one built and never started is a compile warning,
+/// `#[must_use]`), or too few for the work.
+///
 /// Each try runs in a `post_claim_action` span with its `key`, `attempt`
 /// and `outcome` (`done`, `retry`, `dead`, `interrupted`), and never the
 /// payload (it may hold what the author put there).
@@ -69,6 +74,7 @@ use tracing::Instrument;
 /// # }
 /// ```
 #[derive(Debug, Clone)]
+#[must_use = "a runner runs nothing until `.start(..)`: queued actions would stay pending"]
 pub struct Runner<S> {
     store: S,
     terms: ActionTerms,
@@ -167,6 +173,17 @@ where
                             tracing::info!("the action queue's store answers again");
                             store_down = false;
                         }
+                        if let Some(late) = due
+                            .iter()
+                            .find(|d| self.terms.waited_too_long(d.attempt, d.age))
+                        {
+                            tracing::warn!(
+                                key = %late.key,
+                                waited_s = late.age.as_secs(),
+                                "a post-claim action waited more than {} leases for its first try: no runner was running, or too few for the work",
+                                ActionTerms::STALL_LEASES
+                            );
+                        }
                         full = due.len() == room;
                         for due in due {
                             running.spawn(run_one(
@@ -262,6 +279,7 @@ enum Phase {
 
 /// A started [`Runner`]: stop it with [`shutdown`](Self::shutdown).
 /// Dropped without it, the runner keeps running as long as the runtime.
+#[must_use = "dropping the handle leaves the runner without a clean stop: keep it and call `.shutdown(grace)`"]
 pub struct RunnerHandle {
     signal: watch::Sender<Phase>,
     task: JoinHandle<()>,

@@ -331,3 +331,40 @@ async fn shutdown_waits_for_running_actions_then_leaves_the_rest_due() {
     assert_eq!(keys, ["stuck"]);
     assert_eq!(due[0].attempt, 2);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_first_try_that_waited_several_leases_is_warned_about() {
+    let logs = parity_tests::logs::Logs::default();
+    let _guard = logs.start();
+    let store = store();
+    let terms = quick();
+    store.enqueue("on-time", "{}").await.unwrap();
+    let ran = Arc::new(AtomicU32::new(0));
+    let start = |ran: Arc<AtomicU32>| {
+        Runner::new(store.clone())
+            .with_terms(terms)
+            .with_poll(Duration::from_millis(20))
+            .start(move |_action: DueAction<Value>| {
+                ran.fetch_add(1, Ordering::SeqCst);
+                async { Ok::<(), String>(()) }
+            })
+    };
+    let runner = start(ran.clone());
+    until("the action on time", || ran.load(Ordering::SeqCst) == 1).await;
+    runner.shutdown(Duration::from_secs(1)).await;
+    assert!(!logs.text().contains("waited more than"), "{}", logs.text());
+
+    // No runner for four leases: the first try is late.
+    store.enqueue("forgotten", "{}").await.unwrap();
+    tokio::time::sleep(terms.lease * 4).await;
+    let runner = start(ran.clone());
+    until("the late action", || ran.load(Ordering::SeqCst) == 2).await;
+    runner.shutdown(Duration::from_secs(1)).await;
+    let text = logs.text();
+    assert_eq!(
+        text.matches("waited more than 3 leases").count(),
+        1,
+        "{text}"
+    );
+    assert!(text.contains("key=forgotten waited_s=2"), "{text}");
+}

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::web;
-use claimkit::signature::{HmacScheme, HmacVerifier, StandardWebhooks, WebhookGate};
+use claimkit::signature::{HmacScheme, HmacVerifier, PublicKey, StandardWebhooks, WebhookGate};
 use claimkit::signature::{RequestSignatures, SignatureMode};
 use claimkit::store::ActionTerms;
 use claimkit::{ErrorKind, PluginConfig, RouteOptions, Secret, Secrets};
@@ -17,6 +17,7 @@ use claimkit_tokio::{Runner, RunnerHandle};
 
 mod access_code;
 mod claim_number;
+mod claim_number_with_action;
 mod claim_token;
 mod claimr_webhook;
 mod platform;
@@ -29,6 +30,7 @@ mod status_hook;
 
 pub use access_code::{access_code, AccessCodeInputs};
 pub use claim_number::claim_number;
+pub use claim_number_with_action::claim_number_with_action;
 pub use claim_token::claim_token;
 pub use claimr_webhook::claimr_webhook;
 pub use platform::{route_options, signature_mode};
@@ -49,6 +51,8 @@ pub struct AppState {
     pub claimr: Arc<WebhookGate<HmacVerifier, Store>>,
     /// The Standard Webhooks route's signature check and seen deliveries.
     pub standard: Arc<WebhookGate<StandardWebhooks, Store>>,
+    /// The `v1a` (Ed25519) route's, when it has public keys.
+    pub standard_ed25519: Option<Arc<WebhookGate<StandardWebhooks, Store>>>,
 }
 
 /// The signing secrets of the webhook routes.
@@ -58,12 +62,34 @@ pub struct WebhookSecrets {
     pub standard: Secret,
     /// The claimr hook's secret.
     pub claimr: Secret,
+    /// The Standard Webhooks sender's public keys (`whpk_…`, current first)
+    /// for `v1a` (Ed25519) signatures. With none, the route
+    /// `/webhooks/standard-ed25519` is not served.
+    pub public_keys: Vec<PublicKey>,
+}
+
+/// The gate of `/webhooks/standard-ed25519`: `v1a` signatures under
+/// `public_keys`, no secret, redeliveries recognised in `store`. `None`
+/// when there is no key.
+fn ed25519_gate(
+    public_keys: Vec<PublicKey>,
+    store: &Store,
+) -> Result<Option<WebhookGate<StandardWebhooks, Store>>, claimkit::Error> {
+    if public_keys.is_empty() {
+        return Ok(None);
+    }
+    let verifier = StandardWebhooks::from_public_keys(public_keys)?;
+    Ok(Some(
+        WebhookGate::new(verifier).with_deliveries(Arc::new(store.clone())),
+    ))
 }
 
 /// The routes, one plugin route per preset, each for `GET`, `POST`, `PUT`
-/// and `DELETE`, and two signed-webhook routes for `POST`, with their state,
-/// for `App::configure`. Build it once and clone it into each worker's
-/// `App`, so that every worker shares the same stores:
+/// and `DELETE`, a claim-number route that also queues a post-claim action
+/// on `success` (`/plugins/claim-number-with-action`), and the
+/// signed-webhook routes for `POST`, with their state, for
+/// `App::configure`. Build it once and clone it into each worker's `App`,
+/// so that every worker shares the same stores:
 ///
 /// ```no_run
 /// # use actix_web::{App, HttpServer};
@@ -72,7 +98,7 @@ pub struct WebhookSecrets {
 /// # #[actix_web::main]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// # let config = PluginConfig::new(Secret::new("s3cret")?);
-/// # let webhooks = WebhookSecrets { standard: Secret::new("whsec_c2VjcmV0")?, claimr: Secret::new("s")? };
+/// # let webhooks = WebhookSecrets { standard: Secret::new("whsec_c2VjcmV0")?, claimr: Secret::new("s")?, public_keys: Vec::new() };
 /// let store = claimkit_store::Store::connect("sqlite:claimkit.db").await?;
 /// let routes = example_actix_plugins::app(config, webhooks, store)?;
 /// HttpServer::new(move || App::new().configure(routes.clone()))
@@ -116,6 +142,7 @@ pub fn app_with_routes(
             WebhookGate::new(StandardWebhooks::new(webhooks.standard)?)
                 .with_deliveries(Arc::new(store.clone())),
         ),
+        standard_ed25519: ed25519_gate(webhooks.public_keys, &store)?.map(Arc::new),
         store,
     };
     Ok(move |routes: &mut web::ServiceConfig| {
@@ -126,6 +153,11 @@ pub fn app_with_routes(
             .service(plugin_with("/plugins/stateless", stateless, &options))
             .service(plugin_with("/plugins/claim-token", claim_token, &options))
             .service(plugin_with("/plugins/claim-number", claim_number, &options))
+            .service(plugin_with(
+                "/plugins/claim-number-with-action",
+                claim_number_with_action,
+                &options,
+            ))
             .service(plugin_with("/plugins/status-hook", status_hook, &options))
             .service(plugin_with("/plugins/access-code", access_code, &options))
             .service(signed_webhook(
@@ -134,6 +166,13 @@ pub fn app_with_routes(
                 state.standard.clone(),
             ))
             .service(webhook("/webhooks/claimr", claimr_webhook));
+        if let Some(gate) = &state.standard_ed25519 {
+            routes.service(signed_webhook(
+                "/webhooks/standard-ed25519",
+                standard_webhook,
+                gate.clone(),
+            ));
+        }
     })
 }
 
@@ -176,14 +215,16 @@ pub struct Settings {
 
 impl Settings {
     /// Reads `BIND`, `PLUGIN_SECRET`, `PLUGIN_SECRET_PREVIOUS`,
-    /// `WEBHOOK_SECRET`, `CLAIMR_SECRET`, `BITBADGES_SIGNATURES` (see
+    /// `WEBHOOK_SECRET`, `WEBHOOK_PUBLIC_KEYS` (comma-separated `whpk_…`
+    /// keys; unset, `/webhooks/standard-ed25519` is not served),
+    /// `CLAIMR_SECRET`, `BITBADGES_SIGNATURES` (see
     /// [`signature_mode`]), `CORS_ORIGINS` (see [`route_options`]),
     /// `STORE_URL` (default [`DEFAULT_STORE_URL`]), `ACTION_URL`,
     /// `ACTION_GIVE_UP` (seconds; default 7 days) and
     /// `ACTION_SHUTDOWN_GRACE` (seconds; default 10).
     ///
     /// # Errors
-    /// When a secret is set but empty, a signature mode or CORS origin is
+    /// When a secret is set but empty, a public key is not one, a signature mode or CORS origin is
     /// not one, or a number of seconds is not one.
     pub fn from_env(default_bind: &str) -> Result<Self, claimkit::Error> {
         let bind = std::env::var("BIND").unwrap_or_else(|_| default_bind.to_owned());
@@ -198,6 +239,20 @@ impl Settings {
         if let Ok(previous) = std::env::var("PLUGIN_SECRET_PREVIOUS") {
             secrets = secrets.with_previous(secret("PLUGIN_SECRET_PREVIOUS", previous)?);
         }
+        let public_keys = match std::env::var("WEBHOOK_PUBLIC_KEYS") {
+            Ok(keys) if !keys.trim().is_empty() => PublicKey::parse_list(&keys).map_err(|err| {
+                claimkit::Error::with_message(
+                    ErrorKind::InvalidConfig,
+                    format!("WEBHOOK_PUBLIC_KEYS: {err}"),
+                )
+            })?,
+            _ => {
+                tracing::info!(
+                    "WEBHOOK_PUBLIC_KEYS is not set: /webhooks/standard-ed25519 is not served"
+                );
+                Vec::new()
+            }
+        };
         let webhooks = WebhookSecrets {
             standard: secret(
                 "WEBHOOK_SECRET",
@@ -207,6 +262,7 @@ impl Settings {
                 "CLAIMR_SECRET",
                 env_or_development("CLAIMR_SECRET", DEVELOPMENT_CLAIMR_SECRET),
             )?,
+            public_keys,
         };
         let signatures = signature_mode(std::env::var("BITBADGES_SIGNATURES").ok().as_deref())?;
         let routes = route_options(std::env::var("CORS_ORIGINS").ok().as_deref())?;

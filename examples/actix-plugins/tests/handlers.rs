@@ -3,7 +3,7 @@
 
 use actix_web::dev::ServiceResponse;
 use actix_web::{test, App};
-use claimkit::testing::{PluginCall, Signer};
+use claimkit::testing::{Fault, PluginCall, Signer};
 use claimkit::{PluginConfig, Secret};
 use claimkit_actix::testing::{plugin_request, webhook_request};
 use example_actix_plugins::{app, WebhookSecrets};
@@ -11,11 +11,16 @@ use serde_json::{json, Value};
 
 const SECRET: &str = "handlers-secret";
 const WHSEC: &str = "whsec_aGFuZGxlcnMtd2ViaG9vay1zZWNyZXQ=";
+/// A `v1a` key pair: the route holds the public key, the test signs with
+/// the private one.
+const WHSK: &str = "whsk_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+const WHPK: &str = "whpk_A6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg=";
 
 fn routes() -> impl Fn(&mut actix_web::web::ServiceConfig) + Clone {
     let webhooks = WebhookSecrets {
         standard: Secret::new(WHSEC).unwrap(),
         claimr: Secret::new("handlers-claimr").unwrap(),
+        public_keys: vec![WHPK.parse().unwrap()],
     };
     app(
         PluginConfig::new(Secret::new(SECRET).unwrap()),
@@ -117,4 +122,45 @@ async fn signed_webhooks_through_the_harness() {
         answer(test::call_service(&app, request).await).await,
         (200, json!({}))
     );
+}
+
+#[actix_web::test]
+async fn ed25519_webhooks_through_the_harness() {
+    let app = test::init_service(App::new().configure(routes())).await;
+    let route = "/webhooks/standard-ed25519";
+    let signer = Signer::standard_ed25519(WHSK).unwrap().with_id("msg_e1");
+    for _ in 0..2 {
+        // The first runs the handler, the redelivery is acknowledged.
+        let request = webhook_request(route, &signer, r#"{"type":"x"}"#).to_request();
+        assert_eq!(
+            answer(test::call_service(&app, request).await).await,
+            (200, json!({}))
+        );
+    }
+    let refused = [
+        // Another key, a broken signature, a stale one.
+        signer
+            .clone()
+            .with_id("msg_e2")
+            .with_fault(Fault::WrongSecret),
+        signer
+            .clone()
+            .with_id("msg_e3")
+            .with_fault(Fault::FlippedByte),
+        signer
+            .clone()
+            .with_id("msg_e4")
+            .with_fault(Fault::StaleTimestamp),
+        // A `v1` signature: this route holds no secret to check it with.
+        Signer::standard(WHSEC).unwrap().with_id("msg_e5"),
+    ];
+    for forged in &refused {
+        let request = webhook_request(route, forged, "{}").to_request();
+        let (status, body) = answer(test::call_service(&app, request).await).await;
+        assert_eq!(status, 401, "{forged:?}");
+        assert!(body["message"].is_string(), "{body}");
+    }
+    // And the `v1` route ignores a `v1a` signature.
+    let request = webhook_request("/webhooks/standard", &signer, "{}").to_request();
+    assert_eq!(test::call_service(&app, request).await.status(), 401);
 }

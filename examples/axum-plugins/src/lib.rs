@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use axum::extract::FromRef;
 use axum::Router;
-use claimkit::signature::{HmacScheme, HmacVerifier, StandardWebhooks, WebhookGate};
+use claimkit::signature::{HmacScheme, HmacVerifier, PublicKey, StandardWebhooks, WebhookGate};
 use claimkit::signature::{RequestSignatures, SignatureMode};
 use claimkit::store::ActionTerms;
 use claimkit::{ErrorKind, PluginConfig, RouteOptions, Secret, Secrets};
@@ -17,8 +17,10 @@ use claimkit_tokio::{Runner, RunnerHandle};
 
 mod access_code;
 mod claim_number;
+mod claim_number_with_action;
 mod claim_token;
 mod claimr_webhook;
+mod head_clock;
 mod platform;
 mod post_claim_action;
 pub mod registration;
@@ -29,6 +31,7 @@ mod status_hook;
 
 pub use access_code::{access_code, AccessCodeInputs};
 pub use claim_number::claim_number;
+pub use claim_number_with_action::claim_number_with_action;
 pub use claim_token::claim_token;
 pub use claimr_webhook::claimr_webhook;
 pub use platform::{route_options, signature_mode};
@@ -56,10 +59,32 @@ pub struct WebhookSecrets {
     pub standard: Secret,
     /// The claimr hook's secret.
     pub claimr: Secret,
+    /// The Standard Webhooks sender's public keys (`whpk_…`, current first)
+    /// for `v1a` (Ed25519) signatures. With none, the route
+    /// `/webhooks/standard-ed25519` is not served.
+    pub public_keys: Vec<PublicKey>,
+}
+
+/// The gate of `/webhooks/standard-ed25519`: `v1a` signatures under
+/// `public_keys`, no secret, redeliveries recognised in `store`. `None`
+/// when there is no key.
+fn ed25519_gate(
+    public_keys: Vec<PublicKey>,
+    store: &Store,
+) -> Result<Option<WebhookGate<StandardWebhooks, Store>>, claimkit::Error> {
+    if public_keys.is_empty() {
+        return Ok(None);
+    }
+    let verifier = StandardWebhooks::from_public_keys(public_keys)?;
+    Ok(Some(
+        WebhookGate::new(verifier).with_deliveries(Arc::new(store.clone())),
+    ))
 }
 
 /// The router: one plugin route per preset, each for `GET`, `POST`, `PUT`
-/// and `DELETE`, and two signed-webhook routes for `POST`.
+/// and `DELETE`, a claim-number route that also queues a post-claim action
+/// on `success` (`/plugins/claim-number-with-action`), and the
+/// signed-webhook routes for `POST`.
 ///
 /// # Errors
 /// When a webhook secret is not a valid key (a `whsec_` secret must be
@@ -87,23 +112,35 @@ pub fn app_with_routes(
         .with_deliveries(Arc::new(store.clone()));
     let standard = WebhookGate::new(StandardWebhooks::new(webhooks.standard)?)
         .with_deliveries(Arc::new(store.clone()));
+    let ed25519 = ed25519_gate(webhooks.public_keys, &store)?;
     let state = AppState {
         plugin: plugin_config,
         store,
         claimr: Arc::new(claimr),
     };
-    Ok(Router::new()
+    let router = Router::new()
         .route("/plugins/stateless", plugin_with(stateless, routes))
         .route("/plugins/claim-token", plugin_with(claim_token, routes))
         .route("/plugins/claim-number", plugin_with(claim_number, routes))
+        .route(
+            "/plugins/claim-number-with-action",
+            plugin_with(claim_number_with_action, routes),
+        )
         .route("/plugins/status-hook", plugin_with(status_hook, routes))
         .route("/plugins/access-code", plugin_with(access_code, routes))
         .route(
             "/webhooks/standard",
             signed_webhook(standard_webhook, standard),
         )
-        .route("/webhooks/claimr", webhook(claimr_webhook))
-        .with_state(state))
+        .route("/webhooks/claimr", webhook(claimr_webhook));
+    let router = match ed25519 {
+        Some(gate) => router.route(
+            "/webhooks/standard-ed25519",
+            signed_webhook(standard_webhook, gate),
+        ),
+        None => router,
+    };
+    Ok(router.with_state(state))
 }
 
 /// The secret used when `PLUGIN_SECRET` is unset. Never use it in
@@ -145,14 +182,16 @@ pub struct Settings {
 
 impl Settings {
     /// Reads `BIND`, `PLUGIN_SECRET`, `PLUGIN_SECRET_PREVIOUS`,
-    /// `WEBHOOK_SECRET`, `CLAIMR_SECRET`, `BITBADGES_SIGNATURES` (see
+    /// `WEBHOOK_SECRET`, `WEBHOOK_PUBLIC_KEYS` (comma-separated `whpk_…`
+    /// keys; unset, `/webhooks/standard-ed25519` is not served),
+    /// `CLAIMR_SECRET`, `BITBADGES_SIGNATURES` (see
     /// [`signature_mode`]), `CORS_ORIGINS` (see [`route_options`]),
     /// `STORE_URL` (default [`DEFAULT_STORE_URL`]), `ACTION_URL`,
     /// `ACTION_GIVE_UP` (seconds; default 7 days) and
     /// `ACTION_SHUTDOWN_GRACE` (seconds; default 10).
     ///
     /// # Errors
-    /// When a secret is set but empty, a signature mode or CORS origin is
+    /// When a secret is set but empty, a public key is not one, a signature mode or CORS origin is
     /// not one, or a number of seconds is not one.
     pub fn from_env(default_bind: &str) -> Result<Self, claimkit::Error> {
         let bind = std::env::var("BIND").unwrap_or_else(|_| default_bind.to_owned());
@@ -167,6 +206,20 @@ impl Settings {
         if let Ok(previous) = std::env::var("PLUGIN_SECRET_PREVIOUS") {
             secrets = secrets.with_previous(secret("PLUGIN_SECRET_PREVIOUS", previous)?);
         }
+        let public_keys = match std::env::var("WEBHOOK_PUBLIC_KEYS") {
+            Ok(keys) if !keys.trim().is_empty() => PublicKey::parse_list(&keys).map_err(|err| {
+                claimkit::Error::with_message(
+                    ErrorKind::InvalidConfig,
+                    format!("WEBHOOK_PUBLIC_KEYS: {err}"),
+                )
+            })?,
+            _ => {
+                tracing::info!(
+                    "WEBHOOK_PUBLIC_KEYS is not set: /webhooks/standard-ed25519 is not served"
+                );
+                Vec::new()
+            }
+        };
         let webhooks = WebhookSecrets {
             standard: secret(
                 "WEBHOOK_SECRET",
@@ -176,6 +229,7 @@ impl Settings {
                 "CLAIMR_SECRET",
                 env_or_development("CLAIMR_SECRET", DEVELOPMENT_CLAIMR_SECRET),
             )?,
+            public_keys,
         };
         let signatures = signature_mode(std::env::var("BITBADGES_SIGNATURES").ok().as_deref())?;
         let routes = route_options(std::env::var("CORS_ORIGINS").ok().as_deref())?;

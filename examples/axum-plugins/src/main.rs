@@ -4,6 +4,9 @@
 //! development default, with a warning, when unset), `PLUGIN_SECRET_PREVIOUS`
 //! (optional, also accepted during a rotation), `WEBHOOK_SECRET` (the
 //! Standard Webhooks `whsec_…` secret of `/webhooks/standard`),
+//! `WEBHOOK_PUBLIC_KEYS` (comma-separated `whpk_…` public keys of
+//! `/webhooks/standard-ed25519`, which checks `v1a` signatures; unset, that
+//! route is not served),
 //! `CLAIMR_SECRET` (the secret of `/webhooks/claimr`), `BITBADGES_SIGNATURES`
 //! (`off`, the default, `verify` or `require`: the plugin requests'
 //! `X-BitBadges-Signature` headers), `CORS_ORIGINS` (comma-separated, default

@@ -9,18 +9,31 @@ use claimkit::{PluginConfig, Secret};
 pub(crate) const WHSEC: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 /// The claimr secret the examples are started with.
 pub(crate) const CLAIMR: &str = "cli-claimr-secret";
+/// The private key whose public key (`WHPK`) the examples' `v1a` route
+/// accepts.
+pub(crate) const WHSK: &str = "whsk_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+/// The public key of `WHSK`.
+pub(crate) const WHPK: &str = "whpk_A6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg=";
+
+fn public_keys() -> Vec<claimkit::signature::PublicKey> {
+    vec![WHPK.parse().unwrap()]
+}
 
 /// The axum example with `secret`.
 pub(crate) async fn axum_example(secret: &str) -> SocketAddr {
+    axum_example_on(secret, &claimkit_store::Store::memory()).await
+}
+
+/// The axum example with `secret`, on `store`.
+pub(crate) async fn axum_example_on(secret: &str, store: &claimkit_store::Store) -> SocketAddr {
     let webhooks = example_axum_plugins::WebhookSecrets {
         standard: Secret::new(WHSEC).unwrap(),
         claimr: Secret::new(CLAIMR).unwrap(),
+        public_keys: public_keys(),
     };
     let config = PluginConfig::new(Secret::new(secret).unwrap());
-    parity_tests::serve::axum(
-        example_axum_plugins::app(config, webhooks, claimkit_store::Store::memory()).unwrap(),
-    )
-    .await
+    parity_tests::serve::axum(example_axum_plugins::app(config, webhooks, store.clone()).unwrap())
+        .await
 }
 
 /// The actix example with `secret`, on its own thread and actix runtime.
@@ -28,6 +41,7 @@ pub(crate) fn actix_example(secret: &str) -> SocketAddr {
     let webhooks = example_actix_plugins::WebhookSecrets {
         standard: Secret::new(WHSEC).unwrap(),
         claimr: Secret::new(CLAIMR).unwrap(),
+        public_keys: public_keys(),
     };
     let config = PluginConfig::new(Secret::new(secret).unwrap());
     parity_tests::serve::actix(
@@ -56,14 +70,22 @@ pub(crate) async fn signed_examples(
     let (standard, claimr) = webhooks();
     let axum = example_axum_plugins::app(
         config(),
-        example_axum_plugins::WebhookSecrets { standard, claimr },
+        example_axum_plugins::WebhookSecrets {
+            standard,
+            claimr,
+            public_keys: public_keys(),
+        },
         claimkit_store::Store::memory(),
     )
     .unwrap();
     let (standard, claimr) = webhooks();
     let actix = example_actix_plugins::app(
         config(),
-        example_actix_plugins::WebhookSecrets { standard, claimr },
+        example_actix_plugins::WebhookSecrets {
+            standard,
+            claimr,
+            public_keys: public_keys(),
+        },
         claimkit_store::Store::memory(),
     )
     .unwrap();

@@ -117,6 +117,28 @@ impl ActionTerms {
     pub fn is_spent(&self, attempt: u32, age: Duration) -> bool {
         attempt > 1 && age >= self.give_up.saturating_add(self.lease)
     }
+
+    /// How many leases a first try may wait after its enqueue before a
+    /// runner warns that actions are waiting: 3.
+    pub const STALL_LEASES: u32 = 3;
+
+    /// Whether try `attempt` of an action enqueued `age` ago waited too
+    /// long for a runner: a first try (due from its enqueue) taken more
+    /// than [`STALL_LEASES`](Self::STALL_LEASES) leases after it. No runner
+    /// was running, or too few for the work. A retry's wait includes its
+    /// backoff, so only a first try tells.
+    ///
+    /// ```
+    /// use claimkit::store::ActionTerms;
+    ///
+    /// let terms = ActionTerms::default();
+    /// assert!(!terms.waited_too_long(1, terms.lease));
+    /// assert!(terms.waited_too_long(1, terms.lease * 4));
+    /// assert!(!terms.waited_too_long(2, terms.lease * 4));
+    /// ```
+    pub fn waited_too_long(&self, attempt: u32, age: Duration) -> bool {
+        attempt == 1 && age > self.lease.saturating_mul(Self::STALL_LEASES)
+    }
 }
 
 impl Default for ActionTerms {

@@ -61,13 +61,21 @@ fn webhooks() -> (Secret, Secret) {
 
 async fn start_axum(store: Store) -> SocketAddr {
     let (standard, claimr) = webhooks();
-    let webhooks = example_axum_plugins::WebhookSecrets { standard, claimr };
+    let webhooks = example_axum_plugins::WebhookSecrets {
+        standard,
+        claimr,
+        public_keys: Vec::new(),
+    };
     serve::axum(example_axum_plugins::app(config(), webhooks, store).unwrap()).await
 }
 
 fn start_actix(store: Store) -> SocketAddr {
     let (standard, claimr) = webhooks();
-    let webhooks = example_actix_plugins::WebhookSecrets { standard, claimr };
+    let webhooks = example_actix_plugins::WebhookSecrets {
+        standard,
+        claimr,
+        public_keys: Vec::new(),
+    };
     serve::actix(example_actix_plugins::app(config(), webhooks, store).unwrap())
 }
 

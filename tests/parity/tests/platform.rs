@@ -25,7 +25,11 @@ fn webhooks() -> (Secret, Secret) {
 
 async fn start_axum(mode: SignatureMode, routes: &RouteOptions) -> SocketAddr {
     let (standard, claimr) = webhooks();
-    let webhooks = example_axum_plugins::WebhookSecrets { standard, claimr };
+    let webhooks = example_axum_plugins::WebhookSecrets {
+        standard,
+        claimr,
+        public_keys: Vec::new(),
+    };
     let app = example_axum_plugins::app_with_routes(
         config(mode),
         webhooks,
@@ -38,7 +42,11 @@ async fn start_axum(mode: SignatureMode, routes: &RouteOptions) -> SocketAddr {
 
 fn start_actix(mode: SignatureMode, routes: &RouteOptions) -> SocketAddr {
     let (standard, claimr) = webhooks();
-    let webhooks = example_actix_plugins::WebhookSecrets { standard, claimr };
+    let webhooks = example_actix_plugins::WebhookSecrets {
+        standard,
+        claimr,
+        public_keys: Vec::new(),
+    };
     serve::actix(
         example_actix_plugins::app_with_routes(
             config(mode),
