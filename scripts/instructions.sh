@@ -34,7 +34,8 @@ printf '%-36s %14s\n' scenario "instructions"
 declare -A result
 for scenario in decode-hand-platform decode-claimkit-platform decode-hand-first decode-claimkit-first \
                 decode-hand-last decode-claimkit-last hmac-raw-1k hmac-claimkit-1k hmac-raw-20k \
-                hmac-claimkit-20k standard-crate standard-claimkit; do
+                hmac-claimkit-20k standard-crate standard-claimkit v1a-raw-1k v1a-claimkit-1k \
+                v1a-raw-20k v1a-claimkit-20k; do
   result[$scenario]=$(per_call "$scenario")
   printf '%-36s %14d\n' "$scenario" "${result[$scenario]}"
 done
@@ -46,3 +47,5 @@ echo "decode, secret last:    claimkit / hand-written = $(ratio decode-hand-last
 echo "hmac 1 KiB:             claimkit / raw hmac     = $(ratio hmac-raw-1k hmac-claimkit-1k)"
 echo "hmac 20 KiB:            claimkit / raw hmac     = $(ratio hmac-raw-20k hmac-claimkit-20k)"
 echo "standard webhooks:      claimkit / crate        = $(ratio standard-crate standard-claimkit)"
+echo "v1a 1 KiB:              claimkit / verify_strict = $(ratio v1a-raw-1k v1a-claimkit-1k)"
+echo "v1a 20 KiB:             claimkit / verify_strict = $(ratio v1a-raw-20k v1a-claimkit-20k)"

@@ -24,6 +24,13 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the protocol's checks against a running plugin.
+    ///
+    /// The calls are real: they reserve claim numbers and issue tokens in
+    /// the plugin's own store, in the claim `claim-under-test` unless
+    /// `--claim-id` names a throw-away one, and `--status-hooks` confirms
+    /// and releases them and fires the plugin's post-claim actions (unless
+    /// `--simulated-status-hooks`). Aim it at a test deployment, or at a
+    /// claim of its own.
     Check(CheckArgs),
     /// Sign a webhook (with `--sign`, a plugin request) and deliver it;
     /// print the status and body.
@@ -204,9 +211,28 @@ struct CheckArgs {
     /// The HTTP method the plugin is configured with.
     #[arg(long, value_enum, default_value = "POST", ignore_case = true)]
     method: MethodArg,
-    /// Also send `success` and `failure` status webhooks.
+    /// Also send `success` and `failure` status webhooks: a plugin with
+    /// post-claim actions runs them for real.
     #[arg(long)]
     status_hooks: bool,
+    /// Send the status webhooks as simulations (`_isSimulation: true`),
+    /// which a plugin must not act on: no post-claim action runs. Implies
+    /// `--status-hooks`.
+    #[arg(long)]
+    simulated_status_hooks: bool,
+    /// The claim id of every call (default `claim-under-test`), so that a
+    /// run uses a throw-away claim of the plugin's store. The `maxUses`
+    /// check keeps a claim of its own.
+    #[arg(long, value_name = "ID")]
+    claim_id: Option<String>,
+    /// Listen on HOST:PORT for the post-claim actions the status webhooks
+    /// queue, and fail when one never arrives (or, with
+    /// `--simulated-status-hooks`, when one does). For a plugin whose action
+    /// POSTs to a URL you point here, with the action's key
+    /// (`<claimAttemptId>:<status>`) in `Idempotency-Key`, as the
+    /// examples' `ACTION_URL` does. Implies `--status-hooks`.
+    #[arg(long, value_name = "HOST:PORT")]
+    action_sink: Option<String>,
     /// An input to send with every call, as `key=value` (the value is read as
     /// JSON when it parses, as text otherwise). Repeatable.
     #[arg(long = "input", value_name = "KEY=VALUE")]
@@ -442,7 +468,11 @@ fn run_check(args: CheckArgs) -> ExitCode {
         MethodArg::Delete => "DELETE",
     }
     .to_owned();
-    target.status_hooks = args.status_hooks;
+    target.simulated_hooks = args.simulated_status_hooks;
+    target.status_hooks =
+        args.status_hooks || args.simulated_status_hooks || args.action_sink.is_some();
+    target.claim_id = args.claim_id.clone();
+    target.action_sink = args.action_sink.clone();
     target.sign = args.sign;
     target.origin = args.origin.clone();
     if !(args.timeout.is_finite() && args.timeout > 0.0) {
@@ -480,6 +510,8 @@ fn run_check(args: CheckArgs) -> ExitCode {
             "method": target.method,
             "preset": format!("{:?}", target.preset),
             "status_hooks": target.status_hooks,
+            "simulated_status_hooks": target.simulated_hooks,
+            "claim_id": target.claim_id.as_deref().unwrap_or(claimkit::testing::TEST_CLAIM_ID),
             "signed": target.sign,
         }));
         say(format_args!("{json:#}"));

@@ -363,3 +363,112 @@ async fn the_command_prints_one_line_per_check_and_exits_1_on_failure() {
         "error: --timeout must be a positive number of seconds\n"
     );
 }
+
+/// The axum example on `store`, with its post-claim actions POSTed to
+/// `sink` by a runner when `runner` is set.
+async fn example_on(
+    store: &claimkit_store::Store,
+    sink: &str,
+    runner: bool,
+) -> (SocketAddr, Option<claimkit_tokio::RunnerHandle>) {
+    let address = common::axum_example_on(SECRET, store).await;
+    let handle = runner.then(|| {
+        let action = example_axum_plugins::PostClaimAction::new(Some(format!("http://{sink}/")));
+        claimkit_tokio::Runner::new(store.clone())
+            .with_poll(Duration::from_millis(50))
+            .start(move |due| {
+                let action = action.clone();
+                async move { action.run(due).await }
+            })
+    });
+    (address, handle)
+}
+
+/// A loopback address nothing listens on now.
+fn free_address() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_action_sink_sees_the_actions_run_and_misses_a_forgotten_runner() {
+    let store = claimkit_store::Store::memory();
+    let sink = free_address();
+    let (address, runner) = example_on(&store, &sink, true).await;
+    let mut target = Target::new(
+        format!("http://{address}/plugins/status-hook"),
+        SECRET,
+        Preset::Stateless,
+    );
+    target.status_hooks = true;
+    target.action_sink = Some(sink.clone());
+    let report = check(&target).await;
+    assert!(report.passed(), "{:?}", failure_reasons(&report));
+    let actions: Vec<_> = report
+        .outcomes
+        .iter()
+        .filter(|o| o.name.starts_with("post-claim action"))
+        .collect();
+    assert_eq!(actions.len(), 2, "{:?}", report.outcomes);
+
+    // Simulated webhooks act on nothing.
+    target.simulated_hooks = true;
+    target.action_wait = Duration::from_secs(2);
+    let report = check(&target).await;
+    assert!(report.passed(), "{:?}", failure_reasons(&report));
+    runner.unwrap().shutdown(Duration::from_secs(1)).await;
+
+    // No runner: the actions sit in the queue, and the check says so.
+    let store = claimkit_store::Store::memory();
+    let sink = free_address();
+    let (address, _) = example_on(&store, &sink, false).await;
+    let mut target = Target::new(
+        format!("http://{address}/plugins/status-hook"),
+        SECRET,
+        Preset::Stateless,
+    );
+    target.status_hooks = true;
+    target.action_sink = Some(sink);
+    target.action_wait = Duration::from_secs(2);
+    let reasons = failure_reasons(&check(&target).await);
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    assert!(
+        reasons
+            .iter()
+            .all(|r| r.contains("reached the sink within 2 s") && r.contains("runner")),
+        "{reasons:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_claim_id_keeps_the_run_to_a_throw_away_claim() {
+    use claimkit::store::{ClaimNumbers, ClaimPool};
+    let store = claimkit_store::Store::memory();
+    let (address, _) = example_on(&store, &free_address(), false).await;
+    let mut target = Target::new(
+        format!("http://{address}/plugins/claim-number"),
+        SECRET,
+        Preset::ClaimNumber,
+    );
+    target.claim_id = Some("throw-away".to_owned());
+    let report = check(&target).await;
+    assert!(report.passed(), "{:?}", failure_reasons(&report));
+    let pool = |claim_id| ClaimPool {
+        claim_id,
+        limit: None,
+        hold: Duration::from_secs(60),
+    };
+    assert_eq!(
+        store
+            .preview(&pool(claimkit::testing::TEST_CLAIM_ID))
+            .await
+            .unwrap(),
+        0,
+        "the default claim was touched"
+    );
+    assert_eq!(
+        store.preview(&pool("throw-away")).await.unwrap(),
+        2,
+        "the two attempts numbered in the claim given"
+    );
+}

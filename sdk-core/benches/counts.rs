@@ -9,8 +9,8 @@ use std::hint::black_box;
 use claimkit::signature::Verifier;
 use claimkit::{PluginConfig, Secret};
 use shared::{
-    current_bodies, github_delivery, hand_written, raw_hmac, standard_delivery, WelcomeInputs,
-    GITHUB_SECRET, SECRET,
+    current_bodies, ed25519_delivery, github_delivery, hand_written, raw_hmac, standard_delivery,
+    WelcomeInputs, GITHUB_SECRET, SECRET,
 };
 
 mod shared;
@@ -121,6 +121,32 @@ fn main() {
                     .unwrap(),
             );
         }),
+        "v1a-raw-1k" | "v1a-raw-20k" => {
+            let d = ed25519_delivery(if scenario.ends_with("1k") {
+                1024
+            } else {
+                20 * 1024
+            });
+            Box::new(move || {
+                d.key
+                    .verify_strict(black_box(&d.message), black_box(&d.signature))
+                    .unwrap();
+            })
+        }
+        "v1a-claimkit-1k" | "v1a-claimkit-20k" => {
+            let d = ed25519_delivery(if scenario.ends_with("1k") {
+                1024
+            } else {
+                20 * 1024
+            });
+            Box::new(move || {
+                black_box(
+                    d.ours
+                        .verify(black_box(&d.headers), black_box(&d.body))
+                        .unwrap(),
+                );
+            })
+        }
         other => {
             eprintln!("unknown scenario {other}");
             std::process::exit(2);

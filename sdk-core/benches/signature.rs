@@ -1,5 +1,6 @@
-//! Webhook signature verification, against the raw `hmac` crate and the
-//! `standardwebhooks` crate on the same bytes.
+//! Webhook signature verification, against the raw `hmac` crate, the
+//! `standardwebhooks` crate and the raw `ed25519-dalek` crate on the same
+//! bytes.
 //!
 //! Run with: cargo bench -p claimkit --features testing --bench signature
 
@@ -8,7 +9,9 @@ use std::hint::black_box;
 use claimkit::signature::Verifier;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use hmac::{KeyInit, Mac};
-use shared::{github_delivery, raw_hmac, standard_delivery, HmacSha256, GITHUB_SECRET};
+use shared::{
+    ed25519_delivery, github_delivery, raw_hmac, standard_delivery, HmacSha256, GITHUB_SECRET,
+};
 
 mod shared;
 
@@ -73,5 +76,48 @@ fn standard_webhooks(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, hmac_sizes, standard_webhooks);
+/// `v1a` against `ed25519-dalek`'s own `verify_strict` (the same rules) on
+/// the signed bytes already joined, and its ordinary `verify`.
+fn standard_webhooks_v1a(c: &mut Criterion) {
+    use ed25519_dalek::ed25519::signature::Verifier as _;
+
+    let mut group = c.benchmark_group("standard webhooks v1a");
+    for size in [1024, 20 * 1024] {
+        let delivery = ed25519_delivery(size);
+        let label = format!("{} KiB", size / 1024);
+        group.throughput(Throughput::Bytes(size as u64));
+        group.bench_function(BenchmarkId::new("raw verify_strict", &label), |b| {
+            b.iter(|| {
+                delivery
+                    .key
+                    .verify_strict(black_box(&delivery.message), black_box(&delivery.signature))
+                    .unwrap()
+            })
+        });
+        group.bench_function(BenchmarkId::new("raw verify", &label), |b| {
+            b.iter(|| {
+                delivery
+                    .key
+                    .verify(black_box(&delivery.message), black_box(&delivery.signature))
+                    .unwrap()
+            })
+        });
+        group.bench_function(BenchmarkId::new("claimkit", &label), |b| {
+            b.iter(|| {
+                delivery
+                    .ours
+                    .verify(black_box(&delivery.headers), black_box(&delivery.body))
+                    .unwrap()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    hmac_sizes,
+    standard_webhooks,
+    standard_webhooks_v1a
+);
 criterion_main!(benches);

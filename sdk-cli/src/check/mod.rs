@@ -3,14 +3,16 @@
 
 pub mod declared;
 mod report;
+mod sink;
 
 use std::time::Duration;
 
-use claimkit::testing::PluginCall;
+use claimkit::testing::{PluginCall, TEST_CLAIM_ID};
 use claimkit::Version;
 use serde_json::Value;
 
 pub use report::{Outcome, Report, Verdict};
+pub use sink::ActionSink;
 
 use crate::client::{preflight, send_signed_call, Exchange};
 
@@ -18,6 +20,8 @@ use crate::client::{preflight, send_signed_call, Exchange};
 pub const PLATFORM_DEADLINE: Duration = Duration::from_secs(10);
 /// Answers slower than this are flagged.
 pub const SLOW: Duration = Duration::from_secs(2);
+/// How long a post-claim action may take to reach the action sink.
+pub const ACTION_WAIT: Duration = Duration::from_secs(10);
 
 /// The response preset the plugin was built for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +47,17 @@ pub struct Target {
     pub method: String,
     /// Whether to send status webhooks too.
     pub status_hooks: bool,
+    /// Whether the status webhooks are sent as simulations, which a plugin
+    /// acts on no further: no post-claim action runs.
+    pub simulated_hooks: bool,
+    /// The claim every call is about, but the `maxUses` check's own claim
+    /// (default: `claim-under-test`).
+    pub claim_id: Option<String>,
+    /// Where to listen (`HOST:PORT`) for the post-claim actions the status
+    /// webhooks queue, when the plugin's action URL points there.
+    pub action_sink: Option<String>,
+    /// How long an action may take to reach the sink.
+    pub action_wait: Duration,
     /// The plugin's own inputs to send with every call.
     pub inputs: Vec<(String, Value)>,
     /// How long to wait for an answer.
@@ -68,6 +83,10 @@ impl Target {
             preset,
             method: "POST".to_owned(),
             status_hooks: false,
+            simulated_hooks: false,
+            claim_id: None,
+            action_sink: None,
+            action_wait: ACTION_WAIT,
             inputs: Vec::new(),
             deadline: PLATFORM_DEADLINE,
             slow: SLOW,
@@ -78,11 +97,20 @@ impl Target {
     }
 
     fn call(&self, call: PluginCall) -> PluginCall {
+        self.about(call.with_secret(&self.secret))
+    }
+
+    /// `call` with the plugin's inputs, about the target's claim unless it
+    /// has one of its own.
+    fn about(&self, call: PluginCall) -> PluginCall {
+        let default = call.context().claim_id.as_deref() == Some(TEST_CLAIM_ID);
+        let call = match &self.claim_id {
+            Some(claim) if default => call.with_claim_id(claim),
+            _ => call,
+        };
         self.inputs
             .iter()
-            .fold(call.with_secret(&self.secret), |call, (key, value)| {
-                call.with_input(key, value)
-            })
+            .fold(call, |call, (key, value)| call.with_input(key, value))
     }
 
     fn attempt(&self, name: &str) -> String {
@@ -166,13 +194,33 @@ pub fn run(target: &Target, mut progress: impl FnMut(&Outcome)) -> Report {
     }
 
     if target.status_hooks {
+        // Listening before the webhooks: an action may run at once.
+        let sink = target.action_sink.as_deref().map(ActionSink::listen);
         for (name, call) in [
             ("success webhook", PluginCall::success(&first)),
             ("retried success webhook", PluginCall::success(&first)),
             ("failure webhook", PluginCall::failure(&second)),
         ] {
+            let call = call.with_context(|c| c.simulation = Some(target.simulated_hooks));
             let (outcome, _) = webhook_check(client, target, name, call);
             record(outcome, &mut report);
+        }
+        match sink {
+            None => {}
+            Some(Err(reason)) => record(
+                Outcome {
+                    name: "post-claim actions".to_owned(),
+                    verdict: Verdict::Fail(reason),
+                    status: None,
+                    latency: None,
+                },
+                &mut report,
+            ),
+            Some(Ok(sink)) => {
+                for outcome in action_checks(&sink, target, &first, &second) {
+                    record(outcome, &mut report);
+                }
+            }
         }
     }
 
@@ -186,11 +234,7 @@ pub fn run(target: &Target, mut progress: impl FnMut(&Outcome)) -> Report {
             PluginCall::executing(&target.attempt("m")),
         ),
     ] {
-        let call = target
-            .inputs
-            .iter()
-            .fold(call, |call, (key, value)| call.with_input(key, value));
-        let outcome = refusal_check(client, target, name, call);
+        let outcome = refusal_check(client, target, name, target.about(call));
         record(outcome, &mut report);
     }
 
@@ -202,6 +246,43 @@ pub fn run(target: &Target, mut progress: impl FnMut(&Outcome)) -> Report {
     let outcome = cors_check(client, target);
     record(outcome, &mut report);
     report
+}
+
+/// Whether the post-claim actions of the status webhooks reached the sink,
+/// keyed `<claimAttemptId>:<status>`: both did, or, for simulated
+/// webhooks, neither.
+fn action_checks(sink: &ActionSink, target: &Target, first: &str, second: &str) -> Vec<Outcome> {
+    let started = std::time::Instant::now();
+    let keys = [format!("{first}:success"), format!("{second}:failure")];
+    let names = [
+        "post-claim action after success",
+        "post-claim action after failure",
+    ];
+    keys.iter()
+        .zip(names)
+        .map(|(key, name)| {
+            let left = target.action_wait.saturating_sub(started.elapsed());
+            let arrived = sink.wait_for(key, left);
+            let waited = target.action_wait.as_secs_f64();
+            let verdict = match (arrived, target.simulated_hooks) {
+                (true, false) | (false, true) => Verdict::Pass,
+                (false, false) => Verdict::Fail(format!(
+                    "no action keyed {key} reached the sink within {waited:.0} s: does the \
+                     plugin's action URL point at it, and is a runner started \
+                     (`Runner::new(store).start(..)`)?"
+                )),
+                (true, true) => Verdict::Fail(format!(
+                    "a simulated status webhook ran its action {key}: a simulation must not act"
+                )),
+            };
+            Outcome {
+                name: name.to_owned(),
+                verdict,
+                status: None,
+                latency: arrived.then(|| started.elapsed()),
+            }
+        })
+        .collect()
 }
 
 /// The claim's `maxUses` in the maximum-uses check.

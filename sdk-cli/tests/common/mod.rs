@@ -21,16 +21,19 @@ fn public_keys() -> Vec<claimkit::signature::PublicKey> {
 
 /// The axum example with `secret`.
 pub(crate) async fn axum_example(secret: &str) -> SocketAddr {
+    axum_example_on(secret, &claimkit_store::Store::memory()).await
+}
+
+/// The axum example with `secret`, on `store`.
+pub(crate) async fn axum_example_on(secret: &str, store: &claimkit_store::Store) -> SocketAddr {
     let webhooks = example_axum_plugins::WebhookSecrets {
         standard: Secret::new(WHSEC).unwrap(),
         claimr: Secret::new(CLAIMR).unwrap(),
         public_keys: public_keys(),
     };
     let config = PluginConfig::new(Secret::new(secret).unwrap());
-    parity_tests::serve::axum(
-        example_axum_plugins::app(config, webhooks, claimkit_store::Store::memory()).unwrap(),
-    )
-    .await
+    parity_tests::serve::axum(example_axum_plugins::app(config, webhooks, store.clone()).unwrap())
+        .await
 }
 
 /// The actix example with `secret`, on its own thread and actix runtime.

@@ -208,3 +208,65 @@ pub fn standard_delivery() -> StandardDelivery {
         map,
     }
 }
+
+/// A Standard Webhooks `v1a` (Ed25519) delivery of a body of `size` bytes,
+/// with what the raw `ed25519-dalek` crate needs to check the same
+/// signature over the same bytes.
+pub struct Ed25519Delivery {
+    pub body: Vec<u8>,
+    pub ours: StandardWebhooks,
+    pub headers: Vec<(String, String)>,
+    pub key: ed25519_dalek::VerifyingKey,
+    pub signature: ed25519_dalek::Signature,
+    /// `{id}.{timestamp}.{body}`, joined once, as the raw crate takes it.
+    pub message: Vec<u8>,
+}
+
+pub fn ed25519_delivery(size: usize) -> Ed25519Delivery {
+    use base64::Engine as _;
+
+    // A fixed key, so that every run verifies the same signature.
+    let keys =
+        claimkit::testing::KeyPair::parse("whsk_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=")
+            .unwrap();
+    let body = br#"{"id":"lisjywHXKAq6yQe2bH6Pd","scope":"user_activity","xp":25}"#
+        .iter()
+        .copied()
+        .cycle()
+        .take(size)
+        .collect::<Vec<u8>>();
+    let headers = Signer::standard_ed25519(&keys.private_key())
+        .unwrap()
+        .with_id("msg_p5jXN8AQM9LWM0D4loKWxJek")
+        .with_timestamp(1_614_265_330)
+        .sign(&body);
+    let ours = StandardWebhooks::from_public_keys([keys.public_key()])
+        .unwrap()
+        .with_clock(claimkit::signature::FixedClock::at_unix(1_614_265_330));
+    let key = ed25519_dalek::VerifyingKey::from_bytes(&keys.public_key().to_bytes()).unwrap();
+    let encoded = headers[2].1.strip_prefix("v1a,").unwrap();
+    let bytes: [u8; 64] = base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .unwrap()
+        .try_into()
+        .unwrap();
+    let signature = ed25519_dalek::Signature::from_bytes(&bytes);
+    let message = [
+        headers[0].1.as_bytes(),
+        b".",
+        headers[1].1.as_bytes(),
+        b".",
+        &body,
+    ]
+    .concat();
+    key.verify_strict(&message, &signature)
+        .expect("the raw crate accepts the delivery");
+    Ed25519Delivery {
+        body,
+        ours,
+        headers,
+        key,
+        signature,
+        message,
+    }
+}
