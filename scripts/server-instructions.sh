@@ -8,19 +8,26 @@
 # larger share of a loopback call, is the same for both and not counted.)
 #
 #   scripts/server-instructions.sh        # N=3000
+#   N=300 GATE=0.92 scripts/server-instructions.sh
 #
-# Needs valgrind and python3 (valgrind installed from Debian's packages when
-# missing).
+# With GATE set (as `.ci/run` runs it), it fails when a baseline's
+# instructions per call divided by its example's fall under GATE: the
+# examples must stay within 1/GATE of the hand-written servers. Counts do
+# not move with the machine's load, so a few hundred calls are enough.
+#
+# Needs valgrind, python3 and bc (valgrind and bc installed from Debian's
+# packages when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/common.sh
 
 N=${N:-3000}
+GATE=${GATE:-}
 export PLUGIN_SECRET=${PLUGIN_SECRET:-4f9d2c1ab7e3f0d85c6b9a2e1f4d7c0b3a6e9f2c5d8b1a4e7f0c3d6b9a2e5f81}
 WORK=$(mktemp -d)
 trap 'stop_all; rm -rf "$WORK"' EXIT
-if ! command -v valgrind >/dev/null 2>&1; then
-  apt-get update -qq && apt-get install -y -qq valgrind >/dev/null
+if ! command -v valgrind >/dev/null 2>&1 || ! command -v bc >/dev/null 2>&1; then
+  apt-get update -qq && apt-get install -y -qq valgrind bc >/dev/null
 fi
 cargo build --release -q -p example-axum-plugins -p example-actix-plugins -p bench-baselines
 make_body
@@ -44,7 +51,7 @@ declare -A result
 port=3700
 for server in example-axum-plugins baseline-axum example-actix-plugins baseline-actix; do
   port=$((port + 1))
-  BIND=127.0.0.1:$port RUST_LOG=warn valgrind --tool=callgrind \
+  BIND=127.0.0.1:$port RUST_LOG=warn STORE_URL=memory: valgrind --tool=callgrind \
     --callgrind-out-file="$WORK/$server.%p" "target/release/$server" >"$WORK/$server.log" 2>&1 &
   echo $! >"$WORK/$server.pid"
   for _ in $(seq 300); do
@@ -62,5 +69,16 @@ for server in example-axum-plugins baseline-axum example-actix-plugins baseline-
   wait "$(cat "$WORK/$server.pid")" 2>/dev/null || true
 done
 echo
-echo "axum:  example / baseline = $(echo "scale=3; ${result[example-axum-plugins]} / ${result[baseline-axum]}" | bc)"
-echo "actix: example / baseline = $(echo "scale=3; ${result[example-actix-plugins]} / ${result[baseline-actix]}" | bc)"
+failed=0
+for framework in axum actix; do
+  example=${result[example-$framework-plugins]}
+  baseline=${result[baseline-$framework]}
+  share=$(echo "scale=3; $baseline / $example" | bc)
+  printf '%-6s example / baseline = %s, baseline / example = %s\n' "$framework:" \
+    "$(echo "scale=3; $example / $baseline" | bc)" "$share"
+  if [ -n "$GATE" ] && [ "$(echo "$share < $GATE" | bc)" = 1 ]; then
+    echo "$framework: the example costs more than 1/$GATE of the hand-written server's instructions per call" >&2
+    failed=1
+  fi
+done
+exit $failed

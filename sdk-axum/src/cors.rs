@@ -1,15 +1,16 @@
 //! The CORS answer of plugin routes, for the developer portal's test button.
 
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use axum::extract::Request;
 use axum::http::{header, HeaderName, HeaderValue, Method};
 use axum::response::Response;
 use claimkit::{RouteOptions, CORS_ALLOWED_METHODS, CORS_MAX_AGE};
-use tower::util::future::EitherResponseFuture;
-use tower::util::Either;
 use tower::{Layer, Service};
-use tower_http::cors::{AllowOrigin, Cors, CorsLayer, ResponseFuture};
+use tower_http::cors::{AllowOrigin, CorsLayer, ResponseFuture};
 
 /// The CORS layer of plugin routes for `options`: `tower-http`'s
 /// [`CorsLayer`] for the allowed origins, with the plugin methods,
@@ -45,18 +46,20 @@ pub fn plugin_cors(options: &RouteOptions) -> PluginCorsLayer {
         .iter()
         .filter_map(|method| Method::from_bytes(method.as_bytes()).ok());
     PluginCorsLayer {
-        cors: CorsLayer::new()
-            .allow_origin(AllowOrigin::list(origins))
-            .allow_methods(methods.collect::<Vec<_>>())
-            .allow_headers(headers.collect::<Vec<_>>())
-            .max_age(CORS_MAX_AGE),
+        cors: Arc::new(
+            CorsLayer::new()
+                .allow_origin(AllowOrigin::list(origins))
+                .allow_methods(methods.collect::<Vec<_>>())
+                .allow_headers(headers.collect::<Vec<_>>())
+                .max_age(CORS_MAX_AGE),
+        ),
     }
 }
 
 /// The layer made by [`plugin_cors`].
 #[derive(Debug, Clone)]
 pub struct PluginCorsLayer {
-    cors: CorsLayer,
+    cors: Arc<CorsLayer>,
 }
 
 impl<S: Clone> Layer<S> for PluginCorsLayer {
@@ -64,19 +67,30 @@ impl<S: Clone> Layer<S> for PluginCorsLayer {
 
     fn layer(&self, inner: S) -> PluginCors<S> {
         PluginCors {
-            cors: self.cors.layer(inner.clone()),
+            cors: Arc::clone(&self.cors),
             inner,
         }
     }
 }
 
-/// The service made by [`PluginCorsLayer`]: `tower-http`'s [`Cors`] around
-/// the route, bypassed only by an `OPTIONS` that is no preflight.
+/// The service made by [`PluginCorsLayer`]: `tower-http`'s
+/// [`Cors`](tower_http::cors::Cors) around
+/// the route for a preflight and for a request with an `Origin`, the route
+/// itself for the rest.
+///
+/// A request without `Origin` (every call from the platform's servers) gets
+/// the one header `Cors` would give it, `Vary`, without `Cors`'s per-request
+/// work; an `OPTIONS` that is no preflight gets the route's answer as it is.
 #[derive(Debug, Clone)]
 pub struct PluginCors<S> {
-    cors: Cors<S>,
+    cors: Arc<CorsLayer>,
     inner: S,
 }
+
+/// What `tower-http`'s `Cors` (by default) puts in `Vary` on every answer.
+const VARY: HeaderValue = HeaderValue::from_static(
+    "origin, access-control-request-method, access-control-request-headers",
+);
 
 impl<S, B> Service<Request> for PluginCors<S>
 where
@@ -88,24 +102,80 @@ where
     type Future = PluginCorsFuture<S::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
-        std::task::ready!(self.inner.poll_ready(cx))?;
-        self.cors.poll_ready(cx)
+        self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, request: Request) -> Self::Future {
-        let preflight_or_plain = request.method() != Method::OPTIONS
-            || request
-                .headers()
-                .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
-        let mut through = if preflight_or_plain {
-            Either::Left(&mut self.cors)
+        let headers = request.headers();
+        let route = if request.method() == Method::OPTIONS {
+            (!headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)).then_some(false)
         } else {
-            Either::Right(&mut self.inner)
+            (!headers.contains_key(header::ORIGIN)).then_some(true)
         };
-        through.call(request)
+        let kind = match route {
+            Some(vary) => Kind::Route {
+                future: self.inner.call(request),
+                vary,
+            },
+            None => {
+                // The ready service answers; its clone waits for the next call.
+                let waiting = self.inner.clone();
+                let ready = std::mem::replace(&mut self.inner, waiting);
+                Kind::Cors {
+                    future: self.cors.layer(ready).call(request),
+                }
+            }
+        };
+        PluginCorsFuture { kind }
     }
 }
 
-/// The response future of [`PluginCors`]: `tower-http`'s CORS future, or
-/// the route's own for an `OPTIONS` that is no preflight.
-pub type PluginCorsFuture<F> = EitherResponseFuture<ResponseFuture<F>, F>;
+pin_project_lite::pin_project! {
+    /// The response future of [`PluginCors`].
+    pub struct PluginCorsFuture<F> {
+        #[pin]
+        kind: Kind<F>,
+    }
+}
+
+pin_project_lite::pin_project! {
+    #[project = KindProjection]
+    enum Kind<F> {
+        Cors {
+            #[pin]
+            future: ResponseFuture<F>,
+        },
+        Route {
+            #[pin]
+            future: F,
+            vary: bool,
+        },
+    }
+}
+
+impl<F> std::fmt::Debug for PluginCorsFuture<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PluginCorsFuture").finish_non_exhaustive()
+    }
+}
+
+impl<F, B, E> Future for PluginCorsFuture<F>
+where
+    F: Future<Output = Result<Response<B>, E>>,
+    B: Default,
+{
+    type Output = Result<Response<B>, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project().kind.project() {
+            KindProjection::Cors { future } => future.poll(cx),
+            KindProjection::Route { future, vary } => {
+                let mut response = std::task::ready!(future.poll(cx))?;
+                if *vary {
+                    response.headers_mut().append(header::VARY, VARY);
+                }
+                Poll::Ready(Ok(response))
+            }
+        }
+    }
+}

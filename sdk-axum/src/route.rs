@@ -1,6 +1,5 @@
 //! Mounting a plugin handler on exactly the methods the platform uses.
 
-use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -105,15 +104,15 @@ where
         })
         .reduce(MethodFilter::or)
         .expect("at least one plugin method");
-    // One `layer` call for both: each call boxes the routes again, which
-    // every request then pays for.
+    // The layers wrap the handler and the fallback before axum boxes them
+    // into routes: `MethodRouter::layer` would box the boxed routes again,
+    // which every call then pays for (BENCHMARKS.md).
     let layers = ServiceBuilder::new()
         .layer(PluginTraceLayer)
         .layer(plugin_cors(options))
         .layer(DeadlineLayer::new(options.deadline()));
-    on(methods, handler)
-        .fallback(|| async { Error::new(ErrorKind::MethodNotAllowed) })
-        .layer::<_, Infallible>(layers)
+    let refuse = || async { Error::new(ErrorKind::MethodNotAllowed) };
+    on(methods, handler.layer(layers.clone())).fallback(refuse.layer(layers))
 }
 
 /// Routes a signed-webhook `handler` for `POST`, the method webhook senders

@@ -179,6 +179,45 @@ async fn the_portal_preflight_is_answered_and_other_origins_get_no_permission() 
 }
 
 #[tokio::test]
+async fn every_answer_varies_by_origin_whether_or_not_it_had_one() {
+    // Calls without `Origin` skip `tower-http`'s `Cors`, which would add
+    // only `Vary`: they get the same `Vary` as a call that went through it.
+    let app = app(PluginConfig::new(secrets()));
+    let call = PluginCall::executing("a1").with_secret(SECRET);
+    let mut vary = Vec::new();
+    for origin in [None, Some(PORTAL), Some("https://evil.example")] {
+        for secret in [SECRET, "wrong"] {
+            let call = PluginCall::executing("a1").with_secret(secret);
+            let mut request = plugin_request("POST", "/allow", &call);
+            if let Some(origin) = origin {
+                request
+                    .headers_mut()
+                    .insert("origin", origin.parse().unwrap());
+            }
+            let (response, _) = send(&app, request).await;
+            let values: Vec<_> = response.headers().get_all("vary").iter().cloned().collect();
+            vary.push(values);
+        }
+    }
+    let (preflight, _) = send(&app, preflight("/allow", PORTAL)).await;
+    vary.push(
+        preflight
+            .headers()
+            .get_all("vary")
+            .iter()
+            .cloned()
+            .collect(),
+    );
+    assert_eq!(vary[0].len(), 1, "{vary:?}");
+    assert!(vary.iter().all(|values| values == &vary[0]), "{vary:?}");
+    let (response, _) = send(&app, plugin_request("POST", "/allow", &call)).await;
+    assert_eq!(
+        header(&response, "vary"),
+        Some("origin, access-control-request-method, access-control-request-headers")
+    );
+}
+
+#[tokio::test]
 async fn origins_and_headers_are_configurable() {
     let app = app(PluginConfig::new(secrets()));
     let (response, _) = send(&app, preflight("/local", "http://localhost:5173")).await;

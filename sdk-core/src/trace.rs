@@ -110,7 +110,10 @@ impl<F: Future> Future for Answering<F> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let mut this = self.project();
         let output = std::task::ready!(this.inner.as_mut().poll(cx));
-        if let Some(status) = (this.status)(&output) {
+        // Neither the clock nor the span is touched for an event no one
+        // records (`answered` logs below `error` at `debug`).
+        let logged = |status| status >= 500 || tracing::enabled!(tracing::Level::DEBUG);
+        if let Some(status) = (this.status)(&output).filter(|status| logged(*status)) {
             let _entered = this.inner.span().enter();
             answered(status, this.started.elapsed());
         }

@@ -21,7 +21,8 @@ pub fn access_code() -> PluginDeclaration<AccessCodeInputs> {
 
 /// Every plugin this server serves, at `/plugins/{name}`. The claim-number
 /// plugin gets `receiveStatusWebhook`, `ignoreSimulations` and
-/// `passAddress`, the claim-token plugin `ignoreSimulations`, the status
+/// `passAddress` (and so does the claim-number plugin with an action),
+/// the claim-token plugin `ignoreSimulations`, the status
 /// hook `receiveStatusWebhook` (see [`Need`](claimkit::registration::Need)
 /// for why).
 pub fn plugins() -> Plugins {
@@ -41,6 +42,11 @@ pub fn plugins() -> Plugins {
             "claim-number",
             "/plugins/claim-number",
             bare(StateFunctionPreset::ClaimNumbers),
+        )
+        .with(
+            "claim-number-with-action",
+            "/plugins/claim-number-with-action",
+            bare(StateFunctionPreset::ClaimNumbers).with_post_claim_work(),
         )
         .with(
             "status-hook",

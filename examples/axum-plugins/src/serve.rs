@@ -2,15 +2,22 @@
 //! request head within [`HEAD_TIMEOUT`] and in at most [`MAX_HEAD`] bytes
 //! and [`MAX_HEADERS`] headers, the bounds actix-web keeps by default.
 
+use std::convert::Infallible;
 use std::future::Future;
 use std::time::Duration;
 
+use axum::http::{header, Request, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Router;
+use hyper::body::Incoming;
 use hyper::server::conn::http1;
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper::service::{service_fn, Service};
+use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
+
+use crate::head_clock::HeadClock;
 
 /// How long a connection may take to send a request head: 5 s (actix-web's
 /// `client_request_timeout`). A connection that has not sent its whole head
@@ -31,18 +38,20 @@ const DRAIN_CONNECTIONS: Duration = Duration::from_secs(10);
 /// lets open connections finish (for up to 10 s).
 ///
 /// It is `axum::serve` with the bounds above: hyper's own head timeout
-/// needs a timer, which `axum::serve` does not give it, and its head limit
-/// is about 400 KiB.
+/// needs a timer, which `axum::serve` does not give it (each connection
+/// gets a `HeadClock`, cheaper than `hyper-util`'s `TokioTimer` per
+/// call), and its head limit is about 400 KiB.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
     let mut http = http1::Builder::new();
-    http.timer(TokioTimer::new())
-        .header_read_timeout(HEAD_TIMEOUT)
-        .max_buf_size(MAX_HEAD)
-        .max_headers(MAX_HEADERS);
+    // Not `max_headers(MAX_HEADERS)`: hyper then fills arrays of that size
+    // for every head (1,400 instructions a call, BENCHMARKS.md), where its
+    // own bound of 100 costs nothing; `bounded` refuses the 97th to 100th.
+    http.header_read_timeout(HEAD_TIMEOUT)
+        .max_buf_size(MAX_HEAD);
     let connections = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
@@ -58,7 +67,10 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let service = TowerToHyperService::new(app.clone());
+        let service = bounded(TowerToHyperService::new(app.clone()));
+        // A clock of its own per connection: see `HeadClock`.
+        let mut http = http.clone();
+        http.timer(HeadClock::new(HEAD_TIMEOUT));
         let connection = connections.watch(http.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {
             if let Err(err) = connection.await {
@@ -74,4 +86,29 @@ pub async fn serve(
         tracing::warn!("connections still open at shutdown were closed");
     }
     Ok(())
+}
+
+/// `app`, with a request of more than [`MAX_HEADERS`] headers answered
+/// `431` and the connection closed, as hyper answers one over its own bound.
+fn bounded(
+    app: TowerToHyperService<Router>,
+) -> impl hyper::service::Service<
+    Request<Incoming>,
+    Response = Response,
+    Error = Infallible,
+    Future = impl Future<Output = Result<Response, Infallible>> + Send,
+> + Clone {
+    service_fn(move |request: Request<Incoming>| {
+        let answer = (request.headers().len() <= MAX_HEADERS).then(|| app.call(request));
+        async move {
+            match answer {
+                Some(answer) => answer.await,
+                None => Ok((
+                    StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                    [(header::CONNECTION, "close")],
+                )
+                    .into_response()),
+            }
+        }
+    })
 }

@@ -164,8 +164,9 @@ async fn status_for_head(address: SocketAddr, headers: usize, size: usize) -> u1
 #[tokio::test]
 async fn an_oversized_head_is_answered_431_by_both() {
     let (axum, actix) = (start_axum().await, start_actix());
-    // 200 KB of headers in 50 headers; then 120 small headers.
-    for (headers, size) in [(50, 4000), (120, 8)] {
+    // 200 KB of headers in 50 headers; then 120 small headers; then 97
+    // (with `Host` and `Content-Length`), one over the bound of both.
+    for (headers, size) in [(50, 4000), (120, 8), (95, 8)] {
         let (axum, actix) = tokio::join!(
             status_for_head(axum, headers, size),
             status_for_head(actix, headers, size)
@@ -179,4 +180,7 @@ async fn an_oversized_head_is_answered_431_by_both() {
     // A head within the bounds reaches the plugin (an empty body is `400`).
     assert_eq!(status_for_head(axum, 20, 1000).await, 400);
     assert_eq!(status_for_head(actix, 20, 1000).await, 400);
+    // 96 headers, the most both take.
+    assert_eq!(status_for_head(axum, 94, 8).await, 400);
+    assert_eq!(status_for_head(actix, 94, 8).await, 400);
 }
