@@ -87,6 +87,26 @@
 //! | `sqlite` | yes | [`SqliteStore`] and `sqlite:` URLs: SQLite on `sqlx`, compiled in (no system library, no database at build time) |
 //! | `postgres` | no | [`PostgresStore`] and `postgres://` URLs: shared by replicas, claim numbers never repeat |
 //! | `redis` | no | [`RedisStore`] and `redis://` URLs: shared by replicas, replicated asynchronously |
+//!
+//! docs.rs builds these pages with every feature; a local build shows only
+//! the features it was built with. To read them all, as docs.rs shows them:
+//! `cargo doc -p claimkit-store --all-features --no-deps --open`. A backend
+//! whose feature is off has no page, and its links here lead to this
+//! table.
+//!
+#![cfg_attr(
+    not(feature = "sqlite"),
+    doc = "[`SqliteStore`]: #crate-features\n[`SqliteStore::new`]: #crate-features"
+)]
+#![cfg_attr(
+    not(feature = "postgres"),
+    doc = "[`PostgresStore`]: #crate-features\n[`PostgresStore::new`]: #crate-features\n[`PostgresBuilder::timeout`]: #crate-features"
+)]
+#![cfg_attr(
+    not(feature = "redis"),
+    doc = "[`RedisStore`]: #crate-features\n[`RedisStore::new`]: #crate-features\n[`RedisBuilder::timeout`]: #crate-features"
+)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "postgres")]
 mod postgres;

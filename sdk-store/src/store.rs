@@ -47,8 +47,8 @@ impl Store {
     /// | `memory:` | [`MemoryStore`]: lost on a restart |
     /// | `memory:?capacity=N` | [`MemoryStore::with_capacity`]`(N)` |
     /// | `sqlite:PATH`, `sqlite://PATH` | [`SqliteStore`] on the file at `PATH` (created if missing; `sqlite:///abs/path` for an absolute one) |
-    /// | `postgres://…`, `postgresql://…` (feature `postgres`) | [`PostgresStore`](crate::PostgresStore); `?schema=NAME` picks its schema |
-    /// | `redis://…`, `rediss://…` (feature `redis`) | [`RedisStore`](crate::RedisStore); `?prefix=TEXT` picks its key prefix |
+    /// | `postgres://…`, `postgresql://…` (feature `postgres`) | [`PostgresStore`]; `?schema=NAME` picks its schema |
+    /// | `redis://…`, `rediss://…` (feature `redis`) | [`RedisStore`]; `?prefix=TEXT` picks its key prefix |
     ///
     /// The backends' options other than these take their defaults; build
     /// a backend with its builder and wrap it (`Store::from`) for more.
@@ -58,6 +58,15 @@ impl Store {
     /// backend whose feature is off;
     /// [`ErrorKind::Unavailable`] when the store cannot be reached.
     /// Messages never hold the URL.
+    ///
+    #[cfg_attr(not(feature = "sqlite"), doc = "[`SqliteStore`]: crate#crate-features")]
+    #[cfg_attr(feature = "postgres", doc = "[`PostgresStore`]: crate::PostgresStore")]
+    #[cfg_attr(
+        not(feature = "postgres"),
+        doc = "[`PostgresStore`]: crate#crate-features"
+    )]
+    #[cfg_attr(feature = "redis", doc = "[`RedisStore`]: crate::RedisStore")]
+    #[cfg_attr(not(feature = "redis"), doc = "[`RedisStore`]: crate#crate-features")]
     pub async fn connect(url: &str) -> Result<Self, Error> {
         let parsed = crate::url::parse(url)?;
         match parsed.scheme() {

@@ -14,6 +14,8 @@
 //! store backend makes each step atomic; this crate only drives them on a
 //! runtime: it polls the store for due actions, runs each under a lease it
 //! renews while the action runs, records the outcome, and stops cleanly.
+//! The payload reaches the action as the serde type it was queued as
+//! (the core's codec decodes it: [`claimkit::store::DueAction::decode`]).
 //!
 //! ```text
 //! handler ─► enqueue_status_action ─► 200 {} at once

@@ -17,6 +17,7 @@ use claimkit_tokio::{Runner, RunnerHandle};
 
 mod access_code;
 mod claim_number;
+mod claim_number_with_action;
 mod claim_token;
 mod claimr_webhook;
 mod platform;
@@ -29,6 +30,7 @@ mod status_hook;
 
 pub use access_code::{access_code, AccessCodeInputs};
 pub use claim_number::claim_number;
+pub use claim_number_with_action::claim_number_with_action;
 pub use claim_token::claim_token;
 pub use claimr_webhook::claimr_webhook;
 pub use platform::{route_options, signature_mode};
@@ -83,9 +85,11 @@ fn ed25519_gate(
 }
 
 /// The routes, one plugin route per preset, each for `GET`, `POST`, `PUT`
-/// and `DELETE`, and the signed-webhook routes for `POST`, with their state,
-/// for `App::configure`. Build it once and clone it into each worker's
-/// `App`, so that every worker shares the same stores:
+/// and `DELETE`, a claim-number route that also queues a post-claim action
+/// on `success` (`/plugins/claim-number-with-action`), and the
+/// signed-webhook routes for `POST`, with their state, for
+/// `App::configure`. Build it once and clone it into each worker's `App`,
+/// so that every worker shares the same stores:
 ///
 /// ```no_run
 /// # use actix_web::{App, HttpServer};
@@ -149,6 +153,11 @@ pub fn app_with_routes(
             .service(plugin_with("/plugins/stateless", stateless, &options))
             .service(plugin_with("/plugins/claim-token", claim_token, &options))
             .service(plugin_with("/plugins/claim-number", claim_number, &options))
+            .service(plugin_with(
+                "/plugins/claim-number-with-action",
+                claim_number_with_action,
+                &options,
+            ))
             .service(plugin_with("/plugins/status-hook", status_hook, &options))
             .service(plugin_with("/plugins/access-code", access_code, &options))
             .service(signed_webhook(

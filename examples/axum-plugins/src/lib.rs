@@ -17,6 +17,7 @@ use claimkit_tokio::{Runner, RunnerHandle};
 
 mod access_code;
 mod claim_number;
+mod claim_number_with_action;
 mod claim_token;
 mod claimr_webhook;
 mod head_clock;
@@ -30,6 +31,7 @@ mod status_hook;
 
 pub use access_code::{access_code, AccessCodeInputs};
 pub use claim_number::claim_number;
+pub use claim_number_with_action::claim_number_with_action;
 pub use claim_token::claim_token;
 pub use claimr_webhook::claimr_webhook;
 pub use platform::{route_options, signature_mode};
@@ -80,7 +82,9 @@ fn ed25519_gate(
 }
 
 /// The router: one plugin route per preset, each for `GET`, `POST`, `PUT`
-/// and `DELETE`, and the signed-webhook routes for `POST`.
+/// and `DELETE`, a claim-number route that also queues a post-claim action
+/// on `success` (`/plugins/claim-number-with-action`), and the
+/// signed-webhook routes for `POST`.
 ///
 /// # Errors
 /// When a webhook secret is not a valid key (a `whsec_` secret must be
@@ -118,6 +122,10 @@ pub fn app_with_routes(
         .route("/plugins/stateless", plugin_with(stateless, routes))
         .route("/plugins/claim-token", plugin_with(claim_token, routes))
         .route("/plugins/claim-number", plugin_with(claim_number, routes))
+        .route(
+            "/plugins/claim-number-with-action",
+            plugin_with(claim_number_with_action, routes),
+        )
         .route("/plugins/status-hook", plugin_with(status_hook, routes))
         .route("/plugins/access-code", plugin_with(access_code, routes))
         .route(

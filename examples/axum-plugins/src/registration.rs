@@ -13,6 +13,7 @@ pub const PLUGINS: &[&str] = &[
     "stateless",
     "claim-token",
     "claim-number",
+    "claim-number-with-action",
     "status-hook",
     "access-code",
 ];
@@ -30,8 +31,9 @@ pub fn access_code() -> PluginDeclaration<AccessCodeInputs> {
 /// `{public_url}/plugins/{name}`.
 ///
 /// The claim-number plugin gets `receiveStatusWebhook`, `ignoreSimulations`
-/// and `passAddress`, the claim-token plugin `ignoreSimulations`, the
-/// status hook `receiveStatusWebhook` (see
+/// and `passAddress` (and so does the claim-number plugin with an action),
+/// the claim-token plugin `ignoreSimulations`, the status hook
+/// `receiveStatusWebhook` (see
 /// [`Need`](claimkit::registration::Need) for why).
 ///
 /// # Errors
@@ -44,6 +46,9 @@ pub fn version_config(name: &str, public_url: &str) -> Result<PluginVersionConfi
         "stateless" => bare(StateFunctionPreset::Stateless).version_config(&uri),
         "claim-token" => bare(StateFunctionPreset::ClaimToken).version_config(&uri),
         "claim-number" => bare(StateFunctionPreset::ClaimNumbers).version_config(&uri),
+        "claim-number-with-action" => bare(StateFunctionPreset::ClaimNumbers)
+            .with_post_claim_work()
+            .version_config(&uri),
         "status-hook" => bare(StateFunctionPreset::Stateless)
             .with_post_claim_work()
             .version_config(&uri),

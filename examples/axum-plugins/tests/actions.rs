@@ -1,7 +1,8 @@
 //! Post-claim actions that are never lost, on this example's binary with a
-//! real HTTP sink: on SQLite, and on the machine's real PostgreSQL and
-//! Redis (each test in a schema or key prefix of its own; skipped, saying
-//! why, where their variables are unset outside CI).
+//! real HTTP sink (from the status-hook route, and from the claim-number
+//! route that queues one on `success`): on SQLite, and on the machine's
+//! real PostgreSQL and Redis (each test in a schema or key prefix of its
+//! own; skipped, saying why, where their variables are unset outside CI).
 
 use parity_tests::actions;
 use parity_tests::replicas::Shared;
@@ -54,4 +55,5 @@ on_every_store!(
     simulations_send_nothing,
     gives_up_after_the_horizon,
     a_graceful_stop_leaves_the_rest_to_the_next_start,
+    claim_number_with_action,
 );

@@ -1,7 +1,8 @@
 //! Post-claim actions that are never lost, checked on the real example
 //! binaries with a real HTTP sink on loopback: retries until the sink
 //! accepts, a `SIGKILL` in the middle, two replicas on one store, a
-//! simulation, the give-up horizon and a graceful stop. Each example's
+//! simulation, the give-up horizon, a graceful stop, and the claim-number
+//! plugin that queues its action on `success`. Each example's
 //! `tests/actions.rs` runs these against its own binary, on every store
 //! backend the machine has.
 
@@ -191,12 +192,23 @@ fn start(binary: &str, store_url: &str, sink: &Sink, extra: &[(&str, &str)]) -> 
     Server::start(binary, &env)
 }
 
-/// Sends a status webhook to `server` and checks it is answered `200 {}`
-/// at once: within 10 s, long for a loaded machine and short beside the
-/// minute a held sink would keep an action that the webhook waited for.
-async fn status_webhook(server: &Server, attempt: &str, status: &str, simulation: bool) {
-    let url = format!("{}/plugins/status-hook", server.base_url());
-    let started = Instant::now();
+/// The status-webhook route, which queues the post-claim action.
+const STATUS_HOOK: &str = "/plugins/status-hook";
+
+/// The claim-number route that also queues the post-claim action on
+/// `success`.
+pub const NUMBER_WITH_ACTION: &str = "/plugins/claim-number-with-action";
+
+/// Calls `route` on `server` as the platform does, and returns the status
+/// and JSON body of the answer.
+async fn plugin_call(
+    server: &Server,
+    route: &str,
+    attempt: &str,
+    status: &str,
+    simulation: bool,
+) -> (u16, Value) {
+    let url = format!("{}{route}", server.base_url());
     let response = reqwest::Client::new()
         .post(url)
         .header("content-type", "application/json")
@@ -213,12 +225,31 @@ async fn status_webhook(server: &Server, attempt: &str, status: &str, simulation
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), 200);
-    assert_eq!(response.text().await.unwrap(), "{}");
+    let code = response.status().as_u16();
+    let body = response.text().await.unwrap();
+    (
+        code,
+        serde_json::from_str(&body).unwrap_or(Value::String(body)),
+    )
+}
+
+/// Sends a status webhook to `route` and checks it is answered `200 {}` at
+/// once: within 10 s, long for a loaded machine and short beside the minute
+/// a held sink would keep an action that the webhook waited for.
+async fn webhook_to(server: &Server, route: &str, attempt: &str, status: &str, simulation: bool) {
+    let started = Instant::now();
+    let answer = plugin_call(server, route, attempt, status, simulation).await;
+    assert_eq!(answer, (200, json!({})), "{route} {attempt} {status}");
     assert!(
         started.elapsed() < Duration::from_secs(10),
         "the webhook waited for its action"
     );
+}
+
+/// Sends a status webhook to the status-hook route and checks it is
+/// answered `200 {}` at once.
+async fn status_webhook(server: &Server, attempt: &str, status: &str, simulation: bool) {
+    webhook_to(server, STATUS_HOOK, attempt, status, simulation).await;
 }
 
 fn expected_body(attempt: &str, status: &str) -> Value {
@@ -405,4 +436,58 @@ pub async fn a_graceful_stop_leaves_the_rest_to_the_next_start(binary: &str, sto
     })
     .await;
     drop(restarted);
+}
+
+/// The claim-number plugin that also queues its post-claim action on
+/// `success`, in one handler ([`NUMBER_WITH_ACTION`]): the executing
+/// attempts get their numbers; the `success` webhook, sent three times,
+/// confirms the number and its action runs once; the `failure` webhook,
+/// sent three times, releases its number and sends nothing; a simulation
+/// sends nothing either.
+pub async fn claim_number_with_action(binary: &str, store_url: &str) {
+    let sink = Sink::start(0);
+    let server = start(binary, store_url, &sink, &[]);
+    let route = NUMBER_WITH_ACTION;
+    let number = |n: u64| (200, json!({ "claimNumber": n }));
+    assert_eq!(
+        plugin_call(&server, route, "", "executing", true).await,
+        number(0)
+    );
+    assert_eq!(
+        plugin_call(&server, route, "attempt-won", "executing", false).await,
+        number(0)
+    );
+    assert_eq!(
+        plugin_call(&server, route, "attempt-lost", "executing", false).await,
+        number(1)
+    );
+    for _ in 0..3 {
+        webhook_to(&server, route, "attempt-won", "success", false).await;
+        webhook_to(&server, route, "attempt-lost", "failure", false).await;
+    }
+    webhook_to(&server, route, "attempt-simulated", "success", true).await;
+    sink.wait_until("the action", Duration::from_secs(20), |r| !r.is_empty())
+        .await;
+
+    // The won attempt's number is confirmed: a late failure webhook leaves
+    // it, and sends nothing. The lost attempt's number is the next one.
+    webhook_to(&server, route, "attempt-won", "failure", false).await;
+    assert_eq!(
+        plugin_call(&server, route, "attempt-next", "executing", false).await,
+        number(1)
+    );
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let received = sink.received();
+    assert_eq!(received.len(), 1, "one action, on success: {received:?}");
+    assert_eq!(received[0].key.as_deref(), Some("attempt-won:success"));
+    assert_eq!(received[0].body, expected_body("attempt-won", "success"));
+    assert!(received[0].accepted);
+    assert_eq!(
+        server.lines_with(&[
+            "post_claim_action",
+            "attempt-won:success",
+            "post-claim action done"
+        ]),
+        1
+    );
 }

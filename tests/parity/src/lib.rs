@@ -162,6 +162,7 @@ pub fn cases() -> Vec<Case> {
         "/plugins/stateless",
         "/plugins/claim-token",
         "/plugins/claim-number",
+        "/plugins/claim-number-with-action",
         "/plugins/status-hook",
     ];
 
@@ -278,7 +279,7 @@ pub fn cases() -> Vec<Case> {
             200,
             match route {
                 "/plugins/claim-token" => Token,
-                "/plugins/claim-number" => Number(0),
+                "/plugins/claim-number" | "/plugins/claim-number-with-action" => Number(0),
                 _ => Empty,
             },
         ));
@@ -290,7 +291,7 @@ pub fn cases() -> Vec<Case> {
             200,
             match route {
                 "/plugins/claim-token" => Token,
-                "/plugins/claim-number" => Number(0),
+                "/plugins/claim-number" | "/plugins/claim-number-with-action" => Number(0),
                 _ => Empty,
             },
         ));

@@ -10,10 +10,11 @@ use serde_json::{json, Value};
 use crate::{PREVIOUS_SECRET, SECRET};
 
 /// The plugin routes of every example server.
-pub const PLUGIN_ROUTES: [&str; 4] = [
+pub const PLUGIN_ROUTES: [&str; 5] = [
     "/plugins/stateless",
     "/plugins/claim-token",
     "/plugins/claim-number",
+    "/plugins/claim-number-with-action",
     "/plugins/status-hook",
 ];
 

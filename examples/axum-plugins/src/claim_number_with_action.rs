@@ -1,0 +1,35 @@
+use axum::extract::State;
+use claimkit::store;
+use claimkit::{AttemptStatus, Error, Preset};
+use claimkit_axum::Plugin;
+use claimkit_store::Store;
+
+/// What most real plugins are, in one handler: the `ClaimNumbers` preset
+/// (as [`claim_number`](crate::claim_number)) whose successful claims are
+/// followed by a post-claim action (a welcome mail, a role on a server).
+///
+/// | call | number | action |
+/// |---|---|---|
+/// | simulation | previewed | none |
+/// | executing | reserved, `{"claimNumber": n}` | none |
+/// | `success` webhook | confirmed, `{}` | queued, keyed `<claimAttemptId>:<status>` |
+/// | `failure` webhook | released, `{}` | none |
+/// | a retry of a webhook | nothing more | nothing more |
+///
+/// The number is confirmed before the action is queued: if queuing fails,
+/// the `503` makes the platform retry the webhook, whose confirmation then
+/// changes nothing. The runner `main.rs` starts runs the action from the
+/// store ([`PostClaimAction`](crate::PostClaimAction)). Register the plugin
+/// with `receiveStatusWebhook`.
+pub async fn claim_number_with_action(
+    State(store): State<Store>,
+    request: Plugin,
+) -> Result<Preset, Error> {
+    let answer = store::claim_number(&store, request.context()).await?;
+    // `enqueue_status_action` queues `failure` webhooks too: this plugin
+    // acts on a successful claim only.
+    if request.context().attempt_status() == &AttemptStatus::Success {
+        store::enqueue_status_action(&store, request.context()).await?;
+    }
+    Ok(answer)
+}
