@@ -14,7 +14,7 @@ SECONDS_PER_TARGET=${1:-600}
 shift || true
 TARGETS=("$@")
 if [ ${#TARGETS[@]} -eq 0 ]; then
-  TARGETS=(plugin_json plugin_query signature_headers standard_webhooks dots)
+  TARGETS=(plugin_json plugin_query signature_headers standard_webhooks standard_webhooks_v1a dots)
 fi
 
 if ! command -v cargo-fuzz >/dev/null 2>&1; then

@@ -395,3 +395,41 @@ fn no_signature_or_key_in_errors() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// The same verdict as the crate's own strict check
+
+proptest::proptest! {
+    // Ed25519 is slow in a debug build: fewer cases than the default 256.
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    #[test]
+    fn agrees_with_verify_strict(
+        body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..512),
+        at in 0usize..64,
+        bit in 0u8..8,
+        flip in proptest::prelude::any::<bool>(),
+    ) {
+        let signer = claimkit::testing::Signer::standard_ed25519(CURRENT_SK)
+            .unwrap()
+            .with_id(ID)
+            .with_timestamp(TS);
+        let mut headers = signer.sign(&body);
+        let mut bytes: [u8; 64] = STANDARD
+            .decode(&headers[2].1[4..])
+            .unwrap()
+            .try_into()
+            .unwrap();
+        if flip {
+            bytes[at] ^= 1 << bit;
+        }
+        headers[2].1 = format!("v1a,{}", STANDARD.encode(bytes));
+        let ours = verifier(&[CURRENT_PK]).verify(&headers, &body).is_ok();
+        let raw = ed25519_dalek::VerifyingKey::from_bytes(&key(CURRENT_PK).to_bytes()).unwrap();
+        let message = [format!("{ID}.{TS}.").as_bytes(), &body].concat();
+        let theirs = raw
+            .verify_strict(&message, &ed25519_dalek::Signature::from_bytes(&bytes))
+            .is_ok();
+        proptest::prop_assert_eq!(ours, theirs);
+        proptest::prop_assert_eq!(ours, !flip);
+    }
+}
