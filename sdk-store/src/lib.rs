@@ -4,10 +4,12 @@
 //!
 //! # Design
 //!
-//! The rules (which number is lowest free, when a lease expires, what a
-//! duplicate in flight gets) are claimkit's; each backend here only makes
-//! the core's operations atomic on its engine, and every backend passes the
-//! core's conformance suite (`claimkit::testing::conformance`).
+//! The rules (which number is lowest free, the claim's bound on a
+//! preview, when a lease expires, what a duplicate in flight gets, what a
+//! failed action becomes, when expired entries are deleted) are claimkit's;
+//! each backend here only makes the core's operations atomic on its engine,
+//! and every backend passes the core's conformance suite
+//! (`claimkit::testing::conformance`).
 //!
 //! | backend | URL | what it is for |
 //! |---|---|---|
@@ -29,10 +31,44 @@
 //! application to run, and none that collides with its own. Redis keys
 //! all start with a prefix (`claimkit` by default).
 //!
-//! A shared store that is down or slow fails each call with a `503
-//! {"message"}` within a bound (2 s by default, [`PostgresBuilder::timeout`],
-//! [`RedisBuilder::timeout`]), and serves again by itself once it is back;
-//! no message or log holds a connection string's password.
+//! **One shape.** Each backend is a folder laid out as every other, and as
+//! the core's memory store:
+//!
+//! ```text
+//! sqlite/ postgres/ redis/
+//!   mod.rs            declares and re-exports
+//!   store.rs          the store type: its connection, its bound on a call
+//!   builder.rs        its options (`timeout`, a schema or prefix) and opening; errors, never panics
+//!   claim_numbers.rs  ClaimNumbers      claim_tokens.rs  ClaimTokens
+//!   deliveries.rs     Deliveries        actions.rs       Actions
+//!   purge.rs          Purge             schema.rs        its tables (or keys) and their versions
+//!   sql/*.sql  or  lua/*.lua            every statement, read with include_str!
+//! ```
+//!
+//! Each has one piece of its own: SQLite's `writer.rs` (one connection
+//! writes; every write waiting goes into one transaction and one sync, each
+//! a typed job that carries its own reply channel), PostgreSQL's `batch.rs`
+//! (one claim's waiting reservations in one transaction under its lock),
+//! Redis' `scripts.rs` (each script loaded once, run by `EVALSHA`).
+//!
+//! **Expiry** is by the store's own clock (the database's, Redis'), so that
+//! replicas with skewed clocks agree: what expired counts as gone at once.
+//! Deleting it is one step, [`Purge`](claimkit::store::Purge), which
+//! `claimkit_tokio::Runner` drives every minute; Redis expires tokens and
+//! deliveries itself, and purges only the queue's done and dead actions.
+//!
+//! **Failures.** Every backend bounds each call by one setting, its
+//! builder's `timeout` ([`DEFAULT_TIMEOUT`], 2 s, unless set): a store that
+//! is down or slow fails the call with `503 {"message"}`
+//! ([`Error::unavailable`](claimkit::Error::unavailable)), the driver's
+//! error as its `source()`, and serves again by itself once it is back. A
+//! store that refuses for good at start-up (a failed authentication, an
+//! unknown database, an unknown URL scheme) is
+//! [`InvalidConfig`](claimkit::ErrorKind::InvalidConfig) with its reason.
+//! A value a store never writes (a negative number, an unknown state) is an
+//! error, never a default. No message or log holds a connection string's
+//! password; store URLs are read with the `url` crate, their `?schema=` and
+//! `?prefix=` percent-decoded.
 //!
 //! # Getting started
 //!

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use claimkit::store::{
     ActionTerms, Actions, Begun, ClaimNumbers, ClaimPool, ClaimTokens, DeadAction, Deliveries,
-    DeliveryTerms, DueAction, Lease, MemoryStore, Next,
+    DeliveryTerms, DueAction, Lease, MemoryStore, Next, Purge,
 };
 use claimkit::{Error, ErrorKind};
 
@@ -129,18 +129,11 @@ impl Store {
                 ErrorKind::InvalidConfig,
                 format!(
                     "unknown store URL scheme `{scheme}:`: expected {}",
-                    Self::EXPECTED
+                    crate::url::EXPECTED
                 ),
             )),
         }
     }
-
-    /// What [`connect`](Self::connect) accepts, for messages.
-    pub(crate) const EXPECTED: &'static str = if cfg!(feature = "sqlite") {
-        "memory:, sqlite:PATH, postgres://… or redis://…"
-    } else {
-        "memory:, postgres://… or redis://…"
-    };
 }
 
 impl fmt::Display for Store {
@@ -194,8 +187,8 @@ impl ClaimNumbers for Store {
         each_backend!(self, store => store.reserve(pool, attempt_id).await)
     }
 
-    async fn preview(&self, pool: &ClaimPool<'_>) -> Result<u64, Error> {
-        each_backend!(self, store => store.preview(pool).await)
+    async fn lowest_free(&self, claim_id: &str) -> Result<u64, Error> {
+        each_backend!(self, store => store.lowest_free(claim_id).await)
     }
 
     async fn confirm(&self, claim_id: &str, attempt_id: &str) -> Result<(), Error> {
@@ -204,6 +197,12 @@ impl ClaimNumbers for Store {
 
     async fn release(&self, claim_id: &str, attempt_id: &str) -> Result<(), Error> {
         each_backend!(self, store => store.release(claim_id, attempt_id).await)
+    }
+}
+
+impl Purge for Store {
+    async fn purge(&self, limit: usize) -> Result<u64, Error> {
+        each_backend!(self, store => store.purge(limit).await)
     }
 }
 

@@ -5,16 +5,20 @@
 use claimkit::{Error, ErrorKind};
 use url::Url;
 
+/// What `Store::connect` accepts, for messages.
+pub(crate) const EXPECTED: &str = if cfg!(feature = "sqlite") {
+    "memory:, sqlite:PATH, postgres://… or redis://…"
+} else {
+    "memory:, postgres://… or redis://…"
+};
+
 /// `url` parsed, or [`ErrorKind::InvalidConfig`] saying why, never
 /// holding the URL itself (it may carry a password).
 pub(crate) fn parse(url: &str) -> Result<Url, Error> {
     Url::parse(url).map_err(|err| {
         Error::with_message(
             ErrorKind::InvalidConfig,
-            format!(
-                "invalid store URL ({err}): expected {}",
-                crate::Store::EXPECTED
-            ),
+            format!("invalid store URL ({err}): expected {}", EXPECTED),
         )
     })
 }
@@ -44,6 +48,7 @@ pub(crate) fn take_param(mut url: Url, name: &str) -> (Url, Option<String>) {
 
 /// `url` with its password, if any, replaced by `***`: what a log may show
 /// (and nothing of a URL that does not parse).
+#[cfg(any(feature = "postgres", feature = "redis"))]
 pub(crate) fn redact(url: &str) -> String {
     match Url::parse(url) {
         Ok(url) => redact_parsed(&url),
@@ -51,6 +56,7 @@ pub(crate) fn redact(url: &str) -> String {
     }
 }
 
+#[cfg(any(feature = "postgres", feature = "redis"))]
 fn redact_parsed(url: &Url) -> String {
     if url.password().is_none() {
         return url.to_string();
@@ -95,6 +101,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(any(feature = "postgres", feature = "redis"))]
     fn passwords_are_redacted() {
         assert_eq!(
             redact("postgres://app:s3cr%40t@db:5432/app?x=1"),

@@ -16,10 +16,14 @@
 //! renews while the action runs, records the outcome, and stops cleanly.
 //! The payload reaches the action as the serde type it was queued as
 //! (the core's codec decodes it: [`claimkit::store::DueAction::decode`]).
+//! It also drives the store's expiry, [`claimkit::store::Purge`], every
+//! minute ([`Runner::with_purge_every`]), as tower-sessions'
+//! `ExpiredDeletion` is driven: the backends keep no sweep of their own.
 //!
 //! ```text
 //! handler ─► enqueue_status_action ─► 200 {} at once
 //! Runner: take_due ─► run (lease renewed) ─► succeed | fail(Retry after backoff) | fail(GiveUp) ─► dead
+//!         every minute: purge (expired tokens, deliveries, done and dead actions)
 //! ```
 //!
 //! Both actix-web and axum run on Tokio, so one runner serves both, and

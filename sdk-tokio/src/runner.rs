@@ -5,7 +5,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use claimkit::store::{ActionTerms, Actions, DueAction, Next};
+use claimkit::store::{ActionTerms, Actions, DueAction, Next, Purge, DEFAULT_PURGE_EVERY};
 use serde::de::DeserializeOwned;
 use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
@@ -80,11 +80,12 @@ pub struct Runner<S> {
     terms: ActionTerms,
     poll: Duration,
     concurrency: usize,
+    purge_every: Duration,
 }
 
 impl<S> Runner<S>
 where
-    S: Actions + Clone + 'static,
+    S: Actions + Purge + Clone + 'static,
 {
     /// The default pause between two looks at an idle store: 250 ms.
     pub const DEFAULT_POLL: Duration = Duration::from_millis(250);
@@ -98,7 +99,17 @@ where
             terms: ActionTerms::default(),
             poll: Self::DEFAULT_POLL,
             concurrency: Self::DEFAULT_CONCURRENCY,
+            purge_every: DEFAULT_PURGE_EVERY,
         }
+    }
+
+    /// Purges the store ([`Purge`]: expired tokens, deliveries, done and
+    /// dead actions) every `every` while it runs, as tower-sessions'
+    /// `ExpiredDeletion` is driven; [`DEFAULT_PURGE_EVERY`] (a minute)
+    /// unless set.
+    pub fn with_purge_every(mut self, every: Duration) -> Self {
+        self.purge_every = every.max(Duration::from_millis(1));
+        self
     }
 
     /// Leases, retries and gives up by `terms` (use the same terms to
@@ -146,7 +157,12 @@ where
     {
         let mut running = JoinSet::new();
         let mut store_down = false;
+        let mut next_purge = tokio::time::Instant::now();
         while *phase.borrow() == Phase::Running {
+            if tokio::time::Instant::now() >= next_purge {
+                purge(&self.store).await;
+                next_purge = tokio::time::Instant::now() + self.purge_every;
+            }
             while running.try_join_next().is_some() {}
             let room = self.concurrency.saturating_sub(running.len());
             let mut full = false;
@@ -219,6 +235,33 @@ where
             running.abort_all();
         }
     }
+}
+
+/// How many expired entries of each kind one purge step forgets.
+const PURGE_LIMIT: usize = 1000;
+/// The most purge steps in a row, so that a store with a large backlog
+/// does not hold the runner from its actions.
+const PURGE_ROUNDS: usize = 10;
+
+/// Forgets what `store` keeps past its time, a step at a time while there
+/// is more (up to [`PURGE_ROUNDS`] steps).
+async fn purge<S: Purge>(store: &S) {
+    let mut forgotten = 0;
+    for _ in 0..PURGE_ROUNDS {
+        match store.purge(PURGE_LIMIT).await {
+            Ok(n) => {
+                forgotten += n;
+                if n < PURGE_LIMIT as u64 {
+                    break;
+                }
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "the store could not be purged; trying again later");
+                break;
+            }
+        }
+    }
+    tracing::debug!(forgotten, "store purged of expired entries");
 }
 
 /// How long interrupted tries have to record that they are due again.

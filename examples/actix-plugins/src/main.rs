@@ -38,10 +38,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("config") {
         let public_url = std::env::var("PUBLIC_URL").ok();
-        match registration::config_command(args.get(1).map(String::as_str), public_url.as_deref()) {
+        let name = args.get(1).map(String::as_str);
+        match registration::plugins().config_command(name, public_url.as_deref()) {
             Ok(json) => println!("{json}"),
-            Err(message) => {
-                eprintln!("error: {message}");
+            Err(err) => {
+                eprintln!("error: {}", err.message());
                 std::process::exit(2);
             }
         }

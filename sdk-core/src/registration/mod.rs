@@ -11,6 +11,8 @@
 //! `required` of each input are those the `Deserialize` impl expects, so the
 //! schema and the decoder cannot disagree. The flags come from what the
 //! preset and the handler rely on ([`Need`], each with its reason).
+//! [`Plugins`] names every plugin a server serves: its binary prints one's
+//! config with one call ([`Plugins::config_command`]).
 //!
 //! | Rust field type | platform input |
 //! |---|---|
@@ -30,6 +32,7 @@ mod date;
 mod declare;
 mod needs;
 mod payload;
+mod plugins;
 mod sample;
 mod schema;
 
@@ -40,4 +43,5 @@ pub use payload::{
     CallMethod, ClaimCreatorRedirect, HardcodedInput, Hyperlink, InputOption, InputSchema,
     InputType, PluginVersionConfig, StateFunctionPreset, UserInputRedirect, VerificationCall,
 };
+pub use plugins::Plugins;
 pub use sample::SampleInput;

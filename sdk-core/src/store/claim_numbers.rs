@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use crate::{AttemptStatus, ClaimNumber, Context, Error, Preset, Stateless};
+use crate::{AttemptStatus, ClaimNumber, Context, Error, ErrorKind, Preset, Stateless};
 
 /// One claim's pool of numbers, as a store operation sees it: which claim,
 /// its bound, and how long a reservation waits for its status webhook.
@@ -17,6 +17,29 @@ pub struct ClaimPool<'a> {
     /// How long a reservation that is neither confirmed nor released is
     /// kept before its number is free again.
     pub hold: Duration,
+}
+
+impl ClaimPool<'_> {
+    /// `number` when it is below the pool's [`limit`](Self::limit), else
+    /// [`ErrorKind::Exhausted`](crate::ErrorKind::Exhausted): the bound, as
+    /// every store and [`claim_number_with`] apply it.
+    ///
+    /// ```
+    /// use claimkit::store::{ClaimPool, Numbering};
+    /// let pool = ClaimPool { claim_id: "c", limit: Some(2), hold: Numbering::DEFAULT_HOLD };
+    /// assert_eq!(pool.admit(1), Ok(1));
+    /// assert_eq!(pool.admit(2).unwrap_err().kind(), claimkit::ErrorKind::Exhausted);
+    /// ```
+    ///
+    /// # Errors
+    /// [`ErrorKind::Exhausted`](crate::ErrorKind::Exhausted) at or above the
+    /// limit.
+    pub fn admit(&self, number: u64) -> Result<u64, Error> {
+        match self.limit {
+            Some(limit) if number >= limit => Err(Error::new(ErrorKind::Exhausted)),
+            _ => Ok(number),
+        }
+    }
 }
 
 /// Each claim's pool of 0-based claim numbers.
@@ -52,12 +75,24 @@ pub trait ClaimNumbers: Send + Sync {
         attempt_id: &str,
     ) -> impl Future<Output = Result<u64, Error>> + Send;
 
+    /// The lowest free number of `claim_id` now, reserving nothing,
+    /// whatever its bound: the number a new attempt would get if the bound
+    /// allows it ([`preview`](Self::preview) applies the bound).
+    ///
+    /// # Errors
+    /// [`ErrorKind::Unavailable`](crate::ErrorKind::Unavailable) when the
+    /// store cannot be reached.
+    fn lowest_free(&self, claim_id: &str) -> impl Future<Output = Result<u64, Error>> + Send;
+
     /// The number a new attempt would get now, reserving nothing (for
-    /// simulations).
+    /// simulations): [`lowest_free`](Self::lowest_free), checked against
+    /// the pool's bound by [`ClaimPool::admit`]. Stores do not override it.
     ///
     /// # Errors
     /// As [`reserve`](Self::reserve).
-    fn preview(&self, pool: &ClaimPool<'_>) -> impl Future<Output = Result<u64, Error>> + Send;
+    fn preview(&self, pool: &ClaimPool<'_>) -> impl Future<Output = Result<u64, Error>> + Send {
+        async move { pool.admit(self.lowest_free(pool.claim_id).await?) }
+    }
 
     /// Makes `attempt_id`'s number in `claim_id` permanent (the claim
     /// succeeded). Unknown or expired attempts are ignored, so retried
@@ -226,7 +261,11 @@ pub async fn claim_number_with<P: ClaimNumbers + ?Sized>(
     let pool = numbering.pool(context);
     if context.is_simulation() {
         return match context.attempt_status() {
-            AttemptStatus::Executing => Ok(ClaimNumber::new(store.preview(&pool).await?).into()),
+            AttemptStatus::Executing => {
+                // The bound is the core's: a store only finds the number.
+                let number = pool.admit(store.lowest_free(pool.claim_id).await?)?;
+                Ok(ClaimNumber::new(number).into())
+            }
             _ => Ok(Stateless.into()),
         };
     }
@@ -261,8 +300,8 @@ impl<T: ClaimNumbers + ?Sized> ClaimNumbers for std::sync::Arc<T> {
     ) -> impl Future<Output = Result<u64, Error>> + Send {
         (**self).reserve(pool, attempt_id)
     }
-    fn preview(&self, pool: &ClaimPool<'_>) -> impl Future<Output = Result<u64, Error>> + Send {
-        (**self).preview(pool)
+    fn lowest_free(&self, claim_id: &str) -> impl Future<Output = Result<u64, Error>> + Send {
+        (**self).lowest_free(claim_id)
     }
     fn confirm(
         &self,
@@ -284,7 +323,6 @@ impl<T: ClaimNumbers + ?Sized> ClaimNumbers for std::sync::Arc<T> {
 mod tests {
     use super::*;
     use crate::store::MemoryStore;
-    use crate::ErrorKind;
     use futures_executor::block_on;
 
     fn context(claim: &str, attempt: &str, status: AttemptStatus, simulation: bool) -> Context {

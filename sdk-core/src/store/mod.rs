@@ -10,13 +10,30 @@
 //! | [`ClaimNumbers`] | each claim's pool of 0-based numbers | [`claim_number`] |
 //! | [`ClaimTokens`] | one token per claim attempt | [`claim_token`] |
 //! | [`Deliveries`] | which deliveries are new, in flight or done | the signature gate |
-//! | [`Actions`] | post-claim actions owed, until done or dead | [`ActionTerms`], [`enqueue_action`], [`enqueue_status_action`] |
+//! | [`Actions`] | post-claim actions owed, until done or dead | [`ActionTerms`], [`ActionState`], [`enqueue_action`], [`enqueue_status_action`] |
+//! | [`Purge`] | nothing: it forgets what expired | driven by `claimkit_tokio::Runner` every [`DEFAULT_PURGE_EVERY`] |
 //!
-//! The rules (what a simulation may touch, which status confirms or
-//! releases, what a duplicate in flight gets) live in this crate, once. A
-//! backend only makes each operation atomic on its engine, and every
-//! backend passes the one conformance suite
+//! **The core decides; a backend executes.** The rules live in this crate,
+//! once: what a simulation may touch, which status confirms or releases,
+//! what a duplicate in flight gets, the claim's bound on a preview
+//! ([`ClaimPool::admit`], applied by [`claim_number_with`] to a store's
+//! [`lowest_free`](ClaimNumbers::lowest_free)), what a failed try becomes
+//! ([`ActionTerms::after_failure`] decides the [`Next`] step, and
+//! [`ActionState::after_failure`] the state and time every store records
+//! for it), when expired entries are deleted ([`Purge`], one step a runner
+//! drives, as tower-sessions' `ExpiredDeletion`), and the one error of a
+//! store that fails ([`Error::unavailable`](crate::Error::unavailable),
+//! its cause as `source()`). A backend only makes each operation atomic on
+//! its engine, and every backend passes the one conformance suite
 //! (`claimkit::testing::conformance`, feature `testing`).
+//!
+//! **One shape for every backend.** [`MemoryStore`] here and the durable
+//! backends of `claimkit-store` (SQLite, PostgreSQL, Redis) are each a
+//! folder with the same files: one per trait (`claim_numbers.rs`,
+//! `claim_tokens.rs`, `deliveries.rs`, `actions.rs`, `purge.rs`), its
+//! tables or maps in `schema.rs`, its statements in `sql/*.sql` or
+//! `lua/*.lua`. A store that holds a value it never writes (a negative
+//! number, an unknown state) answers an error, never a default.
 //!
 //! [`MemoryStore`] implements every trait in this process's memory: for
 //! tests and single-process plugins that may lose their state on a restart.
@@ -69,9 +86,11 @@
 //!   survives a crash of the process (for [`MemoryStore`]: it does not).
 //! - **Failures are quick.** A store that cannot be reached fails with
 //!   [`ErrorKind::Unavailable`](crate::ErrorKind::Unavailable) (`503
-//!   {"message"}`) within a bounded time, never a hang, and never with a
-//!   connection string in its message.
+//!   {"message"}`, [`Error::unavailable`](crate::Error::unavailable))
+//!   within a bounded time, never a hang, and never with a connection
+//!   string in its message; what failed is the error's `source()`.
 
+mod action_state;
 mod action_terms;
 mod actions;
 mod claim_numbers;
@@ -79,8 +98,10 @@ mod claim_tokens;
 mod codec;
 mod deliveries;
 mod memory;
+mod purge;
 mod status_action;
 
+pub use action_state::ActionState;
 pub use action_terms::{ActionTerms, Next};
 pub use actions::{Actions, DeadAction, DueAction};
 pub use claim_numbers::{claim_number, claim_number_with, ClaimNumbers, ClaimPool, Numbering};
@@ -90,4 +111,5 @@ pub use claim_tokens::{
 pub use codec::enqueue_action;
 pub use deliveries::{Begun, Deliveries, DeliveryTerms, Lease};
 pub use memory::MemoryStore;
+pub use purge::{Purge, DEFAULT_PURGE_EVERY};
 pub use status_action::{enqueue_status_action, enqueue_status_action_with, StatusAction};

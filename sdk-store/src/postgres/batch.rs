@@ -17,7 +17,7 @@ use sqlx::PgPool;
 use tokio::sync::oneshot;
 
 use super::sql::Statements;
-use super::BACKEND;
+use super::sql::BACKEND;
 use crate::unavailable::{unavailable, whole, NoAnswer};
 
 /// A reservation waiting for its batch.
@@ -116,7 +116,7 @@ impl Batcher {
             .bind(&self.lock_key)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(&sql.expire)
+        sqlx::query(&sql.free_expired_reservations)
             .bind(claim)
             .execute(&mut *tx)
             .await?;
@@ -126,7 +126,7 @@ impl Batcher {
             Vec<i64>,
             Vec<i64>,
             Option<i64>,
-        ) = sqlx::query_as(&sql.look)
+        ) = sqlx::query_as(&sql.look_up_claim)
             .bind(claim)
             .bind(&attempts)
             .bind(i64::try_from(batch.len()).unwrap_or(i64::MAX))
@@ -173,7 +173,7 @@ impl Batcher {
             answers.push(Ok(unsigned));
         }
         if !numbers.is_empty() {
-            sqlx::query(&sql.take)
+            sqlx::query(&sql.take_numbers)
                 .bind(claim)
                 .bind(&numbers)
                 .bind(&owners)

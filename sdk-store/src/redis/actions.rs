@@ -1,70 +1,28 @@
 //! The action queue on Redis: one Lua script per step, by Redis' clock.
 //!
 //! Every key of the queue shares one hash tag, so the scripts run on Redis
-//! Cluster (the queue lives on one shard). Done and dead actions are
-//! forgotten by the scripts themselves once their retention is up: Redis
-//! cannot expire one field of a hash, so each script first forgets up to
-//! 100 whose time has come.
+//! Cluster (the queue lives on one shard). An action past its retention is
+//! as good as absent to every script; [`Purge`](claimkit::store::Purge)
+//! forgets it.
 
-use std::sync::LazyLock;
 use std::time::Duration;
 
-use claimkit::store::{ActionTerms, Actions, DeadAction, DueAction, Lease, Next};
+use claimkit::store::{ActionState, ActionTerms, Actions, DeadAction, DueAction, Lease, Next};
 use claimkit::Error;
 use redis::Script;
 
-use super::{millis, RedisStore, BACKEND};
+use super::scripts::SCRIPTS;
+use super::store::{millis, RedisStore, BACKEND};
 use crate::unavailable::{count, whole};
 
-struct ActionScripts {
-    enqueue: Script,
-    take_due: Script,
-    renew: Script,
-    succeed: Script,
-    fail: Script,
-    dead: Script,
-    retry: Script,
-}
-
-macro_rules! script {
-    ($file:literal) => {
-        Script::new(concat!(
-            include_str!("actions/prelude.lua"),
-            include_str!(concat!("actions/", $file))
-        ))
-    };
-}
-
-static SCRIPTS: LazyLock<ActionScripts> = LazyLock::new(|| ActionScripts {
-    enqueue: script!("enqueue.lua"),
-    take_due: script!("take_due.lua"),
-    renew: script!("renew.lua"),
-    succeed: script!("succeed.lua"),
-    fail: script!("fail.lua"),
-    dead: script!("dead.lua"),
-    retry: script!("retry.lua"),
-});
-
 impl RedisStore {
-    /// The queue's five keys, under one hash tag (see `prelude.lua`).
-    fn queue_keys(&self) -> [String; 5] {
-        let base = format!("{}:actions:{{queue}}", self.prefix);
-        ["due", "payloads", "states", "forget", "dead"].map(|part| format!("{base}:{part}"))
-    }
-
+    /// Runs `script` on the queue's keys.
     async fn queue_script<T: redis::FromRedisValue>(
         &self,
         script: &Script,
         args: &[&str],
     ) -> Result<T, Error> {
-        let mut invocation = script.prepare_invoke();
-        for key in self.queue_keys() {
-            invocation.key(key);
-        }
-        for arg in args {
-            invocation.arg(*arg);
-        }
-        self.run(invocation).await
+        self.script(script, self.queue_keys(), args).await
     }
 }
 
@@ -127,14 +85,11 @@ impl Actions for RedisStore {
         error: &str,
         terms: &ActionTerms,
     ) -> Result<bool, Error> {
-        let (state, after) = match next {
-            Next::Retry(delay) => ("pending", delay),
-            Next::GiveUp => ("dead", terms.dead_retention),
-        };
+        let (state, after) = ActionState::after_failure(next, terms);
         let held: i64 = self
             .queue_script(
                 &SCRIPTS.fail,
-                &[key, lease.token(), state, &offset(after), error],
+                &[key, lease.token(), state.as_str(), &offset(after), error],
             )
             .await?;
         Ok(held == 1)

@@ -4,18 +4,27 @@
 
 use sqlx::{Connection, Executor, SqliteConnection};
 
-use super::queries;
+/// The migrations, in order: entry `i` upgrades version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[
+    include_str!("sql/migration_1.sql"),
+    include_str!("sql/migration_2.sql"),
+];
+const CREATE_SCHEMA_TABLE: &str = include_str!("sql/create_schema_table.sql");
+const SCHEMA_VERSION: &str = include_str!("sql/schema_version.sql");
+const SET_SCHEMA_VERSION: &str = include_str!("sql/set_schema_version.sql");
 
 /// The schema version this build writes.
-pub(crate) const VERSION: i64 = queries::MIGRATIONS.len() as i64;
+pub(super) const VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// What went wrong while migrating.
 #[derive(Debug)]
-pub(crate) enum MigrateError {
+pub(super) enum MigrateError {
     /// The database could not be read or written.
     Database(sqlx::Error),
     /// The file's schema is newer than this build knows.
     Newer(i64),
+    /// The file records a version no build writes (a negative one).
+    Corrupt(i64),
 }
 
 impl From<sqlx::Error> for MigrateError {
@@ -27,12 +36,10 @@ impl From<sqlx::Error> for MigrateError {
 /// Brings the schema to [`VERSION`], in one `BEGIN IMMEDIATE`
 /// transaction: processes that start at once take turns (the busy timeout
 /// waits), and the second finds the work done.
-pub(crate) async fn migrate(connection: &mut SqliteConnection) -> Result<(), MigrateError> {
+pub(super) async fn migrate(connection: &mut SqliteConnection) -> Result<(), MigrateError> {
     let mut tx = connection.begin_with("BEGIN IMMEDIATE").await?;
-    sqlx::query(queries::CREATE_SCHEMA_TABLE)
-        .execute(&mut *tx)
-        .await?;
-    let current: i64 = sqlx::query_scalar(queries::SCHEMA_VERSION)
+    sqlx::query(CREATE_SCHEMA_TABLE).execute(&mut *tx).await?;
+    let current: i64 = sqlx::query_scalar(SCHEMA_VERSION)
         .fetch_optional(&mut *tx)
         .await?
         .unwrap_or(0);
@@ -42,15 +49,12 @@ pub(crate) async fn migrate(connection: &mut SqliteConnection) -> Result<(), Mig
     if current == VERSION {
         return Ok(()); // rolled back: nothing was written
     }
-    for (from, migration) in queries::MIGRATIONS
-        .iter()
-        .enumerate()
-        .skip(current as usize)
-    {
+    let from = usize::try_from(current).map_err(|_| MigrateError::Corrupt(current))?;
+    for (ran, migration) in MIGRATIONS.iter().enumerate().skip(from) {
         (&mut *tx).execute(*migration).await?;
-        tracing::info!(version = from + 1, "SQLite schema upgraded");
+        tracing::info!(version = ran + 1, "SQLite schema upgraded");
     }
-    sqlx::query(queries::SET_SCHEMA_VERSION)
+    sqlx::query(SET_SCHEMA_VERSION)
         .bind(VERSION)
         .execute(&mut *tx)
         .await?;

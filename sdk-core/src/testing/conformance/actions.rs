@@ -40,7 +40,7 @@ use std::time::{Duration, Instant};
 use futures_util::future::join_all;
 
 use super::{id, Backend, WIDE};
-use crate::store::{ActionTerms, Actions, DueAction, Lease, Next};
+use crate::store::{ActionTerms, Actions, DueAction, Lease, Next, Purge};
 
 /// Long enough to hold through any check.
 const LONG: Duration = Duration::from_secs(3600);
@@ -90,7 +90,7 @@ fn only<'a>(taken: &'a [DueAction], key: &str, what: &str) -> &'a DueAction {
 pub async fn run<B>(backend: &B)
 where
     B: Backend,
-    B::Store: Actions,
+    B::Store: Actions + Purge,
 {
     idempotent_enqueue(&backend.open().await).await;
     one_runner_at_a_time(&backend.open().await).await;
@@ -109,6 +109,7 @@ where
         done_actions_are_forgotten(backend, &d),
     )
     .await;
+    a_purge_forgets_only_what_expired(backend, &backend.open().await).await;
     durability(backend).await;
 }
 
@@ -453,6 +454,54 @@ where
         !store.enqueue(&done_kept, "{}").await.unwrap(),
         "a done action was forgotten within its retention"
     );
+}
+
+/// A purge ([`Purge`]) forgets done and dead actions past their retention,
+/// says how many, and keeps what has not expired.
+pub async fn a_purge_forgets_only_what_expired<B: Backend>(backend: &B, store: &B::Store)
+where
+    B::Store: Actions + Purge,
+{
+    let briefly = ActionTerms {
+        retention: SHORT,
+        dead_retention: SHORT,
+        ..long_terms()
+    };
+    let kept = ActionTerms {
+        retention: WIDE,
+        ..long_terms()
+    };
+    let (done, dead, done_kept) = (id("action"), id("action"), id("action"));
+    for key in [&done, &dead, &done_kept] {
+        store.enqueue(key, "{}").await.unwrap();
+    }
+    let taken = take(store, &briefly).await;
+    for (key, terms) in [(&done, &briefly), (&done_kept, &kept)] {
+        assert!(store
+            .succeed(key, &only(&taken, key, "due").lease, terms)
+            .await
+            .unwrap());
+    }
+    let lease = &only(&taken, &dead, "due").lease;
+    assert!(store
+        .fail(&dead, lease, Next::GiveUp, "x", &briefly)
+        .await
+        .unwrap());
+    backend.sleep(SHORT + MARGIN).await;
+    let forgotten = store.purge(1000).await.expect("purge failed");
+    assert!(
+        forgotten >= 2,
+        "a purge forgot {forgotten} entries, not the done and the dead action past their retention"
+    );
+    assert!(
+        store.dead(100).await.unwrap().is_empty(),
+        "a purged dead action is still listed"
+    );
+    assert!(
+        !store.enqueue(&done_kept, "{}").await.unwrap(),
+        "a purge forgot a done action within its retention"
+    );
+    assert!(store.enqueue(&done, "{}").await.unwrap());
 }
 
 /// A store opened again after a restart keeps pending, running, done and

@@ -26,11 +26,14 @@ local function forget(key)
   redis.call('ZREM', KEYS[5], key)
 end
 
--- Forgets up to 100 done and dead actions whose time is up.
-local function purge()
-  for _, key in ipairs(redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', now, 'LIMIT', 0, 100)) do
+-- Forgets up to `limit` done and dead actions whose time is up; answers
+-- how many.
+local function purge(limit)
+  local due = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', now, 'LIMIT', 0, limit)
+  for _, key in ipairs(due) do
     forget(key)
   end
+  return #due
 end
 
 -- The action, or nil when it is unknown or forgotten at `now`.

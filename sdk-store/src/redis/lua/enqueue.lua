@@ -1,5 +1,4 @@
 -- ARGV: key, payload. 1 when enqueued, 0 when the key is known.
-purge()
 if known(ARGV[1]) then
   return 0
 end

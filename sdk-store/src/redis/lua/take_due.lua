@@ -1,6 +1,5 @@
 -- ARGV: limit, lease (ms), then one fresh lease token per action taken.
 -- Each taken action as {key, payload, try, age (ms), lease}.
-purge()
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
 local taken = {}
 for i, key in ipairs(due) do

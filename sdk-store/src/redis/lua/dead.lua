@@ -1,6 +1,5 @@
 -- ARGV: limit. Each dead action, in key order, as {key, payload, tries,
 -- last error}.
-purge()
 local listed = {}
 for _, key in ipairs(redis.call('ZRANGE', KEYS[5], 0, tonumber(ARGV[1]) - 1)) do
   local state = known(key)

@@ -1,0 +1,114 @@
+//! Deliveries on SQLite: one row per key in `claimkit_deliveries`, leased
+//! (a lease token) or done (none), until its expiry.
+
+use claimkit::store::{Begun, Deliveries, DeliveryTerms, Lease};
+use claimkit::Error;
+use sqlx::SqliteConnection;
+
+use super::store::SqliteStore;
+use super::writer::{Batch, Write};
+
+const BEGIN_DELIVERY: &str = include_str!("sql/begin_delivery.sql");
+const DELIVERY_LEASE: &str = include_str!("sql/delivery_lease.sql");
+const COMPLETE_DELIVERY: &str = include_str!("sql/complete_delivery.sql");
+const ABANDON_DELIVERY: &str = include_str!("sql/abandon_delivery.sql");
+
+/// Leases a new (or expired) delivery, or says why not.
+struct Begin {
+    key: String,
+    lease_ms: i64,
+}
+
+impl Write for Begin {
+    type Output = Begun;
+
+    async fn apply(
+        &self,
+        tx: &mut SqliteConnection,
+        batch: &mut Batch,
+    ) -> Result<Result<Begun, Error>, sqlx::Error> {
+        let lease = Lease::random();
+        let leased: Option<String> = sqlx::query_scalar(BEGIN_DELIVERY)
+            .bind(&self.key)
+            .bind(lease.token())
+            .bind(batch.now.saturating_add(self.lease_ms))
+            .bind(batch.now)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if leased.is_some() {
+            return Ok(Ok(Begun::Leased(lease)));
+        }
+        let holder: Option<String> = sqlx::query_scalar(DELIVERY_LEASE)
+            .bind(&self.key)
+            .fetch_one(&mut *tx)
+            .await?;
+        Ok(Ok(match holder {
+            Some(_) => Begun::InFlight,
+            None => Begun::Done,
+        }))
+    }
+}
+
+/// Ends a lease: done, remembered for `retention_ms` (`Some`), or freed
+/// for the next delivery (`None`).
+struct End {
+    key: String,
+    lease: String,
+    retention_ms: Option<i64>,
+}
+
+impl Write for End {
+    type Output = bool;
+
+    async fn apply(
+        &self,
+        tx: &mut SqliteConnection,
+        batch: &mut Batch,
+    ) -> Result<Result<bool, Error>, sqlx::Error> {
+        let statement = match self.retention_ms {
+            Some(retention_ms) => sqlx::query(COMPLETE_DELIVERY)
+                .bind(&self.key)
+                .bind(&self.lease)
+                .bind(batch.now.saturating_add(retention_ms))
+                .bind(batch.now),
+            None => sqlx::query(ABANDON_DELIVERY)
+                .bind(&self.key)
+                .bind(&self.lease)
+                .bind(batch.now),
+        };
+        Ok(Ok(statement.execute(&mut *tx).await?.rows_affected() == 1))
+    }
+}
+
+impl Deliveries for SqliteStore {
+    async fn begin(&self, key: &str, terms: &DeliveryTerms) -> Result<Begun, Error> {
+        self.write(Begin {
+            key: key.to_owned(),
+            lease_ms: super::millis(terms.lease),
+        })
+        .await
+    }
+
+    async fn complete(
+        &self,
+        key: &str,
+        lease: &Lease,
+        terms: &DeliveryTerms,
+    ) -> Result<bool, Error> {
+        self.write(End {
+            key: key.to_owned(),
+            lease: lease.token().to_owned(),
+            retention_ms: Some(super::millis(terms.retention)),
+        })
+        .await
+    }
+
+    async fn abandon(&self, key: &str, lease: &Lease) -> Result<bool, Error> {
+        self.write(End {
+            key: key.to_owned(),
+            lease: lease.token().to_owned(),
+            retention_ms: None,
+        })
+        .await
+    }
+}
