@@ -175,6 +175,7 @@ pub mod head;
 pub mod health;
 mod integration;
 mod key;
+pub mod metrics;
 pub mod platform;
 mod plugin;
 mod receive;

@@ -56,9 +56,11 @@ pub fn record<I>(request: &PluginRequest<I>) {
 }
 
 /// Logs a refused request: `warn` for a bad secret or signature, `error`
-/// for a server-side failure, `info` otherwise.
+/// for a server-side failure, `info` otherwise; counts a refusal the caller
+/// caused in [`REFUSED`](crate::metrics::REFUSED).
 pub fn rejected(err: &Error) {
     let kind = err.kind();
+    crate::metrics::refused(kind);
     match err.status() {
         401 => tracing::warn!(?kind, message = err.message(), "request refused"),
         500.. => tracing::error!(?kind, message = err.message(), "request failed"),
