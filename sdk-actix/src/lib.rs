@@ -135,6 +135,7 @@ mod config;
 mod cors;
 mod deadline;
 mod extract;
+mod health;
 mod route;
 mod signature;
 #[cfg(feature = "testing")]
@@ -148,6 +149,7 @@ pub use config::PluginErrorHandler;
 pub use cors::plugin_cors;
 pub use deadline::{Deadline, DeadlineFuture, DeadlineMiddleware};
 pub use extract::Plugin;
+pub use health::{liveness, readiness};
 pub use route::{plugin, plugin_with, plugin_with_deadline, signed_webhook, webhook};
 pub use signature::{Signature, SignatureMiddleware, Signed};
 pub use trace::{PluginTrace, PluginTraceFuture, PluginTraceMiddleware};

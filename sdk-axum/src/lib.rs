@@ -105,6 +105,7 @@ mod body;
 mod cors;
 mod deadline;
 mod extract;
+mod health;
 mod route;
 mod signature;
 #[cfg(feature = "testing")]
@@ -117,6 +118,7 @@ pub use claimkit;
 pub use cors::{plugin_cors, PluginCors, PluginCorsFuture, PluginCorsLayer};
 pub use deadline::{Deadline, DeadlineFuture, DeadlineLayer};
 pub use extract::{Plugin, PluginRejection};
+pub use health::{liveness, readiness};
 pub use route::{plugin, plugin_with, plugin_with_deadline, signed_webhook, webhook};
 pub use signature::{Signature, SignatureLayer, Signed};
 pub use trace::{PluginTrace, PluginTraceFuture, PluginTraceLayer};

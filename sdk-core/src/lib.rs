@@ -172,6 +172,7 @@ mod decode;
 mod drain;
 mod error;
 pub mod head;
+pub mod health;
 mod integration;
 mod key;
 pub mod platform;

@@ -3,8 +3,9 @@
 //! the framework adapters (`claimkit-axum`, `claimkit-actix`) share on
 //! Tokio: the [`spawn`] they hand to the signature gate,
 //! [`body::read_allowed`], which reads a request body within its limit and
-//! drains a refused one on Tokio's timer, and [`answer_within`], the timer
-//! of their deadline middleware.
+//! drains a refused one on Tokio's timer, [`answer_within`], the timer
+//! of their deadline middleware, and [`ready`], the bounded check of their
+//! readiness routes.
 //!
 //! # Design
 //!
@@ -37,9 +38,11 @@
 
 pub mod body;
 mod deadline;
+mod ready;
 mod runner;
 mod spawn;
 
 pub use deadline::{answer_within, AnswerWithin};
+pub use ready::ready;
 pub use runner::{Runner, RunnerHandle};
 pub use spawn::spawn;

@@ -30,7 +30,9 @@
 
 use std::io::IsTerminal;
 
-use example_actix_plugins::{registration, Settings};
+use actix_web::web;
+use claimkit::health::Readiness;
+use example_actix_plugins::{operate, registration, Settings};
 use tracing_subscriber::EnvFilter;
 
 #[actix_web::main]
@@ -66,8 +68,37 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("try: {}", settings.curl_example(address));
 
     let actions = settings.run_actions(store.clone());
+    // `/readyz` answers 503 from the first signal on.
+    let ready = Readiness::new(store.clone());
     let routes = settings.app(store)?;
-    example_actix_plugins::serve(listener, routes)?.await?;
+    let operations = operate(ready.clone());
+    let server = example_actix_plugins::serve(listener, move |app: &mut web::ServiceConfig| {
+        routes(app);
+        operations(app);
+    })?;
+    actix_web::rt::spawn(async move {
+        shutdown_signal().await;
+        ready.drain();
+    });
+    server.await?;
     actions.shutdown(settings.shutdown_grace).await;
     Ok(())
+}
+
+/// `SIGTERM` or Ctrl-C, the signals actix-web stops on.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => drop(terminate.recv().await),
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
 }

@@ -29,7 +29,8 @@
 
 use std::io::IsTerminal;
 
-use example_axum_plugins::{registration, Settings};
+use claimkit::health::Readiness;
+use example_axum_plugins::{operate, registration, Settings};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -65,7 +66,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("try: {}", settings.curl_example(address));
 
     let actions = settings.run_actions(store.clone());
-    example_axum_plugins::serve(listener, settings.app(store)?, shutdown_signal()).await?;
+    // `/readyz` answers 503 from the first signal on.
+    let ready = Readiness::new(store.clone());
+    let app = settings.app(store)?.merge(operate(ready.clone()));
+    let shutdown = async move {
+        shutdown_signal().await;
+        ready.drain();
+    };
+    example_axum_plugins::serve(listener, app, shutdown).await?;
     actions.shutdown(settings.shutdown_grace).await;
     Ok(())
 }

@@ -68,6 +68,11 @@ impl RedisStore {
         &self.prefix
     }
 
+    /// The connection the store runs its scripts on.
+    pub fn connection(&self) -> &ConnectionManager {
+        &self.connection
+    }
+
     /// Runs `invocation` within the store's bound.
     pub(super) async fn run<T: redis::FromRedisValue>(
         &self,
