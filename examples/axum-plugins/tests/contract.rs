@@ -31,6 +31,11 @@ async fn each_signed_delivery_is_processed_once() {
 }
 
 #[tokio::test]
+async fn ed25519_deliveries_follow_the_listed_public_keys() {
+    contract::ed25519_deliveries_follow_the_listed_public_keys(BINARY).await;
+}
+
+#[tokio::test]
 async fn state_survives_sigkill() {
     durability::state_survives_sigkill(BINARY).await;
 }

@@ -392,3 +392,88 @@ pub async fn each_signed_delivery_is_processed_once(binary: &str) {
         }
     }
 }
+
+/// `/webhooks/standard-ed25519` checks `v1a` signatures with the public
+/// keys listed in `WEBHOOK_PUBLIC_KEYS` (two of them here, as during a
+/// rotation): a delivery signed by either runs once, however often it
+/// comes; another key's signature and a `v1` one are refused. Without the
+/// variable the route is not served at all.
+pub async fn ed25519_deliveries_follow_the_listed_public_keys(binary: &str) {
+    use claimkit::testing::{KeyPair, Signer};
+    let (old, new, stranger) = (
+        KeyPair::generate(),
+        KeyPair::generate(),
+        KeyPair::generate(),
+    );
+    let listed = format!("{},{}", old.public_key(), new.public_key());
+    let route = "/webhooks/standard-ed25519";
+    let server = Server::start(binary, &[("WEBHOOK_PUBLIC_KEYS", &listed)]);
+    let base = server.base_url();
+    let client = reqwest::Client::new();
+    let deliver = |signer: &Signer, body: &'static str| {
+        let mut request = client.post(format!("{base}{route}")).body(body);
+        for (name, value) in signer.sign(body.as_bytes()) {
+            request = request.header(name, value);
+        }
+        request.send()
+    };
+    let body = r#"{"type": "reward.claimed"}"#;
+    let by_old = Signer::standard_ed25519(&old.private_key())
+        .unwrap()
+        .with_id("msg_ed_old");
+    let by_new = Signer::standard_ed25519(&new.private_key())
+        .unwrap()
+        .with_id("msg_ed_new");
+    for _ in 0..3 {
+        for signer in [&by_old, &by_new] {
+            let response = deliver(signer, body).await.unwrap();
+            assert_eq!(response.status(), 200);
+            assert_eq!(response.text().await.unwrap(), "{}");
+        }
+    }
+    let refused = [
+        Signer::standard_ed25519(&stranger.private_key())
+            .unwrap()
+            .with_id("msg_ed_stranger"),
+        Signer::standard("whsec_Y29udHJhY3Qtd2ViaG9vay1zZWNyZXQ=")
+            .unwrap()
+            .with_id("msg_ed_v1"),
+    ];
+    for signer in &refused {
+        let response = deliver(signer, body).await.unwrap();
+        assert_eq!(response.status(), 401, "{signer:?}");
+        let answer: serde_json::Value = response.json().await.unwrap();
+        assert!(answer["message"].is_string(), "{answer}");
+    }
+
+    server.wait_for("webhook_id=msg_ed_old");
+    server.wait_for("webhook_id=msg_ed_new");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    for id in ["msg_ed_old", "msg_ed_new"] {
+        let processed = format!("webhook_id={id}");
+        assert_eq!(server.lines_with(&["side_effect", &processed]), 1, "{id}");
+    }
+    for id in ["msg_ed_stranger", "msg_ed_v1"] {
+        assert_eq!(server.lines_with(&["side_effect", id]), 0, "{id}");
+    }
+    for (name, value) in by_new.sign(body.as_bytes()) {
+        if name.ends_with("signature") {
+            let signature = value.trim_start_matches("v1a,");
+            assert_eq!(
+                server.lines_with(&[signature]),
+                0,
+                "signatures are never logged"
+            );
+        }
+    }
+    drop(server);
+
+    let unkeyed = Server::start(binary, &[]);
+    let response = client
+        .post(format!("{}{route}", unkeyed.base_url()))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404, "no keys, no route");
+}
