@@ -442,7 +442,8 @@ pub async fn ed25519_deliveries_follow_the_listed_public_keys(binary: &str) {
     for signer in &refused {
         let response = deliver(signer, body).await.unwrap();
         assert_eq!(response.status(), 401, "{signer:?}");
-        let answer: serde_json::Value = response.json().await.unwrap();
+        let answer: serde_json::Value =
+            serde_json::from_str(&response.text().await.unwrap()).unwrap();
         assert!(answer["message"].is_string(), "{answer}");
     }
 
