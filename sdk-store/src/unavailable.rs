@@ -1,6 +1,12 @@
 //! A store that is down, slow or holds what it never should, as the caller
 //! sees it: a quick `503 {"message"}` that names no host and no password,
 //! with the cause as the error's `source()` and in the log.
+//!
+//! Built without a backend (no feature), only [`DEFAULT_TIMEOUT`] is used.
+#![cfg_attr(
+    not(any(feature = "sqlite", feature = "postgres", feature = "redis")),
+    allow(dead_code, unused_imports)
+)]
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -64,18 +70,22 @@ impl fmt::Display for Corrupt {
 
 impl StdError for Corrupt {}
 
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "redis"))]
 /// A store that did not answer within its bound.
 #[derive(Debug)]
 pub(crate) struct NoAnswer(pub(crate) Duration);
 
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "redis"))]
 impl fmt::Display for NoAnswer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "the store did not answer within {:?}", self.0)
     }
 }
 
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "redis"))]
 impl StdError for NoAnswer {}
 
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "redis"))]
 /// Runs one store operation within `timeout`: its own error, or
 /// [`unavailable`] when the store failed or did not answer in time.
 pub(crate) async fn bounded<T, E: Into<Box<dyn StdError + Send + Sync>>>(

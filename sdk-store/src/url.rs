@@ -70,6 +70,7 @@ fn redact_parsed(url: &Url) -> String {
 
 /// The file path of a `sqlite:` URL, percent-decoded: `sqlite:PATH`,
 /// `sqlite://PATH` (relative) or `sqlite:///PATH` (absolute).
+#[cfg(feature = "sqlite")]
 pub(crate) fn sqlite_path(url: &Url) -> Option<String> {
     let host = url.host_str().unwrap_or("");
     let joined = format!("{host}{}", url.path());
@@ -113,6 +114,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "sqlite")]
     fn sqlite_paths() {
         assert_eq!(
             sqlite_path(&url("sqlite:claimkit.db")).unwrap(),
