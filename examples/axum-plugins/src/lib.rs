@@ -180,6 +180,9 @@ pub struct Settings {
     pub action_terms: ActionTerms,
     /// How long running actions may finish at shutdown.
     pub shutdown_grace: Duration,
+    /// How often the runner looks at an idle queue (`None`: the runner's
+    /// default, [`Runner::DEFAULT_POLL`]).
+    pub action_poll: Option<Duration>,
 }
 
 impl Settings {
@@ -190,7 +193,8 @@ impl Settings {
     /// [`signature_mode`]), `CORS_ORIGINS` (see [`route_options`]),
     /// `STORE_URL` (default [`DEFAULT_STORE_URL`]), `ACTION_URL`,
     /// `ACTION_GIVE_UP` (seconds; default 7 days) and
-    /// `ACTION_SHUTDOWN_GRACE` (seconds; default 10).
+    /// `ACTION_SHUTDOWN_GRACE` (seconds; default 10), `ACTION_POLL` (seconds
+    /// between looks at an idle queue; default [`Runner::DEFAULT_POLL`]).
     ///
     /// # Errors
     /// When a secret is set but empty, a public key is not one, a signature mode or CORS origin is
@@ -253,6 +257,7 @@ impl Settings {
                 .filter(|url| !url.is_empty()),
             action_terms,
             shutdown_grace: seconds("ACTION_SHUTDOWN_GRACE")?.unwrap_or(Duration::from_secs(10)),
+            action_poll: seconds("ACTION_POLL")?,
         })
     }
 
@@ -281,12 +286,15 @@ impl Settings {
     /// [`RunnerHandle::shutdown`].
     pub fn run_actions(&self, store: Store) -> RunnerHandle {
         let action = PostClaimAction::new(self.action_url.clone());
-        Runner::new(store)
-            .with_terms(self.action_terms)
-            .start(move |due| {
-                let action = action.clone();
-                async move { action.run(due).await }
-            })
+        let runner = Runner::new(store).with_terms(self.action_terms);
+        let runner = match self.action_poll {
+            Some(poll) => runner.with_poll(poll),
+            None => runner,
+        };
+        runner.start(move |due| {
+            let action = action.clone();
+            async move { action.run(due).await }
+        })
     }
 
     /// The plugin configuration for these settings.
