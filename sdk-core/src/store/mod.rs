@@ -110,6 +110,6 @@ pub use claim_tokens::{
 };
 pub use codec::enqueue_action;
 pub use deliveries::{Begun, Deliveries, DeliveryTerms, Lease};
-pub use memory::MemoryStore;
+pub use memory::{MemoryBuilder, MemoryStore};
 pub use purge::{Purge, DEFAULT_PURGE_EVERY};
 pub use status_action::{enqueue_status_action, enqueue_status_action_with, StatusAction};
