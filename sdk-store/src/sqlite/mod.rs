@@ -5,7 +5,8 @@
 //! options and opening), one file per concept (`claim_numbers.rs`,
 //! `claim_tokens.rs`, `deliveries.rs`, `actions.rs`, `purge.rs`),
 //! `schema.rs` (its tables), and the statements in `sql/*.sql`. Its own:
-//! `writer.rs`, the group commit of typed writes.
+//! `writer.rs`, the group commit of typed writes, and `statement.rs`, the
+//! write of one statement most steps are.
 
 mod actions;
 mod builder;
@@ -14,6 +15,7 @@ mod claim_tokens;
 mod deliveries;
 mod purge;
 mod schema;
+mod statement;
 mod store;
 mod writer;
 
