@@ -12,6 +12,7 @@
 //! | [`Deliveries`] | which deliveries are new, in flight or done | the signature gate |
 //! | [`Actions`] | post-claim actions owed, until done or dead | [`ActionTerms`], [`ActionState`], [`enqueue_action`], [`enqueue_status_action`] |
 //! | [`Purge`] | nothing: it forgets what expired | driven by `claimkit_tokio::Runner` every [`DEFAULT_PURGE_EVERY`] |
+//! | [`Inspect`] | nothing: it reads what the others keep, for an operator | [`inspect_attempt`], [`ActionRecord::is_due`], [`ClaimUse::free`] |
 //!
 //! **The core decides; a backend executes.** The rules live in this crate,
 //! once: what a simulation may touch, which status confirms or releases,
@@ -97,6 +98,7 @@ mod claim_numbers;
 mod claim_tokens;
 mod codec;
 mod deliveries;
+mod inspect;
 mod memory;
 mod purge;
 mod status_action;
@@ -110,6 +112,10 @@ pub use claim_tokens::{
 };
 pub use codec::enqueue_action;
 pub use deliveries::{Begun, Deliveries, DeliveryTerms, Lease};
+pub use inspect::{
+    inspect_attempt, ActionRecord, AttemptQuery, AttemptRecord, ClaimUse, DeliveryRecord,
+    HeldNumber, Inspect, TokenRecord,
+};
 pub use memory::MemoryStore;
 pub use purge::{Purge, DEFAULT_PURGE_EVERY};
 pub use status_action::{enqueue_status_action, enqueue_status_action_with, StatusAction};
