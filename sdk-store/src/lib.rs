@@ -144,6 +144,7 @@
 )]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod inspect;
 mod ping;
 #[cfg(feature = "postgres")]
 mod postgres;
