@@ -78,6 +78,15 @@ async fn the_postgres_store_conforms() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reconciliation_on_the_postgres_store_conforms() {
+    let Some(backend) = Postgres::new() else {
+        return;
+    };
+    conformance::reconcile::run(&backend).await;
+    backend.clean_up().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_postgres_action_queue_conforms() {
     let Some(backend) = Postgres::new() else {
         return;
