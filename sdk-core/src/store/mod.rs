@@ -31,7 +31,8 @@
 //! **One shape for every backend.** [`MemoryStore`] here and the durable
 //! backends of `claimkit-store` (SQLite, PostgreSQL, Redis) are each a
 //! folder with the same files: one per trait (`claim_numbers.rs`,
-//! `claim_tokens.rs`, `deliveries.rs`, `actions.rs`, `purge.rs`), its
+//! `claim_tokens.rs`, `deliveries.rs`, `actions.rs`, `purge.rs`,
+//! `inspect.rs`), its
 //! tables or maps in `schema.rs`, its statements in `sql/*.sql` or
 //! `lua/*.lua`. A store that holds a value it never writes (a negative
 //! number, an unknown state) answers an error, never a default.
