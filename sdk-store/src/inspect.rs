@@ -107,11 +107,13 @@ pub(crate) fn millis(backend: &'static str, what: &str, ms: i64) -> Result<Durat
 }
 
 /// A bound as the statements compare it: `None` is no bound.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) fn bound(bound: Option<u64>) -> i64 {
     bound.map_or(i64::MAX, |bound| i64::try_from(bound).unwrap_or(i64::MAX))
 }
 
 /// A limit as the statements take it.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) fn limit(limit: usize) -> i64 {
     i64::try_from(limit).unwrap_or(i64::MAX)
 }
