@@ -198,6 +198,7 @@ mod key;
 pub mod metrics;
 pub mod platform;
 mod plugin;
+pub mod reconcile;
 #[cfg(feature = "config")]
 #[cfg_attr(docsrs, doc(cfg(feature = "config")))]
 pub mod registration;
