@@ -6,6 +6,7 @@
 //! | metric | type | labels | what |
 //! |---|---|---|---|
 //! | [`REFUSED`] | counter | `reason` | plugin calls and webhook deliveries refused before the handler ran, because of the caller |
+//! | [`FEED_QUEUED`] | counter | none | post-claim actions the feed of a claim's new successes queued ([`feed_round`](crate::feed::feed_round)) |
 //!
 //! Labels are bounded: `reason` is one of [`REASONS`]. No claim id, attempt
 //! id, address or secret is ever a label.
@@ -19,6 +20,11 @@ use crate::ErrorKind;
 /// Plugin calls and webhook deliveries refused before their handler ran,
 /// by `reason` ([`REASONS`]).
 pub const REFUSED: &str = "claimkit_refused_total";
+
+/// Post-claim actions queued by the feed of a claim's new successes
+/// ([`feed_round`](crate::feed::feed_round)): one per new success. No
+/// label: never a claim id.
+pub const FEED_QUEUED: &str = "claimkit_feed_queued_total";
 
 /// The values of the `reason` label of [`REFUSED`]: a missing or wrong
 /// secret, a missing, malformed, wrong or stale signature, a body over the

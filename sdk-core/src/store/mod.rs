@@ -11,6 +11,7 @@
 //! | [`ClaimTokens`] | one token per claim attempt | [`claim_token`] |
 //! | [`Deliveries`] | which deliveries are new, in flight or done | the signature gate |
 //! | [`Actions`] | post-claim actions owed, until done or dead | [`ActionTerms`], [`ActionState`], [`enqueue_action`], [`enqueue_status_action`] |
+//! | [`Feeds`] | where each watched claim's feed stands in the platform's listing | [`feed_round`](crate::feed::feed_round) |
 //! | [`Purge`] | nothing: it forgets what expired | driven by `claimkit_tokio::Runner` every [`DEFAULT_PURGE_EVERY`] |
 //!
 //! **The core decides; a backend executes.** The rules live in this crate,
@@ -97,6 +98,7 @@ mod claim_numbers;
 mod claim_tokens;
 mod codec;
 mod deliveries;
+mod feeds;
 mod memory;
 mod purge;
 mod status_action;
@@ -110,6 +112,7 @@ pub use claim_tokens::{
 };
 pub use codec::enqueue_action;
 pub use deliveries::{Begun, Deliveries, DeliveryTerms, Lease};
+pub use feeds::Feeds;
 pub use memory::MemoryStore;
 pub use purge::{Purge, DEFAULT_PURGE_EVERY};
 pub use status_action::{enqueue_status_action, enqueue_status_action_with, StatusAction};

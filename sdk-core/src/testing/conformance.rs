@@ -35,10 +35,12 @@
 //! minute.
 //!
 //! A backend with an action queue ([`Actions`](crate::store::Actions)) runs
-//! [`actions::run`] too, from a test of its own: every backend of this
-//! project runs both.
+//! [`actions::run`] too, from a test of its own, and one that keeps feed
+//! positions ([`Feeds`](crate::store::Feeds)) runs [`feeds::run`]: every
+//! backend of this project runs all three.
 
 pub mod actions;
+pub mod feeds;
 
 use std::collections::BTreeSet;
 use std::future::Future;
