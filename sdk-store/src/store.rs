@@ -267,3 +267,18 @@ impl Actions for Store {
         each_backend!(self, store => store.retry(key).await)
     }
 }
+
+impl claimkit::store::Feeds for Store {
+    async fn feed_position(&self, claim_id: &str) -> Result<Option<String>, Error> {
+        each_backend!(self, store => store.feed_position(claim_id).await)
+    }
+
+    async fn advance_feed(
+        &self,
+        claim_id: &str,
+        from: Option<&str>,
+        to: &str,
+    ) -> Result<bool, Error> {
+        each_backend!(self, store => store.advance_feed(claim_id, from, to).await)
+    }
+}

@@ -87,6 +87,15 @@ async fn the_postgres_action_queue_conforms() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_postgres_feed_positions_conform() {
+    let Some(backend) = Postgres::new() else {
+        return;
+    };
+    conformance::feeds::run(&backend).await;
+    backend.clean_up().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn replicas_starting_at_once_create_the_schema_once() {
     let Some(backend) = Postgres::new() else {
         return;

@@ -2,7 +2,7 @@
 //!
 //! Laid out as every backend: `store.rs` (the store), `builder.rs` (its
 //! options and opening), one file per concept (`claim_numbers.rs`,
-//! `claim_tokens.rs`, `deliveries.rs`, `actions.rs`, `purge.rs`),
+//! `claim_tokens.rs`, `deliveries.rs`, `actions.rs`, `feeds.rs`, `purge.rs`),
 //! `schema.rs` (its keys), and the scripts in `lua/*.lua`, loaded by
 //! `scripts.rs`.
 
@@ -11,6 +11,7 @@ mod builder;
 mod claim_numbers;
 mod claim_tokens;
 mod deliveries;
+mod feeds;
 mod purge;
 mod schema;
 mod scripts;
