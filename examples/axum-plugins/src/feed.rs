@@ -62,7 +62,9 @@ impl FeedSettings {
             "feed: watching {} claim(s) ({}) for new successes, every {} s",
             feed.claims().len(),
             feed.claims().join(", "),
-            self.interval.unwrap_or(Feed::<Store, PlatformApi>::DEFAULT_INTERVAL).as_secs_f64()
+            self.interval
+                .unwrap_or(Feed::<Store, PlatformApi>::DEFAULT_INTERVAL)
+                .as_secs_f64()
         );
         Ok(Some(feed.start()))
     }

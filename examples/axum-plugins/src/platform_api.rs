@@ -22,9 +22,8 @@ pub fn platform_api() -> Result<Option<PlatformApi>, claimkit::Error> {
         Some(key) if !key.is_empty() => {}
         _ => return Ok(None),
     }
-    let client = Client::from_env().map_err(|err| {
-        claimkit::Error::with_message(ErrorKind::InvalidConfig, err.to_string())
-    })?;
+    let client = Client::from_env()
+        .map_err(|err| claimkit::Error::with_message(ErrorKind::InvalidConfig, err.to_string()))?;
     Ok(Some(Arc::new(Gated::new(
         client,
         CallGate::new(CallTerms::default()),

@@ -119,11 +119,10 @@ async fn attempts(
     let mut listing = listing.lock().unwrap();
     if headers.get("x-api-key").and_then(|v| v.to_str().ok()) != Some(API_KEY) {
         listing.refused += 1;
-        return (
+        return answer(
             StatusCode::UNAUTHORIZED,
-            axum::Json(json!({"errorMessage": "Unauthorized"})),
-        )
-            .into_response();
+            &json!({"errorMessage": "Unauthorized"}),
+        );
     }
     listing.calls += 1;
     let query: BTreeMap<String, String> = query
@@ -155,11 +154,10 @@ async fn attempts(
         Some(bookmark) => match listed.iter().position(|(_, a)| &a.0 == bookmark) {
             Some(at) => at + 1,
             None => {
-                return (
+                return answer(
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    axum::Json(json!({"errorMessage": "Invalid bookmark"})),
+                    &json!({"errorMessage": "Invalid bookmark"}),
                 )
-                    .into_response()
             }
         },
     };
@@ -186,7 +184,21 @@ async fn attempts(
         .last()
         .map(|doc| doc["claimAttemptId"].clone())
         .unwrap_or(json!(""));
-    axum::Json(json!({"docs": docs, "bookmark": bookmark, "total": listed.len()})).into_response()
+    answer(
+        StatusCode::OK,
+        &json!({"docs": docs, "bookmark": bookmark, "total": listed.len()}),
+    )
+}
+
+/// A JSON answer (without axum's `json` feature, which the actix example's
+/// tests build without).
+fn answer(status: StatusCode, body: &Value) -> Response {
+    (
+        status,
+        [("content-type", "application/json")],
+        body.to_string(),
+    )
+        .into_response()
 }
 
 fn start(binary: &str, store_url: &str, sink: &Sink, api: &MockApi) -> Server {
@@ -313,7 +325,11 @@ pub async fn the_feed_queues_each_new_success_once(binary: &str, store_url: &str
         calls - calls_before_restart
     );
     assert_eq!(api.refused(), 0, "the API key was not sent");
-    assert_eq!(restarted.lines_with(&[API_KEY]), 0, "the API key was printed");
+    assert_eq!(
+        restarted.lines_with(&[API_KEY]),
+        0,
+        "the API key was printed"
+    );
 }
 
 /// `WATCH_CLAIMS` without `BITBADGES_API_KEY` fails the start, before
