@@ -7,8 +7,11 @@
 //! |---|---|---|---|
 //! | [`REFUSED`] | counter | `reason` | plugin calls and webhook deliveries refused before the handler ran, because of the caller |
 //! | [`FEED_QUEUED`] | counter | none | post-claim actions the feed of a claim's new successes queued ([`feed_round`](crate::feed::feed_round)) |
+//! | [`RECONCILE_WAITING`] | gauge | none | attempts this process knows to wait for the platform's record of their outcome |
+//! | [`RECONCILE_SETTLED`] | counter | `status` | outcomes the platform's record told and reconciliation applied: `success` or `failure` |
 //!
-//! Labels are bounded: `reason` is one of [`REASONS`]. No claim id, attempt
+//! Labels are bounded: `reason` is one of [`REASONS`], `status` is
+//! `success` or `failure`. No claim id, attempt
 //! id, address or secret is ever a label.
 //!
 //! ```
@@ -25,6 +28,14 @@ pub const REFUSED: &str = "claimkit_refused_total";
 /// ([`feed_round`](crate::feed::feed_round)): one per new success. No
 /// label: never a claim id.
 pub const FEED_QUEUED: &str = "claimkit_feed_queued_total";
+
+/// Attempts this process knows to wait for the platform's record of their
+/// outcome ([`Reconciler`](crate::reconcile::Reconciler)).
+pub const RECONCILE_WAITING: &str = "claimkit_reconcile_waiting";
+
+/// Outcomes the platform's record told and reconciliation applied, by
+/// `status` (`success` or `failure`).
+pub const RECONCILE_SETTLED: &str = "claimkit_reconcile_settled_total";
 
 /// The values of the `reason` label of [`REFUSED`]: a missing or wrong
 /// secret, a missing, malformed, wrong or stale signature, a body over the
