@@ -139,6 +139,7 @@ async fn the_schema_lives_in_its_own_tables() {
             "claimkit_claim_numbers",
             "claimkit_claim_tokens",
             "claimkit_deliveries",
+            "claimkit_feeds",
             "claimkit_schema"
         ]
     );
@@ -146,7 +147,7 @@ async fn the_schema_lives_in_its_own_tables() {
         .fetch_one(store.pool())
         .await
         .unwrap();
-    assert_eq!(version, 2);
+    assert_eq!(version, 3);
     let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
         .fetch_one(store.pool())
         .await
