@@ -321,6 +321,8 @@ async fn scenario(cli: Cli<'_>, store: &Store) {
     assert!(keys.contains(&&json!("a1:success")) && keys.contains(&&json!("a2:failure")));
     let (code, _) = cli.run(Cmd::Retry("a1:success")).await;
     assert_eq!(code, 1, "no longer dead");
+    let (code, none) = cli.run(Cmd::RetryAll { yes: false }).await;
+    assert_eq!((code, &none["dead"]), (0, &json!([])), "nothing to confirm");
 
     // A runner delivers the retried action to a sink.
     let address = {
