@@ -468,6 +468,14 @@ fn a_bad_url_is_a_usage_error_and_a_down_store_unavailable() {
     assert_eq!(code, 3, "{stdout}{stderr}");
     assert!(!stderr.contains("hunter2"), "{stderr}");
 
+    // A mistyped path creates nothing.
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("mistyped.db");
+    let (code, _, stderr) = claimkit(&format!("sqlite:{}", missing.display()), &args, false);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("no SQLite store at"), "{stderr}");
+    assert!(!missing.exists(), "the command created a store");
+
     let (code, _, stderr) = claimkit(
         "memory:",
         &["retry".to_owned(), "k".to_owned(), "--yes".to_owned()],
