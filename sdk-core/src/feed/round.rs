@@ -137,13 +137,18 @@ where
             }
         };
         round.pages += 1;
-        let mut reached = false;
+        // The page's order first: nothing of a page the feed cannot read
+        // is queued.
         for attempt in &page.attempts {
             let at = attempt.attempted_at_ms;
             if previous.is_some_and(|before| at > before.saturating_add(lookback)) {
                 return Err(out_of_order());
             }
             previous = Some(at);
+        }
+        let mut reached = false;
+        for attempt in &page.attempts {
+            let at = attempt.attempted_at_ms;
             walk.top = walk.top.max(Some(at));
             if stop_below.is_some_and(|below| at < below) {
                 reached = true;
@@ -219,4 +224,106 @@ fn out_of_order() -> Error {
         ErrorKind::InvalidResponse,
         "the platform's listing of a claim's attempts is not newest first",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use metrics_util::debugging::{DebugValue, DebuggingRecorder};
+
+    use super::*;
+    use crate::store::MemoryStore;
+    use crate::testing::ListingRecord;
+
+    #[test]
+    fn each_new_action_is_counted_once_without_a_label() {
+        let recorder = DebuggingRecorder::new();
+        let snapshotter = recorder.snapshotter();
+        let store = MemoryStore::default();
+        let record = ListingRecord::new().with_page_size(2);
+        for (i, success) in [true, false, true, true, false].into_iter().enumerate() {
+            record.attempt("c", &format!("a{i}"), success, i as u64 * 600_000);
+        }
+        metrics::with_local_recorder(&recorder, || {
+            futures_executor::block_on(async {
+                for _ in 0..3 {
+                    feed_round(&store, &record, "c", &FeedTerms::default())
+                        .await
+                        .unwrap();
+                }
+            });
+        });
+        let counted: Vec<(String, usize, u64)> = snapshotter
+            .snapshot()
+            .into_vec()
+            .into_iter()
+            .map(|(key, _, _, value)| {
+                let key = key.key();
+                let count = match value {
+                    DebugValue::Counter(count) => count,
+                    other => panic!("not a counter: {other:?}"),
+                };
+                (key.name().to_owned(), key.labels().count(), count)
+            })
+            .collect();
+        assert_eq!(
+            counted,
+            [(crate::metrics::FEED_QUEUED.to_owned(), 0, 3)],
+            "three successes, each counted once over three rounds"
+        );
+    }
+
+    /// A listing oldest first, one page: the order a feed cannot read
+    /// from the head.
+    struct OldestFirst;
+
+    impl PlatformRecord for OldestFirst {
+        async fn attempt_outcome(&self, _: &str) -> Result<crate::platform::Outcome, Unanswered> {
+            Err(Unanswered::new(
+                crate::platform::UnansweredKind::NotKnownYet,
+            ))
+        }
+
+        async fn claim_attempts(
+            &self,
+            _: &str,
+            _: Option<&str>,
+            _: bool,
+        ) -> Result<crate::platform::AttemptsPage, Unanswered> {
+            let attempt = |id: &str, at: u64| {
+                crate::platform::ListedAttempt::new(
+                    id,
+                    crate::platform::Outcome::Succeeded {
+                        address: "bb1a".into(),
+                        claim_number: None,
+                    },
+                    at,
+                )
+            };
+            Ok(crate::platform::AttemptsPage::new(
+                vec![attempt("old", 0), attempt("new", 3_600_000)],
+                None,
+            ))
+        }
+    }
+
+    #[test]
+    fn a_listing_oldest_first_is_an_error_not_a_guess() {
+        let store = MemoryStore::default();
+        let err = futures_executor::block_on(feed_round(
+            &store,
+            &OldestFirst,
+            "c",
+            &FeedTerms::default(),
+        ))
+        .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidResponse);
+        assert!(futures_executor::block_on(store.feed_position("c"))
+            .unwrap()
+            .is_none());
+        // Nothing of the page was queued.
+        let due =
+            futures_executor::block_on(store.take_due(10, &crate::store::ActionTerms::default()))
+                .unwrap();
+        assert!(due.is_empty(), "{due:?}");
+    }
 }
