@@ -1,13 +1,29 @@
 use actix_web::web::Data;
+use claimkit::reconcile::{ActionOn, Answered};
 use claimkit::store;
 use claimkit::{Error, Preset};
 use claimkit_actix::Plugin;
 use claimkit_store::Store;
 
+use crate::Reconciliation;
+
 /// The `ClaimNumbers` preset: each claim numbers on its own; executing
-/// attempts reserve the lowest free number below the claim's `maxUses`,
-/// simulations see the number they would get, `success` webhooks confirm it
-/// and `failure` webhooks release it (answering `{}`).
-pub async fn claim_number(store: Data<Store>, request: Plugin) -> Result<Preset, Error> {
-    store::claim_number(store.get_ref(), request.context()).await
+/// attempts reserve the lowest free number below the claim's `maxUses`
+/// (held for `CLAIM_NUMBER_HOLD`), simulations see the number they would
+/// get, `success` webhooks confirm it and `failure` webhooks release it
+/// (answering `{}`). With reconciliation on, each reserved number is also
+/// checked with the platform a few seconds later, and confirmed or
+/// released by its record: no status webhook is needed.
+pub async fn claim_number(
+    store: Data<Store>,
+    reconciliation: Data<Reconciliation>,
+    request: Plugin,
+) -> Result<Preset, Error> {
+    let context = request.context();
+    let answer =
+        store::claim_number_with(store.get_ref(), context, &reconciliation.numbering).await?;
+    reconciliation
+        .note(&store, context, Answered::ClaimNumber, ActionOn::Never)
+        .await?;
+    Ok(answer)
 }

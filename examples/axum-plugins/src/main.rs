@@ -16,7 +16,13 @@
 //! post-claim action POSTs; unset, it logs), `ACTION_GIVE_UP` (seconds
 //! before a failing action gives up; default 7 days),
 //! `ACTION_SHUTDOWN_GRACE` (seconds running actions get at shutdown;
-//! default 10), `RUST_LOG` (default `info`).
+//! default 10), `CLAIM_NUMBER_HOLD` (seconds a reserved claim number waits
+//! for its outcome; default 24 h), `BITBADGES_API_KEY` and
+//! `BITBADGES_API_URL` (set, the claim-number and status-hook plugins
+//! reconcile: each attempt's outcome is read from the platform's record a
+//! few seconds after the answer), `BITBADGES_API_BUDGET` (API calls a
+//! minute; default 120), `RECONCILE_FIRST_CHECK` (seconds after the answer;
+//! default 5), `RUST_LOG` (default `info`).
 //!
 //! `example-axum-plugins config NAME` prints the plugin version config of the
 //! plugin `NAME` (`claim-number`, `access-code`, ...) as JSON instead, to
@@ -60,6 +66,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // anything says "listening".
     let store = settings.store().await?;
     println!("store: {store}");
+    println!("{}", settings.reconciliation_line());
     let listener = tokio::net::TcpListener::bind(&settings.bind).await?;
     let address = listener.local_addr()?;
     println!("claimkit axum plugins listening on http://{address}");

@@ -7,11 +7,13 @@
 //! with each other.
 
 pub mod actions;
+pub mod bitbadges;
 pub mod contract;
 pub mod durability;
 pub mod keep_alive;
 pub mod logs;
 pub mod platform;
+pub mod reconcile;
 pub mod registration;
 pub mod replicas;
 pub mod serve;
