@@ -33,6 +33,10 @@
 //! here once: an adapter supplies only how its framework reads a body
 //! ([`body::RequestBody`]).
 //!
+//! With a reconciler ([`Runner::with_reconciler`]), the same runner runs
+//! the queue's check jobs (`claimkit::reconcile`): the core decides what a
+//! check answers and when it runs again; the runner records it.
+//!
 //! This crate holds no protocol rule (those are the core's), and knows no
 //! web framework.
 
