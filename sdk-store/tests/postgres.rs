@@ -5,7 +5,7 @@
 mod common;
 
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use claimkit::store::{ClaimNumbers, ClaimPool, ClaimTokens};
 use claimkit::testing::conformance::{self, Backend};
@@ -96,6 +96,15 @@ async fn the_postgres_action_queue_conforms() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_postgres_feed_positions_conform() {
+    let Some(backend) = Postgres::new() else {
+        return;
+    };
+    conformance::feeds::run(&backend).await;
+    backend.clean_up().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn replicas_starting_at_once_create_the_schema_once() {
     let Some(backend) = Postgres::new() else {
         return;
@@ -112,8 +121,9 @@ async fn replicas_starting_at_once_create_the_schema_once() {
     assert_eq!(stores[0].reserve(&pool, "a").await.unwrap(), 0);
     assert_eq!(stores[3].reserve(&pool, "a").await.unwrap(), 0);
     assert_eq!(stores[7].reserve(&pool, "b").await.unwrap(), 1);
-    // Opening again changes nothing, and the version table says 3 (the
-    // claim tables, the action queue, then the batch reservation function).
+    // Opening again changes nothing, and the version table says 4 (the
+    // claim tables, the action queue, the batch reservation function, then
+    // the feed positions).
     let again = backend.open_schema(&schema).await;
     assert_eq!(again.preview(&pool).await.unwrap(), 2);
     let version: i32 =
@@ -121,7 +131,7 @@ async fn replicas_starting_at_once_create_the_schema_once() {
             .fetch_one(again.pool())
             .await
             .unwrap();
-    assert_eq!(version, 3);
+    assert_eq!(version, 4);
     backend.clean_up().await;
 }
 
@@ -183,8 +193,10 @@ async fn the_application_pool_and_the_store_url() {
 }
 
 /// A claim whose lock another session holds: the store is slow, and the
-/// caller gets a 503 within the bound instead of waiting.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+/// caller gets a 503 within the bound instead of waiting. The wait is
+/// timed by Tokio's clock, paused for the call (hence `current_thread`):
+/// only timers move it, never a loaded machine, so the bound is exact.
+#[tokio::test(flavor = "current_thread")]
 async fn a_slow_database_answers_503_within_the_bound() {
     let Some(backend) = Postgres::new() else {
         return;
@@ -208,12 +220,19 @@ async fn a_slow_database_answers_503_within_the_bound() {
         limit: None,
         hold: Duration::from_secs(60),
     };
-    let started = Instant::now();
+    tokio::time::pause();
+    let started = tokio::time::Instant::now();
     let err = store.reserve(&pool, "a").await.unwrap_err();
     let waited = started.elapsed();
+    tokio::time::resume();
     assert_eq!(err.kind(), ErrorKind::Unavailable);
     assert_eq!(err.status(), 503);
-    assert!(waited < Duration::from_millis(2000), "waited {waited:?}");
+    assert!(
+        // Tokio's timers fire at the first millisecond tick at or after
+        // their deadline.
+        waited <= Duration::from_millis(800 + 1),
+        "waited {waited:?} by the runtime's clock"
+    );
     // Other claims are served meanwhile, and this one once the lock is gone.
     let other = ClaimPool {
         claim_id: "free",

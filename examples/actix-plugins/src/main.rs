@@ -16,13 +16,19 @@
 //! post-claim action POSTs; unset, it logs), `ACTION_GIVE_UP` (seconds
 //! before a failing action gives up; default 7 days),
 //! `ACTION_SHUTDOWN_GRACE` (seconds running actions get at shutdown;
-//! default 10), `CLAIM_NUMBER_HOLD` (seconds a reserved claim number waits
-//! for its outcome; default 24 h), `BITBADGES_API_KEY` and
-//! `BITBADGES_API_URL` (set, the claim-number and status-hook plugins
-//! reconcile: each attempt's outcome is read from the platform's record a
-//! few seconds after the answer), `BITBADGES_API_BUDGET` (API calls a
-//! minute; default 120), `RECONCILE_FIRST_CHECK` (seconds after the answer;
-//! default 5), `RUST_LOG` (default `info`).
+//! default 10), `BITBADGES_API_KEY` and `BITBADGES_API_URL` (the BitBadges
+//! API: its key, never printed, and its base URL; set, the claim-number and
+//! status-hook plugins reconcile: each attempt's outcome is read from the
+//! platform's record a few seconds after the answer), `CLAIM_NUMBER_HOLD`
+//! (seconds a reserved claim number waits for its outcome; default 24 h),
+//! `BITBADGES_API_BUDGET` (API calls a minute of reconciliation; default
+//! 120), `RECONCILE_FIRST_CHECK` (seconds after the answer; default 5),
+//! `WATCH_CLAIMS`
+//! (comma-separated claim ids: each new successful attempt of these claims,
+//! listed through the API, queues the post-claim action under
+//! `<claimAttemptId>:success`; needs `BITBADGES_API_KEY`), `FEED_INTERVAL`
+//! (seconds between two listings of a watched claim; default 30),
+//! `RUST_LOG` (default `info`).
 //!
 //! `example-actix-plugins config NAME` prints the plugin version config of the
 //! plugin `NAME` (`claim-number`, `access-code`, ...) as JSON instead, to
@@ -38,7 +44,7 @@ use std::io::IsTerminal;
 
 use actix_web::web;
 use claimkit::health::Readiness;
-use example_actix_plugins::{operate, registration, Settings};
+use example_actix_plugins::{operate, platform_api, registration, FeedSettings, Settings};
 use tracing_subscriber::EnvFilter;
 
 #[actix_web::main]
@@ -64,11 +70,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .init();
 
     let settings = Settings::from_env("127.0.0.1:3001")?;
+    let feed_settings = FeedSettings::from_env()?;
+    let api = platform_api()?;
     // The store first: a wrong URL or password fails the start before
     // anything says "listening".
     let store = settings.store().await?;
     println!("store: {store}");
     println!("{}", settings.reconciliation_line());
+    let feed = feed_settings.start(store.clone(), api)?;
     let listener = std::net::TcpListener::bind(&settings.bind)?;
     let address = listener.local_addr()?;
     println!("claimkit actix plugins listening on http://{address}");
@@ -88,6 +97,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ready.drain();
     });
     server.await?;
+    if let Some(feed) = feed {
+        feed.shutdown().await;
+    }
     actions.shutdown(settings.shutdown_grace).await;
     Ok(())
 }

@@ -10,6 +10,7 @@ pub mod actions;
 pub mod bitbadges;
 pub mod contract;
 pub mod durability;
+pub mod feed;
 pub mod keep_alive;
 pub mod logs;
 pub mod platform;

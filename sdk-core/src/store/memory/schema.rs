@@ -10,6 +10,8 @@ pub(super) struct State {
     pub(super) tokens: HashMap<String, (String, Instant)>,
     pub(super) deliveries: HashMap<String, Delivery>,
     pub(super) actions: HashMap<String, Action>,
+    /// Each watched claim's feed position: one per claim, never expiring.
+    pub(super) feeds: HashMap<String, String>,
     /// Pending actions by due time and running ones by lease expiry: what
     /// `take_due` takes first.
     pub(super) queue: BTreeSet<(Instant, String)>,
@@ -42,6 +44,8 @@ pub(super) struct Action {
     pub(super) attempts: u32,
     pub(super) since: Instant,
     pub(super) phase: Phase,
+    /// What the last failed try failed with, kept when retried by hand.
+    pub(super) last_error: Option<String>,
 }
 
 #[derive(Debug)]
