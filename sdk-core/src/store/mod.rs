@@ -119,6 +119,6 @@ pub use inspect::{
     inspect_attempt, ActionRecord, AttemptQuery, AttemptRecord, ClaimUse, DeliveryRecord,
     HeldNumber, Inspect, TokenRecord,
 };
-pub use memory::MemoryStore;
+pub use memory::{MemoryBuilder, MemoryStore};
 pub use purge::{Purge, DEFAULT_PURGE_EVERY};
 pub use status_action::{enqueue_status_action, enqueue_status_action_with, StatusAction};
