@@ -99,12 +99,16 @@ mod codec;
 mod deliveries;
 mod memory;
 mod purge;
+mod simulation_hold;
 mod status_action;
 
 pub use action_state::ActionState;
 pub use action_terms::{ActionTerms, Next};
 pub use actions::{Actions, DeadAction, DueAction};
-pub use claim_numbers::{claim_number, claim_number_with, ClaimNumbers, ClaimPool, Numbering};
+pub use claim_numbers::{
+    claim_number, claim_number_with, claim_number_with_record, ClaimNumbers, ClaimPool, Numbering,
+    LISTED_PAGES,
+};
 pub use claim_tokens::{
     claim_token, claim_token_with, random_token, ClaimTokens, DEFAULT_TOKEN_RETENTION,
 };
@@ -112,4 +116,5 @@ pub use codec::enqueue_action;
 pub use deliveries::{Begun, Deliveries, DeliveryTerms, Lease};
 pub use memory::MemoryStore;
 pub use purge::{Purge, DEFAULT_PURGE_EVERY};
+pub use simulation_hold::{simulation_holder, warn_unkeyed, DEFAULT_SIMULATION_HOLD};
 pub use status_action::{enqueue_status_action, enqueue_status_action_with, StatusAction};

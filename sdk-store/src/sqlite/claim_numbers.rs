@@ -19,6 +19,40 @@ const HELD_NUMBER: &str = include_str!("sql/held_number.sql");
 const LOWEST_FREE: &str = include_str!("sql/lowest_free.sql");
 const CONFIRM_NUMBER: &str = include_str!("sql/confirm_number.sql");
 const RELEASE_NUMBER: &str = include_str!("sql/release_number.sql");
+const HAND_OVER_NUMBER: &str = include_str!("sql/hand_over_number.sql");
+const FREE_GAP: &str = include_str!("sql/free_gap.sql");
+const ASSIGN_NUMBER: &str = include_str!("sql/assign_number.sql");
+const CONFIRM_HELD_NUMBER: &str = include_str!("sql/confirm_held_number.sql");
+
+/// Frees the claim's expired reservations, once per transaction.
+async fn sweep(
+    tx: &mut SqliteConnection,
+    batch: &mut Batch,
+    claim_id: &str,
+) -> Result<(), sqlx::Error> {
+    if !batch.swept.contains(claim_id) {
+        sqlx::query(FREE_EXPIRED_RESERVATIONS)
+            .bind(claim_id)
+            .bind(batch.now)
+            .execute(&mut *tx)
+            .await?;
+        batch.swept.insert(claim_id.to_owned());
+    }
+    Ok(())
+}
+
+/// The number `attempt_id` holds in `claim_id` (after the sweep).
+async fn held(
+    tx: &mut SqliteConnection,
+    claim_id: &str,
+    attempt_id: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(HELD_NUMBER)
+        .bind(claim_id)
+        .bind(attempt_id)
+        .fetch_optional(&mut *tx)
+        .await
+}
 
 /// Reserves the lowest free number for an attempt (or answers the one it
 /// holds).
@@ -38,14 +72,7 @@ impl Write for Reserve {
         tx: &mut SqliteConnection,
         batch: &mut Batch,
     ) -> Result<Result<u64, Error>, sqlx::Error> {
-        if !batch.swept.contains(&self.claim_id) {
-            sqlx::query(FREE_EXPIRED_RESERVATIONS)
-                .bind(&self.claim_id)
-                .bind(batch.now)
-                .execute(&mut *tx)
-                .await?;
-            batch.swept.insert(self.claim_id.clone());
-        }
+        sweep(tx, batch, &self.claim_id).await?;
         let reserved: Option<i64> = sqlx::query_scalar(RESERVE_LOWEST_FREE)
             .bind(&self.claim_id)
             .bind(&self.attempt_id)
@@ -67,6 +94,82 @@ impl Write for Reserve {
             Some(number) => whole(BACKEND, "a claim number", number),
             None => Err(Error::new(ErrorKind::Exhausted)),
         })
+    }
+}
+
+/// Answers the number an attempt holds, else hands a holder's
+/// reservation over to it.
+struct TakeOver {
+    claim_id: String,
+    holder: Option<String>,
+    attempt_id: String,
+    hold_ms: i64,
+}
+
+impl Write for TakeOver {
+    type Output = Option<u64>;
+
+    async fn apply(
+        &self,
+        tx: &mut SqliteConnection,
+        batch: &mut Batch,
+    ) -> Result<Result<Option<u64>, Error>, sqlx::Error> {
+        sweep(tx, batch, &self.claim_id).await?;
+        let mut number = held(tx, &self.claim_id, &self.attempt_id).await?;
+        if let (None, Some(holder)) = (number, &self.holder) {
+            number = sqlx::query_scalar(HAND_OVER_NUMBER)
+                .bind(&self.claim_id)
+                .bind(holder)
+                .bind(&self.attempt_id)
+                .bind(batch.now.saturating_add(self.hold_ms))
+                .fetch_optional(&mut *tx)
+                .await?;
+        }
+        Ok(number
+            .map(|number| whole(BACKEND, "a claim number", number))
+            .transpose())
+    }
+}
+
+/// Confirms a number the platform assigned to an attempt.
+struct Assign {
+    claim_id: String,
+    attempt_id: String,
+    number: i64,
+}
+
+impl Write for Assign {
+    type Output = bool;
+
+    async fn apply(
+        &self,
+        tx: &mut SqliteConnection,
+        batch: &mut Batch,
+    ) -> Result<Result<bool, Error>, sqlx::Error> {
+        sweep(tx, batch, &self.claim_id).await?;
+        if let Some(number) = held(tx, &self.claim_id, &self.attempt_id).await? {
+            if number != self.number {
+                return Ok(Ok(false));
+            }
+            sqlx::query(CONFIRM_HELD_NUMBER)
+                .bind(&self.claim_id)
+                .bind(&self.attempt_id)
+                .execute(&mut *tx)
+                .await?;
+            return Ok(Ok(true));
+        }
+        sqlx::query(FREE_GAP)
+            .bind(&self.claim_id)
+            .bind(self.number)
+            .execute(&mut *tx)
+            .await?;
+        let assigned: Option<i64> = sqlx::query_scalar(ASSIGN_NUMBER)
+            .bind(&self.claim_id)
+            .bind(self.number)
+            .bind(&self.attempt_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        Ok(Ok(assigned.is_some()))
     }
 }
 
@@ -138,6 +241,33 @@ impl ClaimNumbers for SqliteStore {
             claim_id: claim_id.to_owned(),
             attempt_id: attempt_id.to_owned(),
             confirm: false,
+        })
+        .await
+    }
+
+    async fn take_over(
+        &self,
+        pool: &ClaimPool<'_>,
+        holder: Option<&str>,
+        attempt_id: &str,
+    ) -> Result<Option<u64>, Error> {
+        self.write(TakeOver {
+            claim_id: pool.claim_id.to_owned(),
+            holder: holder.map(str::to_owned),
+            attempt_id: attempt_id.to_owned(),
+            hold_ms: super::millis(pool.hold),
+        })
+        .await
+    }
+
+    async fn assign(&self, claim_id: &str, attempt_id: &str, number: u64) -> Result<bool, Error> {
+        let Ok(number) = i64::try_from(number) else {
+            return Err(Error::new(ErrorKind::Exhausted));
+        };
+        self.write(Assign {
+            claim_id: claim_id.to_owned(),
+            attempt_id: attempt_id.to_owned(),
+            number,
         })
         .await
     }

@@ -404,8 +404,9 @@ pub fn cases() -> Vec<Case> {
         Token,
     ));
 
-    // Claim numbers: the pool's whole life. The previous-secret simulation
-    // above previewed 0 without reserving it.
+    // Claim numbers: the pool's whole life. Every call comes from one
+    // address: the previous-secret simulation above holds 0 for it, and so
+    // does the simulation below, until an attempt of that address takes it.
     let number = "/plugins/claim-number";
     cases.push(case(
         "simulation previews",
@@ -440,7 +441,7 @@ pub fn cases() -> Vec<Case> {
         Number(1),
     ));
     cases.push(case(
-        "simulation previews the next",
+        "simulation holds the next",
         number,
         "GET",
         Query(call(SECRET, "", "executing", true)),
@@ -472,10 +473,18 @@ pub fn cases() -> Vec<Case> {
         Empty,
     ));
     cases.push(case(
-        "released number is reused",
+        "the attempt takes its simulation's number",
         number,
         "POST",
         Json(executing("n3")),
+        200,
+        Number(2),
+    ));
+    cases.push(case(
+        "released number is reused",
+        number,
+        "POST",
+        Json(executing("n4")),
         200,
         Number(1),
     ));
@@ -483,9 +492,9 @@ pub fn cases() -> Vec<Case> {
         "then the next",
         number,
         "POST",
-        Json(executing("n4")),
+        Json(executing("n5")),
         200,
-        Number(2),
+        Number(3),
     ));
     // The legacy body's claim (`claim-legacy`, `maxUses: 1`) numbers on its
     // own: its one number is taken for good, then none is left.
