@@ -179,6 +179,7 @@ pub mod metrics;
 pub mod platform;
 mod plugin;
 mod receive;
+pub mod reconcile;
 #[cfg(feature = "config")]
 #[cfg_attr(docsrs, doc(cfg(feature = "config")))]
 pub mod registration;

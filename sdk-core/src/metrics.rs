@@ -6,8 +6,11 @@
 //! | metric | type | labels | what |
 //! |---|---|---|---|
 //! | [`REFUSED`] | counter | `reason` | plugin calls and webhook deliveries refused before the handler ran, because of the caller |
+//! | [`RECONCILE_WAITING`] | gauge | none | attempts this process knows to wait for the platform's record of their outcome |
+//! | [`RECONCILE_SETTLED`] | counter | `status` | outcomes the platform's record told and reconciliation applied: `success` or `failure` |
 //!
-//! Labels are bounded: `reason` is one of [`REASONS`]. No claim id, attempt
+//! Labels are bounded: `reason` is one of [`REASONS`], `status` is
+//! `success` or `failure`. No claim id, attempt
 //! id, address or secret is ever a label.
 //!
 //! ```
@@ -19,6 +22,14 @@ use crate::ErrorKind;
 /// Plugin calls and webhook deliveries refused before their handler ran,
 /// by `reason` ([`REASONS`]).
 pub const REFUSED: &str = "claimkit_refused_total";
+
+/// Attempts this process knows to wait for the platform's record of their
+/// outcome ([`Reconciler`](crate::reconcile::Reconciler)).
+pub const RECONCILE_WAITING: &str = "claimkit_reconcile_waiting";
+
+/// Outcomes the platform's record told and reconciliation applied, by
+/// `status` (`success` or `failure`).
+pub const RECONCILE_SETTLED: &str = "claimkit_reconcile_settled_total";
 
 /// The values of the `reason` label of [`REFUSED`]: a missing or wrong
 /// secret, a missing, malformed, wrong or stale signature, a body over the

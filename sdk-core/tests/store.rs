@@ -32,3 +32,8 @@ fn the_memory_store_conforms() {
 fn the_memory_action_queue_conforms() {
     futures_executor::block_on(conformance::actions::run(&Memory));
 }
+
+#[test]
+fn reconciliation_on_the_memory_store_conforms() {
+    futures_executor::block_on(conformance::reconcile::run(&Memory));
+}

@@ -47,9 +47,13 @@
 //!
 //! Each has one piece of its own: SQLite's `writer.rs` (one connection
 //! writes; every write waiting goes into one transaction and one sync, each
-//! a typed job that carries its own reply channel), PostgreSQL's `batch.rs`
-//! (one claim's waiting reservations in one transaction under its lock),
-//! Redis' `scripts.rs` (each script loaded once, run by `EVALSHA`).
+//! a typed job that carries its own reply channel; a transaction's
+//! reservations of one claim are made together), PostgreSQL's `batch.rs`
+//! (one claim's waiting reservations in one call of a function of the
+//! schema, under the claim's lock), Redis' `scripts.rs` (each script loaded
+//! once, run by `EVALSHA`) and `batch.rs` (one claim's waiting reservations
+//! in one script run). The shared stores' group commit of one claim's
+//! reservations is `batch.rs` at the top.
 //!
 //! **Expiry** is by the store's own clock (the database's, Redis'), so that
 //! replicas with skewed clocks agree: what expired counts as gone at once.
@@ -144,6 +148,8 @@
 )]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(any(feature = "postgres", feature = "redis"))]
+mod batch;
 mod ping;
 #[cfg(feature = "postgres")]
 mod postgres;

@@ -34,6 +34,11 @@ async fn the_memory_action_queue_conforms() {
 }
 
 #[tokio::test]
+async fn reconciliation_on_the_memory_store_conforms() {
+    conformance::reconcile::run(&Memory).await;
+}
+
+#[tokio::test]
 async fn unknown_urls_are_refused_without_echoing_them() {
     let err = Store::connect("mysql://root:hunter2@db/app")
         .await

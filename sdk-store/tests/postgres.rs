@@ -78,6 +78,15 @@ async fn the_postgres_store_conforms() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reconciliation_on_the_postgres_store_conforms() {
+    let Some(backend) = Postgres::new() else {
+        return;
+    };
+    conformance::reconcile::run(&backend).await;
+    backend.clean_up().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_postgres_action_queue_conforms() {
     let Some(backend) = Postgres::new() else {
         return;
@@ -103,8 +112,8 @@ async fn replicas_starting_at_once_create_the_schema_once() {
     assert_eq!(stores[0].reserve(&pool, "a").await.unwrap(), 0);
     assert_eq!(stores[3].reserve(&pool, "a").await.unwrap(), 0);
     assert_eq!(stores[7].reserve(&pool, "b").await.unwrap(), 1);
-    // Opening again changes nothing, and the version table says 2 (the
-    // claim tables, then the action queue).
+    // Opening again changes nothing, and the version table says 3 (the
+    // claim tables, the action queue, then the batch reservation function).
     let again = backend.open_schema(&schema).await;
     assert_eq!(again.preview(&pool).await.unwrap(), 2);
     let version: i32 =
@@ -112,7 +121,7 @@ async fn replicas_starting_at_once_create_the_schema_once() {
             .fetch_one(again.pool())
             .await
             .unwrap();
-    assert_eq!(version, 2);
+    assert_eq!(version, 3);
     backend.clean_up().await;
 }
 

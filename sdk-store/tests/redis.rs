@@ -104,6 +104,15 @@ async fn the_redis_store_conforms() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reconciliation_on_the_redis_store_conforms() {
+    let Some(backend) = Redis::new() else {
+        return;
+    };
+    conformance::reconcile::run(&backend).await;
+    backend.clean_up().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_redis_action_queue_conforms() {
     let Some(backend) = Redis::new() else {
         return;

@@ -63,6 +63,11 @@ async fn the_sqlite_action_queue_conforms() {
     conformance::actions::run(&Sqlite::new()).await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reconciliation_on_the_sqlite_store_conforms() {
+    conformance::reconcile::run(&Sqlite::new()).await;
+}
+
 #[tokio::test]
 async fn the_sqlite_store_conforms_on_one_thread() {
     conformance::run(&Sqlite::new()).await;

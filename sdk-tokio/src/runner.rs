@@ -2,10 +2,15 @@
 
 use std::fmt::{self, Display};
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use claimkit::store::{ActionTerms, Actions, DueAction, Next, Purge, DEFAULT_PURGE_EVERY};
+use claimkit::platform::PlatformRecord;
+use claimkit::reconcile::{is_check_key, Check, Checked, Reconciler};
+use claimkit::store::{
+    ActionTerms, Actions, ClaimNumbers, DueAction, Next, Purge, DEFAULT_PURGE_EVERY,
+};
 use serde::de::DeserializeOwned;
 use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
@@ -81,6 +86,38 @@ pub struct Runner<S> {
     poll: Duration,
     concurrency: usize,
     purge_every: Duration,
+    checks: Option<Checks>,
+}
+
+/// A reconciler, as the runner calls it.
+trait RunCheck: Send + Sync {
+    fn run<'a>(
+        &'a self,
+        due: &'a DueAction<Check>,
+    ) -> Pin<Box<dyn Future<Output = Result<Checked, claimkit::Error>> + Send + 'a>>;
+}
+
+impl<P, S> RunCheck for Reconciler<P, S>
+where
+    P: PlatformRecord,
+    S: ClaimNumbers + Actions,
+{
+    fn run<'a>(
+        &'a self,
+        due: &'a DueAction<Check>,
+    ) -> Pin<Box<dyn Future<Output = Result<Checked, claimkit::Error>> + Send + 'a>> {
+        Box::pin(self.check(due))
+    }
+}
+
+/// The reconciler a runner hands its check jobs to.
+#[derive(Clone)]
+struct Checks(Arc<dyn RunCheck>);
+
+impl fmt::Debug for Checks {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Reconciler")
+    }
 }
 
 impl<S> Runner<S>
@@ -100,7 +137,28 @@ where
             poll: Self::DEFAULT_POLL,
             concurrency: Self::DEFAULT_CONCURRENCY,
             purge_every: DEFAULT_PURGE_EVERY,
+            checks: None,
         }
+    }
+
+    /// Runs the queue's check jobs ([`claimkit::reconcile`]: attempts
+    /// waiting for the platform's record of their outcome) with
+    /// `reconciler`, beside the post-claim actions: a check that settles is
+    /// done, one that does not is due again after the wait
+    /// [`Checked::Later`] names (logged at `DEBUG`: not knowing yet is no
+    /// failure), or dead past its give-up horizon.
+    ///
+    /// A store whose plugins [`note`](claimkit::reconcile::note) checks
+    /// needs a runner with a reconciler: a runner without one takes a check
+    /// as an action whose payload is not its type, a failure retried until
+    /// it gives up.
+    pub fn with_reconciler<P, R>(mut self, reconciler: Arc<Reconciler<P, R>>) -> Self
+    where
+        P: PlatformRecord + 'static,
+        R: ClaimNumbers + Actions + 'static,
+    {
+        self.checks = Some(Checks(reconciler));
+        self
     }
 
     /// Purges the store ([`Purge`]: expired tokens, deliveries, done and
@@ -186,13 +244,22 @@ where
                         }
                         full = due.len() == room;
                         for due in due {
-                            running.spawn(run_one(
-                                self.store.clone(),
-                                self.terms,
-                                due,
-                                action.clone(),
-                                phase.clone(),
-                            ));
+                            match (&self.checks, is_check_key(&due.key)) {
+                                (Some(checks), true) => running.spawn(run_check(
+                                    self.store.clone(),
+                                    self.terms,
+                                    due,
+                                    checks.clone(),
+                                    phase.clone(),
+                                )),
+                                _ => running.spawn(run_one(
+                                    self.store.clone(),
+                                    self.terms,
+                                    due,
+                                    action.clone(),
+                                    phase.clone(),
+                                )),
+                            };
                         }
                     }
                     Err(err) => {
@@ -409,18 +476,38 @@ where
     E: Display + Send + 'static,
 {
     let (key, lease) = (due.key.clone(), due.lease.clone());
-    let mut work = tokio::spawn(action(due).in_current_span());
+    match leased(store, terms, &key, &lease, action(due), phase).await? {
+        Ok(()) => Ok(()),
+        Err(err) => Err(Failure::Failed(err.to_string())),
+    }
+}
+
+/// Runs `work`, renewing the lease on `key` until it ends or the runner's
+/// grace is over.
+async fn leased<S, W>(
+    store: &S,
+    terms: &ActionTerms,
+    key: &str,
+    lease: &claimkit::store::Lease,
+    work: W,
+    phase: &mut watch::Receiver<Phase>,
+) -> Result<W::Output, Failure>
+where
+    S: Actions,
+    W: Future + Send + 'static,
+    W::Output: Send + 'static,
+{
+    let mut work = tokio::spawn(work.in_current_span());
     let mut renew = tokio::time::interval(terms.renew_every());
     renew.tick().await; // the first tick is now
     loop {
         tokio::select! {
             joined = &mut work => break match joined {
-                Ok(Ok(())) => Ok(()),
-                Ok(Err(err)) => Err(Failure::Failed(err.to_string())),
+                Ok(output) => Ok(output),
                 Err(err) if err.is_panic() => Err(Failure::Failed("the action panicked".to_owned())),
                 Err(_) => Err(Failure::Interrupted),
             },
-            _ = renew.tick() => match store.renew(&key, &lease, terms).await {
+            _ = renew.tick() => match store.renew(key, lease, terms).await {
                 Ok(true) => {}
                 Ok(false) => tracing::warn!("the action's lease was taken over; another runner may run it too"),
                 Err(err) => tracing::warn!(error = %err, "the action's lease could not be renewed"),
@@ -431,6 +518,75 @@ where
             }
         }
     }
+}
+
+/// Runs one check of `due` with the reconciler under its lease, and
+/// records what it came to.
+async fn run_check<S: Actions>(
+    store: S,
+    terms: ActionTerms,
+    due: DueAction,
+    checks: Checks,
+    mut phase: watch::Receiver<Phase>,
+) {
+    let span = tracing::info_span!(
+        "reconcile_check",
+        key = %due.key,
+        attempt = due.attempt,
+        outcome = tracing::field::Empty,
+    );
+    async move {
+        let (key, lease) = (due.key.clone(), due.lease.clone());
+        let checked = match due.decode::<Check>() {
+            Err(err) => Err(Failure::Failed(err.to_string())),
+            Ok(typed) => {
+                let work = async move { checks.0.run(&typed).await };
+                match leased(&store, &terms, &key, &lease, work, &mut phase).await {
+                    Ok(Ok(checked)) => Ok(checked),
+                    Ok(Err(err)) => Err(Failure::Failed(err.to_string())),
+                    Err(failure) => Err(failure),
+                }
+            }
+        };
+        let span = tracing::Span::current();
+        let recorded = match &checked {
+            Ok(checked) => match checked.next() {
+                None => {
+                    span.record("outcome", tracing::field::display("done"));
+                    store.succeed(&key, &lease, &terms).await
+                }
+                Some(next) => {
+                    if next == Next::GiveUp {
+                        span.record("outcome", tracing::field::display("dead"));
+                    } else {
+                        span.record("outcome", tracing::field::display("later"));
+                        tracing::debug!(reason = %checked.describe(), "the check runs again later");
+                    }
+                    store.fail(&key, &lease, next, &checked.describe(), &terms).await
+                }
+            },
+            Err(Failure::Interrupted) => {
+                span.record("outcome", tracing::field::display("interrupted"));
+                let now = Next::Retry(Duration::ZERO);
+                store
+                    .fail(&key, &lease, now, "interrupted by shutdown", &terms)
+                    .await
+            }
+            Err(Failure::Failed(error)) => {
+                let next = terms.after_failure(due.attempt, due.age);
+                span.record("outcome", tracing::field::display("retry"));
+                tracing::warn!(error = %error, "a check failed; it will be retried");
+                store.fail(&key, &lease, next, error, &terms).await
+            }
+        };
+        match recorded {
+            Ok(true) => {}
+            Ok(false) => tracing::warn!("the check's lease was taken over before its outcome was recorded"),
+            Err(err) => tracing::warn!(error = %err, "the check's outcome could not be recorded; it runs again once its lease expires"),
+        }
+    }
+    .instrument(span)
+    .await;
 }
 
 /// Resolves once the runner's grace is over (never, if its handle is gone).

@@ -368,3 +368,73 @@ async fn a_first_try_that_waited_several_leases_is_warned_about() {
     );
     assert!(text.contains("key=forgotten waited_s=2"), "{text}");
 }
+
+#[tokio::test(start_paused = true)]
+async fn checks_settle_attempts_and_their_actions_run_once() {
+    use claimkit::platform::Outcome;
+    use claimkit::reconcile::{note, Answered, Reconciler};
+    use claimkit::testing::ScriptedRecord;
+
+    let store = store();
+    let record = Arc::new(ScriptedRecord::new());
+    let reconciler = Arc::new(Reconciler::new(record.clone(), store.clone()));
+    for attempt in ["a1", "a2"] {
+        let mut call = Context::default();
+        call.claim_id = Some("c".into());
+        call.claim_attempt_id = Some(attempt.into());
+        note(&*store, &call, Answered::StatusHook, true)
+            .await
+            .unwrap();
+    }
+    record.settle(
+        "c",
+        "a1",
+        Outcome::Succeeded {
+            address: "bb1a".into(),
+            claim_number: None,
+        },
+    );
+    record.settle(
+        "c",
+        "a2",
+        Outcome::Failed {
+            address: "bb1b".into(),
+            reason: None,
+        },
+    );
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let ran = seen.clone();
+    let runner = Runner::new(store.clone())
+        .with_terms(quick())
+        .with_reconciler(reconciler.clone())
+        .start(move |due: DueAction<StatusAction>| {
+            let ran = ran.clone();
+            async move {
+                ran.lock().unwrap().push(due.key);
+                Ok::<(), String>(())
+            }
+        });
+    // The first check comes 5 s after the answer (on the paused clock).
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    assert!(seen.lock().unwrap().is_empty());
+    assert_eq!(record.status_calls() + record.list_calls(), 0);
+    until("both actions", || seen.lock().unwrap().len() == 2).await;
+    let mut keys = seen.lock().unwrap().clone();
+    keys.sort();
+    assert_eq!(keys, ["a1:success", "a2:failure"]);
+    // Two attempts of one claim: one listing answers both.
+    assert_eq!((record.status_calls(), record.list_calls()), (0, 1));
+    assert_eq!(reconciler.waiting(), 0);
+    // The late status webhook adds nothing.
+    let mut webhook = Context::default();
+    webhook.claim_id = Some("c".into());
+    webhook.claim_attempt_id = Some("a1".into());
+    webhook.attempt_status = Some(AttemptStatus::Success);
+    assert!(enqueue_status_action(&*store, &webhook)
+        .await
+        .unwrap()
+        .is_none());
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(seen.lock().unwrap().len(), 2);
+    runner.shutdown(Duration::from_secs(1)).await;
+}

@@ -35,10 +35,12 @@
 //! minute.
 //!
 //! A backend with an action queue ([`Actions`](crate::store::Actions)) runs
-//! [`actions::run`] too, from a test of its own: every backend of this
-//! project runs both.
+//! [`actions::run`] too, from a test of its own, and [`reconcile::run`]
+//! (reconciliation over its numbers and queue): every backend of this
+//! project runs all three.
 
 pub mod actions;
+pub mod reconcile;
 pub mod simulation_holds;
 
 use std::collections::BTreeSet;
@@ -99,6 +101,7 @@ fn id(prefix: &str) -> String {
 /// Runs every check, each on a store of its own.
 pub async fn run<B: Backend>(backend: &B) {
     concurrent_reservations(&backend.open().await).await;
+    concurrent_retries_and_the_bound(&backend.open().await).await;
     retried_attempts_keep_their_number(&backend.open().await).await;
     failure_releases_and_success_confirms(&backend.open().await).await;
     claims_number_on_their_own(&backend.open().await).await;
@@ -131,6 +134,38 @@ pub async fn concurrent_reservations<S: ClaimNumbers>(store: &S) {
     let again = join_all(attempts.iter().map(|a| store.reserve(&pool, a))).await;
     let again: Vec<u64> = again.into_iter().map(Result::unwrap).collect();
     assert_eq!(again, numbers, "a retried attempt got another number");
+}
+
+/// Reservations arriving together (as one batch, where a store makes them
+/// together): an attempt sent twice gets one number, and the bound stops
+/// exactly the reservations past it.
+pub async fn concurrent_retries_and_the_bound<S: ClaimNumbers>(store: &S) {
+    let claim = id("claim");
+    let bounded = pool(&claim, Some(3));
+    let attempts = ["a", "b", "a", "c", "d", "b", "e"];
+    let answers = join_all(attempts.iter().map(|a| store.reserve(&bounded, a))).await;
+    let mut numbers = std::collections::BTreeMap::new();
+    let mut exhausted = BTreeSet::new();
+    for (attempt, answer) in attempts.iter().zip(answers) {
+        match answer {
+            Ok(number) => {
+                let first = *numbers.entry(*attempt).or_insert(number);
+                assert_eq!(first, number, "attempt {attempt} got two numbers");
+            }
+            Err(err) => {
+                assert_eq!(err.kind(), ErrorKind::Exhausted, "{err}");
+                exhausted.insert(*attempt);
+            }
+        }
+    }
+    let taken: BTreeSet<u64> = numbers.values().copied().collect();
+    assert_eq!(taken, (0..3).collect(), "numbers: {numbers:?}");
+    assert_eq!(numbers.len(), 3, "numbers: {numbers:?}");
+    assert_eq!(exhausted.len(), 2, "exhausted: {exhausted:?}");
+    assert!(
+        numbers.keys().all(|attempt| !exhausted.contains(attempt)),
+        "an attempt both got a number and was refused: {numbers:?} {exhausted:?}"
+    );
 }
 
 /// A retried attempt gets its number back, confirmed or not.

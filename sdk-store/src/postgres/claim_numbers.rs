@@ -1,49 +1,18 @@
 //! Claim numbers on PostgreSQL: a claim's next number (`claims`), the
 //! numbers attempts hold (`claim_numbers`, with an expiry while reserved)
 //! and the numbers freed below the next one (`free_numbers`). Reservations
-//! are made in batches, one transaction per claim under its advisory lock
-//! (`batch.rs`).
+//! are made in batches (`crate::batch`), one call per batch of the schema's
+//! `reserve_numbers` function under the claim's advisory lock (`batch.rs`).
 
 use claimkit::store::{ClaimNumbers, ClaimPool};
 use claimkit::{Error, ErrorKind};
-use tokio::sync::oneshot;
 
 use super::batch;
 use super::sql::BACKEND;
 use super::store::PostgresStore;
-use crate::unavailable::{bounded, whole};
+use crate::unavailable::whole;
 
 impl PostgresStore {
-    /// Queues the reservation on its claim's next batch (starting the
-    /// claim's leader when none runs) and waits for the answer.
-    async fn reserve_batched(
-        &self,
-        pool: &ClaimPool<'_>,
-        attempt_id: &str,
-    ) -> Result<Result<u64, Error>, oneshot::error::RecvError> {
-        let (reply, answer) = oneshot::channel();
-        let waiter = batch::Waiter {
-            attempt: attempt_id.to_owned(),
-            limit: pool.limit,
-            hold: pool.hold,
-            reply,
-        };
-        if self.inner.batches.queue(pool.claim_id, waiter) {
-            let batcher = batch::Batcher {
-                pool: self.pool.clone(),
-                sql: self.inner.sql.clone(),
-                lock_key: self.lock_key(pool.claim_id),
-                timeout: self.inner.timeout,
-            };
-            tokio::spawn(batch::lead(
-                self.inner.batches.clone(),
-                batcher,
-                pool.claim_id.to_owned(),
-            ));
-        }
-        answer.await
-    }
-
     /// The key of a claim's advisory lock: one transaction at a time
     /// changes a claim's pool.
     fn lock_key(&self, claim_id: &str) -> String {
@@ -78,12 +47,22 @@ impl PostgresStore {
 
 impl ClaimNumbers for PostgresStore {
     async fn reserve(&self, pool: &ClaimPool<'_>, attempt_id: &str) -> Result<u64, Error> {
-        bounded(
-            BACKEND,
-            self.inner.timeout,
-            self.reserve_batched(pool, attempt_id),
-        )
-        .await
+        let batcher = || batch::Batcher {
+            pool: self.pool.clone(),
+            sql: self.inner.sql.clone(),
+            lock_key: self.lock_key(pool.claim_id),
+            connection: None,
+        };
+        self.inner
+            .batches
+            .reserve(
+                pool.claim_id,
+                attempt_id,
+                (pool.limit, pool.hold),
+                self.inner.timeout,
+                batcher,
+            )
+            .await
     }
 
     async fn lowest_free(&self, claim_id: &str) -> Result<u64, Error> {

@@ -4,8 +4,8 @@
 //! options and opening), one file per concept (`claim_numbers.rs`,
 //! `claim_tokens.rs`, `deliveries.rs`, `actions.rs`, `purge.rs`),
 //! `schema.rs` (its tables), and the statements in `sql/*.sql`, made for
-//! one schema by `sql.rs`. Its own: `batch.rs`, the group commit of one
-//! claim's reservations.
+//! one schema by `sql.rs`. Its own: `batch.rs`, one claim's batch of
+//! reservations in one call (the group commit is `crate::batch`).
 
 mod actions;
 mod batch;

@@ -12,6 +12,7 @@ pub(super) const BACKEND: &str = "postgres";
 pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("sql/migration_1.sql"),
     include_str!("sql/migration_2.sql"),
+    include_str!("sql/migration_3.sql"),
 ];
 pub(super) const LOCK_SCHEMA: &str = include_str!("sql/lock_schema.sql");
 pub(super) const CREATE_SCHEMA: &str = include_str!("sql/create_schema.sql");
@@ -21,10 +22,9 @@ pub(super) const SET_SCHEMA_VERSION: &str = include_str!("sql/set_schema_version
 /// The statements the operations run, each made for one schema.
 #[derive(Debug)]
 pub(super) struct Statements {
+    pub(super) reserve_numbers: String,
     pub(super) lock_claim: String,
     pub(super) free_expired_reservations: String,
-    pub(super) look_up_claim: String,
-    pub(super) take_numbers: String,
     pub(super) lowest_free: String,
     pub(super) confirm_number: String,
     pub(super) release_number: String,
@@ -56,10 +56,9 @@ impl Statements {
     pub(super) fn new(schema: &str) -> Self {
         let s = |sql: &str| in_schema(sql, schema);
         Self {
+            reserve_numbers: s(include_str!("sql/reserve_numbers.sql")),
             lock_claim: s(include_str!("sql/lock_claim.sql")),
             free_expired_reservations: s(include_str!("sql/free_expired_reservations.sql")),
-            look_up_claim: s(include_str!("sql/look_up_claim.sql")),
-            take_numbers: s(include_str!("sql/take_numbers.sql")),
             lowest_free: s(include_str!("sql/lowest_free.sql")),
             confirm_number: s(include_str!("sql/confirm_number.sql")),
             release_number: s(include_str!("sql/release_number.sql")),

@@ -9,8 +9,8 @@ use std::time::Duration;
 use claimkit::Error;
 use sqlx::PgPool;
 
-use super::batch::Batches;
 use super::sql::{Statements, BACKEND};
+use crate::batch::Batches;
 use crate::unavailable::bounded;
 
 /// Every store trait ([`ClaimNumbers`](claimkit::store::ClaimNumbers),
@@ -27,8 +27,9 @@ use crate::unavailable::bounded;
 ///   number)` is the last guard. Tokens and deliveries are single
 ///   `INSERT … ON CONFLICT` statements.
 /// - **Group commit.** The reservations waiting on one claim in a process
-///   are made in one transaction with one commit, so a drop on one claim is
-///   not held to one reservation per WAL flush; `Ok` still means committed.
+///   are made by one call of a function of the schema, one round trip and
+///   one commit, so a drop on one claim is not held to one reservation per
+///   WAL flush; `Ok` still means committed.
 /// - **One clock.** Every expiry is by the database's `now()`.
 /// - **Tables of its own.** The schema (`claimkit` unless
 ///   [`PostgresBuilder::schema`](crate::PostgresBuilder::schema) says otherwise) holds the tables and a

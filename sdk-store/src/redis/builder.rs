@@ -1,5 +1,6 @@
 //! Opening a Redis store: its options and its connection manager.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use claimkit::{Error, ErrorKind};
@@ -134,6 +135,7 @@ impl RedisBuilder {
                 .into(),
             prefix: self.prefix.into(),
             timeout: self.timeout,
+            batches: Arc::default(),
         })
     }
 

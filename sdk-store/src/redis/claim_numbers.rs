@@ -1,11 +1,14 @@
 //! Claim numbers on Redis: each claim's pool is four keys under one hash
 //! tag (see `schema.rs`), changed by one script per operation, which first
-//! frees the reservations whose time is up (`lua/claim_prelude.lua`).
+//! frees the reservations whose time is up (`lua/claim_prelude.lua`). The
+//! reservations waiting on one claim are made in batches (`crate::batch`),
+//! one script run per batch (`batch.rs`).
 
 use claimkit::store::{ClaimNumbers, ClaimPool};
 use claimkit::{Error, ErrorKind};
 use redis::Script;
 
+use super::batch;
 use super::scripts::SCRIPTS;
 use super::store::{millis, RedisStore, BACKEND};
 use crate::unavailable::whole;
@@ -22,34 +25,20 @@ impl RedisStore {
     }
 }
 
-/// A claim's bound as a script reads it: `''` for none (and for bounds a
-/// Lua number cannot hold exactly, which no claim reaches).
-fn limit(limit: Option<u64>) -> String {
-    match limit {
-        Some(limit) if limit < (1 << 53) => limit.to_string(),
-        _ => String::new(),
-    }
-}
-
-/// A script's claim number: `-1` when none is left; any other negative
-/// number is corrupt.
-fn number(answer: i64) -> Result<u64, Error> {
-    match answer {
-        -1 => Err(Error::new(ErrorKind::Exhausted)),
-        n => whole(BACKEND, "a claim number", n),
-    }
-}
-
 impl ClaimNumbers for RedisStore {
     async fn reserve(&self, pool: &ClaimPool<'_>, attempt_id: &str) -> Result<u64, Error> {
-        let answer: i64 = self
-            .claim_script(
-                &SCRIPTS.reserve,
+        let batcher = || batch::Batcher {
+            store: self.clone(),
+        };
+        self.batches
+            .reserve(
                 pool.claim_id,
-                &[attempt_id, &millis(pool.hold), &limit(pool.limit)],
+                attempt_id,
+                (pool.limit, pool.hold),
+                self.timeout,
+                batcher,
             )
-            .await?;
-        number(answer)
+            .await
     }
 
     async fn lowest_free(&self, claim_id: &str) -> Result<u64, Error> {

@@ -4,9 +4,11 @@
 //! options and opening), one file per concept (`claim_numbers.rs`,
 //! `claim_tokens.rs`, `deliveries.rs`, `actions.rs`, `purge.rs`),
 //! `schema.rs` (its keys), and the scripts in `lua/*.lua`, loaded by
-//! `scripts.rs`.
+//! `scripts.rs`. Its own: `batch.rs`, one claim's batch of reservations
+//! in one script run (the group commit is `crate::batch`).
 
 mod actions;
+mod batch;
 mod builder;
 mod claim_numbers;
 mod claim_tokens;

@@ -9,6 +9,7 @@ use claimkit::Error;
 use redis::aio::ConnectionManager;
 use redis::Script;
 
+use crate::batch::Batches;
 use crate::unavailable::bounded;
 
 pub(super) const BACKEND: &str = "redis";
@@ -57,6 +58,8 @@ pub struct RedisStore {
     pub(super) place: Arc<str>,
     pub(super) prefix: Arc<str>,
     pub(super) timeout: Duration,
+    /// Reservations waiting for their claim's next batch.
+    pub(super) batches: Arc<Batches>,
 }
 
 impl RedisStore {

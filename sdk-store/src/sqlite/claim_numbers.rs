@@ -1,9 +1,12 @@
 //! Claim numbers on SQLite: one row per number ever handed out, in
 //! `claimkit_claim_numbers`: confirmed (an attempt, no expiry), reserved
 //! (an attempt and an expiry) or free (no attempt). An expired reservation
-//! is free; each transaction marks a claim's expired reservations free
-//! before its first reservation, so that the lowest free number is one
-//! index look-up away.
+//! is free. A transaction makes its reservations of one claim together: it
+//! marks the claim's expired reservations free, looks up in one statement
+//! the numbers its attempts hold, the lowest free numbers and the next one,
+//! and takes them in one statement, whatever the number of reservations.
+
+use std::collections::HashMap;
 
 use claimkit::store::{ClaimNumbers, ClaimPool};
 use claimkit::{Error, ErrorKind};
@@ -11,33 +14,178 @@ use sqlx::SqliteConnection;
 
 use super::store::SqliteStore;
 use super::writer::{Batch, Write, BACKEND};
-use crate::unavailable::whole;
+use crate::unavailable::{corrupt, decoded, unavailable, whole};
 
 const FREE_EXPIRED_RESERVATIONS: &str = include_str!("sql/free_expired_reservations.sql");
-const RESERVE_LOWEST_FREE: &str = include_str!("sql/reserve_lowest_free.sql");
-const HELD_NUMBER: &str = include_str!("sql/held_number.sql");
+const LOOK_UP_CLAIM: &str = include_str!("sql/look_up_claim.sql");
+const TAKE_NUMBERS: &str = include_str!("sql/take_numbers.sql");
 const LOWEST_FREE: &str = include_str!("sql/lowest_free.sql");
 const CONFIRM_NUMBER: &str = include_str!("sql/confirm_number.sql");
 const RELEASE_NUMBER: &str = include_str!("sql/release_number.sql");
+const HELD_NUMBER: &str = include_str!("sql/held_number.sql");
 const HAND_OVER_NUMBER: &str = include_str!("sql/hand_over_number.sql");
 const FREE_GAP: &str = include_str!("sql/free_gap.sql");
 const ASSIGN_NUMBER: &str = include_str!("sql/assign_number.sql");
 const CONFIRM_HELD_NUMBER: &str = include_str!("sql/confirm_held_number.sql");
 
-/// Frees the claim's expired reservations, once per transaction.
-async fn sweep(
+/// Reserves the lowest free number for an attempt (or answers the one it
+/// holds).
+struct Reserve {
+    claim_id: String,
+    staged: Staged,
+}
+
+/// A reservation as its transaction makes it.
+#[derive(Debug)]
+struct Staged {
+    attempt_id: String,
+    /// The bound; `None` also for a bound beyond SQLite's integers.
+    limit: Option<i64>,
+    hold_ms: i64,
+}
+
+impl Write for Reserve {
+    type Output = u64;
+
+    fn stage(&self, batch: &mut Batch) {
+        batch
+            .reservations
+            .staged
+            .entry(self.claim_id.clone())
+            .or_default()
+            .push(Staged {
+                attempt_id: self.staged.attempt_id.clone(),
+                ..self.staged
+            });
+    }
+
+    async fn apply(
+        &self,
+        tx: &mut SqliteConnection,
+        batch: &mut Batch,
+    ) -> Result<Result<u64, Error>, sqlx::Error> {
+        let reservations = &mut batch.reservations;
+        if let Some(staged) = reservations.staged.remove(&self.claim_id) {
+            let answers = reserve_together(tx, batch.now, &self.claim_id, &staged).await?;
+            reservations.answers.insert(self.claim_id.clone(), answers);
+        }
+        Ok(reservations
+            .answers
+            .get(&self.claim_id)
+            .and_then(|answers| answers.get(&self.staged.attempt_id))
+            .cloned()
+            .unwrap_or_else(|| {
+                Err(unavailable(
+                    BACKEND,
+                    "the SQLite writer lost a reservation's answer",
+                ))
+            }))
+    }
+}
+
+/// The reservations of one transaction: staged claim by claim before any
+/// write runs, made together when the first of a claim runs (one sweep,
+/// one look-up and one insert for all of them), answered by attempt.
+#[derive(Debug, Default)]
+pub(super) struct Reservations {
+    staged: HashMap<String, Vec<Staged>>,
+    answers: HashMap<String, HashMap<String, Result<u64, Error>>>,
+}
+
+/// Makes the reservations `staged` of `claim_id`, in order, at `now`: each
+/// attempt's answer.
+async fn reserve_together(
     tx: &mut SqliteConnection,
-    batch: &mut Batch,
+    now: i64,
     claim_id: &str,
-) -> Result<(), sqlx::Error> {
-    if !batch.swept.contains(claim_id) {
-        sqlx::query(FREE_EXPIRED_RESERVATIONS)
+    staged: &[Staged],
+) -> Result<HashMap<String, Result<u64, Error>>, sqlx::Error> {
+    sqlx::query(FREE_EXPIRED_RESERVATIONS)
+        .bind(claim_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    let attempts: Vec<&str> = staged.iter().map(|s| s.attempt_id.as_str()).collect();
+    let attempts =
+        serde_json::to_string(&attempts).map_err(|err| sqlx::Error::Encode(err.into()))?;
+    let rows: Vec<(i64, Option<String>, i64)> = sqlx::query_as(LOOK_UP_CLAIM)
+        .bind(claim_id)
+        .bind(attempts)
+        .bind(i64::try_from(staged.len()).unwrap_or(i64::MAX))
+        .fetch_all(&mut *tx)
+        .await?;
+    let (mut held, mut free, mut next) = (HashMap::new(), Vec::new(), None);
+    for (kind, attempt, number) in rows {
+        match (kind, attempt) {
+            (0, Some(attempt)) => {
+                held.insert(attempt, number);
+            }
+            (1, None) => free.push(number),
+            (2, None) => next = Some(number),
+            (kind, _) => {
+                return decoded(Err(corrupt(
+                    BACKEND,
+                    format!("a look-up row of kind {kind}"),
+                )))
+            }
+        }
+    }
+    let Some(mut next) = next else {
+        return decoded(Err(corrupt(BACKEND, "a look-up without the next number")));
+    };
+    free.sort_unstable();
+    let mut free = free.into_iter().peekable();
+    let mut taken: Vec<(i64, &str, i64)> = Vec::new();
+    let mut answers = HashMap::with_capacity(staged.len());
+    for reservation in staged {
+        let attempt = reservation.attempt_id.as_str();
+        if let Some(&number) = held.get(attempt) {
+            answers.insert(attempt.to_owned(), whole(BACKEND, "a claim number", number));
+            continue;
+        }
+        let (number, freed) = match free.peek() {
+            Some(&number) => (number, true),
+            None => (next, false),
+        };
+        let answer = match whole(BACKEND, "a claim number", number) {
+            Err(err) => Err(err),
+            Ok(_)
+                if reservation.limit.is_some_and(|limit| number >= limit) || number == i64::MAX =>
+            {
+                Err(Error::new(ErrorKind::Exhausted))
+            }
+            Ok(unsigned) => {
+                if freed {
+                    free.next();
+                } else {
+                    next += 1;
+                }
+                held.insert(attempt.to_owned(), number);
+                taken.push((number, attempt, now.saturating_add(reservation.hold_ms)));
+                Ok(unsigned)
+            }
+        };
+        answers.insert(attempt.to_owned(), answer);
+    }
+    if !taken.is_empty() {
+        let taken = serde_json::to_string(&taken).map_err(|err| sqlx::Error::Encode(err.into()))?;
+        sqlx::query(TAKE_NUMBERS)
             .bind(claim_id)
-            .bind(batch.now)
+            .bind(taken)
             .execute(&mut *tx)
             .await?;
-        batch.swept.insert(claim_id.to_owned());
     }
+    Ok(answers)
+}
+
+/// Frees the claim's expired reservations, so that every row with an
+/// attempt holds its number.
+async fn sweep(tx: &mut SqliteConnection, now: i64, claim_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(FREE_EXPIRED_RESERVATIONS)
+        .bind(claim_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
     Ok(())
 }
 
@@ -52,49 +200,6 @@ async fn held(
         .bind(attempt_id)
         .fetch_optional(&mut *tx)
         .await
-}
-
-/// Reserves the lowest free number for an attempt (or answers the one it
-/// holds).
-struct Reserve {
-    claim_id: String,
-    attempt_id: String,
-    /// The bound; `None` also for a bound beyond SQLite's integers.
-    limit: Option<i64>,
-    hold_ms: i64,
-}
-
-impl Write for Reserve {
-    type Output = u64;
-
-    async fn apply(
-        &self,
-        tx: &mut SqliteConnection,
-        batch: &mut Batch,
-    ) -> Result<Result<u64, Error>, sqlx::Error> {
-        sweep(tx, batch, &self.claim_id).await?;
-        let reserved: Option<i64> = sqlx::query_scalar(RESERVE_LOWEST_FREE)
-            .bind(&self.claim_id)
-            .bind(&self.attempt_id)
-            .bind(batch.now.saturating_add(self.hold_ms))
-            .bind(self.limit)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let number = match reserved {
-            Some(number) => Some(number),
-            None => {
-                sqlx::query_scalar(HELD_NUMBER)
-                    .bind(&self.claim_id)
-                    .bind(&self.attempt_id)
-                    .fetch_optional(&mut *tx)
-                    .await?
-            }
-        };
-        Ok(match number {
-            Some(number) => whole(BACKEND, "a claim number", number),
-            None => Err(Error::new(ErrorKind::Exhausted)),
-        })
-    }
 }
 
 /// Answers the number an attempt holds, else hands a holder's
@@ -114,7 +219,7 @@ impl Write for TakeOver {
         tx: &mut SqliteConnection,
         batch: &mut Batch,
     ) -> Result<Result<Option<u64>, Error>, sqlx::Error> {
-        sweep(tx, batch, &self.claim_id).await?;
+        sweep(tx, batch.now, &self.claim_id).await?;
         let mut number = held(tx, &self.claim_id, &self.attempt_id).await?;
         if let (None, Some(holder)) = (number, &self.holder) {
             number = sqlx::query_scalar(HAND_OVER_NUMBER)
@@ -146,7 +251,7 @@ impl Write for Assign {
         tx: &mut SqliteConnection,
         batch: &mut Batch,
     ) -> Result<Result<bool, Error>, sqlx::Error> {
-        sweep(tx, batch, &self.claim_id).await?;
+        sweep(tx, batch.now, &self.claim_id).await?;
         if let Some(number) = held(tx, &self.claim_id, &self.attempt_id).await? {
             if number != self.number {
                 return Ok(Ok(false));
@@ -207,9 +312,11 @@ impl ClaimNumbers for SqliteStore {
     async fn reserve(&self, pool: &ClaimPool<'_>, attempt_id: &str) -> Result<u64, Error> {
         self.write(Reserve {
             claim_id: pool.claim_id.to_owned(),
-            attempt_id: attempt_id.to_owned(),
-            limit: pool.limit.and_then(|limit| i64::try_from(limit).ok()),
-            hold_ms: super::millis(pool.hold),
+            staged: Staged {
+                attempt_id: attempt_id.to_owned(),
+                limit: pool.limit.and_then(|limit| i64::try_from(limit).ok()),
+                hold_ms: super::millis(pool.hold),
+            },
         })
         .await
     }

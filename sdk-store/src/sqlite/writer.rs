@@ -7,7 +7,6 @@
 //! holds them as [`Queued`] trait objects, so that it answers each with the
 //! type its caller waits for, with no enum of replies to check.
 
-use std::collections::HashSet;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -16,6 +15,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{ConnectOptions, Connection};
 use tokio::sync::{mpsc, oneshot};
 
+use super::claim_numbers::Reservations;
 use crate::unavailable::unavailable;
 
 /// The backend's name, in logs.
@@ -33,6 +33,11 @@ pub(super) trait Write: Send + Sync + 'static {
     /// What the caller gets.
     type Output: Send + 'static;
 
+    /// Tells the transaction, before any of its writes runs, what this
+    /// write will ask of what they share (nothing, unless said), so that
+    /// writes of one kind can be made together.
+    fn stage(&self, _batch: &mut Batch) {}
+
     /// Runs the write at the transaction's time ([`Batch::now`]). The outer
     /// error fails the whole transaction; the inner one is this caller's
     /// answer (no number left, a corrupt row).
@@ -49,8 +54,8 @@ pub(super) struct Batch {
     /// The database's time, read once when the transaction began
     /// (milliseconds since the Unix epoch).
     pub(super) now: i64,
-    /// The claims whose expired reservations this transaction freed.
-    pub(super) swept: HashSet<String>,
+    /// The transaction's reservations, made together claim by claim.
+    pub(super) reservations: Reservations,
 }
 
 /// A write and where its answer goes.
@@ -75,6 +80,8 @@ type Applied<'c> = Pin<Box<dyn Future<Output = Result<(), sqlx::Error>> + Send +
 
 /// A job as the writer holds it, whatever its answer's type.
 pub(super) trait Queued: Send {
+    /// Stages the write (see [`Write::stage`]).
+    fn stage(&self, batch: &mut Batch);
     /// Runs the write in the open transaction and keeps its answer.
     fn apply<'c>(&'c mut self, tx: &'c mut SqliteConnection, batch: &'c mut Batch) -> Applied<'c>;
     /// Sends the kept answer (once the transaction committed).
@@ -86,6 +93,10 @@ pub(super) trait Queued: Send {
 }
 
 impl<W: Write> Queued for Job<W> {
+    fn stage(&self, batch: &mut Batch) {
+        self.write.stage(batch);
+    }
+
     fn apply<'c>(&'c mut self, tx: &'c mut SqliteConnection, batch: &'c mut Batch) -> Applied<'c> {
         Box::pin(async move {
             self.answer = Some(self.write.apply(tx, batch).await?);
@@ -170,8 +181,11 @@ impl Writer {
             let now: i64 = sqlx::query_scalar(NOW_MS).fetch_one(&mut *tx).await?;
             let mut batch = Batch {
                 now,
-                swept: HashSet::new(),
+                reservations: Reservations::default(),
             };
+            for job in jobs.iter() {
+                job.stage(&mut batch);
+            }
             for job in jobs.iter_mut() {
                 job.apply(&mut tx, &mut batch).await?;
             }

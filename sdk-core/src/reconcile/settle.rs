@@ -1,0 +1,74 @@
+//! What an attempt's outcome does to the store: the one rule, whichever of
+//! the status webhook and the platform's record told it.
+
+use super::{Answered, Check, Outcome};
+use crate::store::{enqueue_action, Actions, ClaimNumbers};
+use crate::Error;
+
+/// Applies the platform's `outcome` of `check`'s attempt to `store`, and
+/// answers whether a post-claim action was queued by it:
+///
+/// | answered | `success` | `failure` |
+/// |---|---|---|
+/// | [`ClaimNumber`](Answered::ClaimNumber) | confirms the number | releases the number |
+/// | [`ClaimToken`](Answered::ClaimToken), [`StatusHook`](Answered::StatusHook) | nothing | nothing |
+/// | with [`Check::action`] | queues `"{claimAttemptId}:success"` | queues `"{claimAttemptId}:failure"` |
+///
+/// The action is the [`StatusAction`](crate::store::StatusAction) the
+/// attempt's status webhook queues, under the same key: whichever of the
+/// webhook and the record comes first queues it, and the other adds
+/// nothing (`Ok(false)`). Confirming and releasing are idempotent too, and
+/// a late `failure` never frees a confirmed number.
+///
+/// # Errors
+/// The store's errors; nothing is lost: the check runs again.
+///
+/// ```
+/// use claimkit::platform::Outcome;
+/// use claimkit::reconcile::{settle, Answered, Check};
+/// use claimkit::store::{enqueue_status_action, ClaimNumbers, MemoryStore, Numbering};
+/// use claimkit::{AttemptStatus, Context};
+/// # futures_executor::block_on(async {
+/// let store = MemoryStore::default();
+/// let mut attempt = Context::default();
+/// attempt.claim_id = Some("c1".into());
+/// attempt.claim_attempt_id = Some("a1".into());
+/// let pool = Numbering::new().pool(&attempt);
+/// assert_eq!(store.reserve(&pool, "a1").await?, 0);
+///
+/// let check = Check::from_context(&attempt, Answered::ClaimNumber, true).unwrap();
+/// let success = Outcome::Succeeded { address: "bb1a".into(), claim_number: Some(0) };
+/// assert!(settle(&store, &check, &success).await?);
+/// assert_eq!(store.preview(&pool).await?, 1); // confirmed
+///
+/// // The late status webhook adds nothing.
+/// attempt.attempt_status = Some(AttemptStatus::Success);
+/// assert!(enqueue_status_action(&store, &attempt).await?.is_none());
+/// # Ok::<(), claimkit::Error>(())
+/// # }).unwrap();
+/// ```
+pub async fn settle<S>(store: &S, check: &Check, outcome: &Outcome) -> Result<bool, Error>
+where
+    S: ClaimNumbers + Actions + ?Sized,
+{
+    if check.answered == Answered::ClaimNumber {
+        if outcome.is_success() {
+            store
+                .confirm(&check.claim_id, &check.claim_attempt_id)
+                .await?;
+        } else {
+            store
+                .release(&check.claim_id, &check.claim_attempt_id)
+                .await?;
+        }
+    }
+    if !check.action {
+        return Ok(false);
+    }
+    enqueue_action(
+        store,
+        &check.status_key(outcome),
+        &check.status_action(outcome),
+    )
+    .await
+}
