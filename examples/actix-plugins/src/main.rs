@@ -16,7 +16,10 @@
 //! post-claim action POSTs; unset, it logs), `ACTION_GIVE_UP` (seconds
 //! before a failing action gives up; default 7 days),
 //! `ACTION_SHUTDOWN_GRACE` (seconds running actions get at shutdown;
-//! default 10), `RUST_LOG` (default `info`).
+//! default 10), `CLAIM_NUMBER_HOLD` (seconds a claim number's reservation
+//! waits for its status webhook; default 24 hours), `SIMULATION_HOLD`
+//! (seconds a simulation holds its number for its claim and address;
+//! default 300), `RUST_LOG` (default `info`).
 //!
 //! `example-actix-plugins config NAME` prints the plugin version config of the
 //! plugin `NAME` (`claim-number`, `access-code`, ...) as JSON instead, to

@@ -1,5 +1,5 @@
 use axum::extract::State;
-use claimkit::store;
+use claimkit::store::{self, Numbering};
 use claimkit::{AttemptStatus, Error, Preset};
 use claimkit_axum::Plugin;
 use claimkit_store::Store;
@@ -10,7 +10,7 @@ use claimkit_store::Store;
 ///
 /// | call | number | action |
 /// |---|---|---|
-/// | simulation | previewed | none |
+/// | simulation | held for its claim and address | none |
 /// | executing | reserved, `{"claimNumber": n}` | none |
 /// | `success` webhook | confirmed, `{}` | queued, keyed `<claimAttemptId>:<status>` |
 /// | `failure` webhook | released, `{}` | none |
@@ -23,9 +23,10 @@ use claimkit_store::Store;
 /// with `receiveStatusWebhook`.
 pub async fn claim_number_with_action(
     State(store): State<Store>,
+    State(numbering): State<Numbering>,
     request: Plugin,
 ) -> Result<Preset, Error> {
-    let answer = store::claim_number(&store, request.context()).await?;
+    let answer = store::claim_number_with(&store, request.context(), &numbering).await?;
     // `enqueue_status_action` queues `failure` webhooks too: this plugin
     // acts on a successful claim only.
     if request.context().attempt_status() == &AttemptStatus::Success {

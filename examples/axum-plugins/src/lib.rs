@@ -9,7 +9,7 @@ use axum::extract::FromRef;
 use axum::Router;
 use claimkit::signature::{HmacScheme, HmacVerifier, PublicKey, StandardWebhooks, WebhookGate};
 use claimkit::signature::{RequestSignatures, SignatureMode};
-use claimkit::store::ActionTerms;
+use claimkit::store::{ActionTerms, Numbering};
 use claimkit::{ErrorKind, PluginConfig, RouteOptions, Secret, Secrets};
 use claimkit_axum::{plugin_with, signed_webhook, webhook};
 use claimkit_store::Store;
@@ -50,6 +50,9 @@ pub struct AppState {
     pub plugin: PluginConfig,
     /// Claim numbers, tokens and deliveries: the store `STORE_URL` names.
     pub store: Store,
+    /// How claims are numbered: the holds of reservations and of
+    /// simulations (`CLAIM_NUMBER_HOLD`, `SIMULATION_HOLD`).
+    pub numbering: Numbering,
     /// The claimr webhook's signature check and seen deliveries.
     pub claimr: Arc<WebhookGate<HmacVerifier, Store>>,
 }
@@ -110,6 +113,20 @@ pub fn app_with_routes(
     store: Store,
     routes: &RouteOptions,
 ) -> Result<Router, claimkit::Error> {
+    app_with_numbering(plugin_config, webhooks, store, routes, Numbering::new())
+}
+
+/// [`app_with_routes`], numbering claims by `numbering`.
+///
+/// # Errors
+/// As [`app`].
+pub fn app_with_numbering(
+    plugin_config: PluginConfig,
+    webhooks: WebhookSecrets,
+    store: Store,
+    routes: &RouteOptions,
+    numbering: Numbering,
+) -> Result<Router, claimkit::Error> {
     let claimr = WebhookGate::new(HmacVerifier::new(HmacScheme::claimr(), webhooks.claimr)?)
         .with_deliveries(Arc::new(store.clone()));
     let standard = WebhookGate::new(StandardWebhooks::new(webhooks.standard)?)
@@ -118,6 +135,7 @@ pub fn app_with_routes(
     let state = AppState {
         plugin: plugin_config,
         store,
+        numbering,
         claimr: Arc::new(claimr),
     };
     let router = Router::new()
@@ -180,6 +198,8 @@ pub struct Settings {
     pub action_terms: ActionTerms,
     /// How long running actions may finish at shutdown.
     pub shutdown_grace: Duration,
+    /// How claims are numbered: `CLAIM_NUMBER_HOLD` and `SIMULATION_HOLD`.
+    pub numbering: Numbering,
     /// How often the runner looks at an idle queue (`None`: the runner's
     /// default, [`Runner::DEFAULT_POLL`]).
     pub action_poll: Option<Duration>,
@@ -194,7 +214,11 @@ impl Settings {
     /// `STORE_URL` (default [`DEFAULT_STORE_URL`]), `ACTION_URL`,
     /// `ACTION_GIVE_UP` (seconds; default 7 days) and
     /// `ACTION_SHUTDOWN_GRACE` (seconds; default 10), `ACTION_POLL` (seconds
-    /// between looks at an idle queue; default [`Runner::DEFAULT_POLL`]).
+    /// between looks at an idle queue; default [`Runner::DEFAULT_POLL`]),
+    /// `CLAIM_NUMBER_HOLD` (seconds a claim number's reservation waits for
+    /// its status webhook; default 24 hours) and `SIMULATION_HOLD` (seconds
+    /// a simulation holds its number for its claim and address; default 5
+    /// minutes).
     ///
     /// # Errors
     /// When a secret is set but empty, a public key is not one, a signature mode or CORS origin is
@@ -258,6 +282,7 @@ impl Settings {
             action_terms,
             shutdown_grace: seconds("ACTION_SHUTDOWN_GRACE")?.unwrap_or(Duration::from_secs(10)),
             action_poll: seconds("ACTION_POLL")?,
+            numbering: numbering()?,
         })
     }
 
@@ -266,11 +291,12 @@ impl Settings {
     /// # Errors
     /// As [`app`].
     pub fn app(&self, store: Store) -> Result<Router, claimkit::Error> {
-        app_with_routes(
+        app_with_numbering(
             self.plugin_config()?,
             self.webhooks.clone(),
             store,
             &self.routes,
+            self.numbering,
         )
     }
 
@@ -342,6 +368,21 @@ fn env_or_development(name: &str, development: &str) -> String {
         );
         development.to_owned()
     })
+}
+
+/// The claim numbering of `CLAIM_NUMBER_HOLD` (seconds a reservation waits
+/// for its status webhook; default 24 hours) and `SIMULATION_HOLD` (seconds
+/// a simulation holds the number it previewed for its claim and address;
+/// default 5 minutes).
+fn numbering() -> Result<Numbering, claimkit::Error> {
+    let mut numbering = Numbering::new();
+    if let Some(hold) = seconds("CLAIM_NUMBER_HOLD")? {
+        numbering = numbering.with_hold(hold);
+    }
+    if let Some(hold) = seconds("SIMULATION_HOLD")? {
+        numbering = numbering.with_simulation_hold(hold);
+    }
+    Ok(numbering)
 }
 
 /// The number of seconds in the variable `name`, if it is set.

@@ -333,6 +333,12 @@ pub async fn claim_number<P: ClaimNumbers + ?Sized>(
 ///   from the platform's record instead, or keep the hold no shorter than
 ///   claims can take.
 ///
+/// Webhooks stay idempotent for the attempt they name; one caveat: a
+/// `failure` for an attempt that holds nothing releases what its address
+/// holds, so a `failure` redelivered after its attempt's number was
+/// released frees a newer simulation hold of the same address, if there
+/// is one (the platform redelivers only webhooks not answered `200`).
+///
 /// A `success` for an attempt that holds nothing here (never reserved, or
 /// its hold lapsed) is logged as a warning: the number the platform
 /// assigned is not recorded and may be handed out again.
