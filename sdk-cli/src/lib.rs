@@ -18,6 +18,10 @@
 //! (`claimkit send`) or to print its headers for `curl` (`claimkit sign`);
 //! `claimkit keygen --scheme standard-ed25519` makes a `v1a` key pair.
 //!
+//! [`operate`] shows an operator what a plugin's store holds (`claimkit
+//! store actions`, `claim`, `attempt`) and retries dead actions by hand
+//! (`claimkit store retry`).
+//!
 //! [`plugin`] registers a plugin version config, the JSON a plugin's own
 //! binary prints, with the BitBadges API (`claimkit plugin create` and
 //! `update`), refusing a finalized version whose flags contradict what the
@@ -25,5 +29,6 @@
 
 pub mod check;
 pub mod client;
+pub mod operate;
 pub mod plugin;
 pub mod webhook;

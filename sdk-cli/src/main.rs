@@ -47,6 +47,95 @@ enum Command {
     /// `BITBADGES_API_URL`.
     #[command(subcommand)]
     Plugin(PluginCommand),
+    /// Look at a plugin's store (`STORE_URL`): its action queue, a claim's
+    /// numbers, one attempt; retry dead actions by hand.
+    ///
+    /// Only `retry` changes anything. Exit codes: 0 shown or done; 1 the
+    /// store holds nothing of what was named, or the action is not dead;
+    /// 2 a usage or configuration error; 3 the store is unavailable (try
+    /// again); 4 `retry --all` without `--yes` (counted, nothing changed).
+    Store(StoreArgs),
+}
+
+#[derive(clap::Args)]
+struct StoreArgs {
+    /// The store: `memory:`, `sqlite:PATH`, `postgres://…`, `redis://…`,
+    /// as the plugin takes it.
+    #[arg(long, env = "STORE_URL", hide_env_values = true, global = true)]
+    store_url: Option<String>,
+    /// Print one JSON document instead of a table.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: StoreCommand,
+}
+
+#[derive(Subcommand)]
+enum StoreCommand {
+    /// List actions: the due ones (what a runner would take now), or those
+    /// in a state, with their tries and last error.
+    Actions {
+        /// Which actions.
+        #[arg(value_enum)]
+        which: WhichArg,
+        /// At most this many.
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+    },
+    /// Make a dead action pending again, due now (its tries count from 1),
+    /// or, with `--all`, every dead action: counted first, retried only
+    /// with `--yes`.
+    Retry {
+        /// The action's key (`<claimAttemptId>:<status>` for a status
+        /// webhook's).
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        key: Option<String>,
+        /// Every dead action (at most `--limit`).
+        #[arg(long)]
+        all: bool,
+        /// With `--all`: retry them, instead of only counting them.
+        #[arg(long)]
+        yes: bool,
+        /// With `--all`: at most this many.
+        #[arg(long, default_value_t = 1000)]
+        limit: usize,
+    },
+    /// Show a claim's numbers: confirmed, held (waiting for their status
+    /// webhook), free below its bound.
+    Claim {
+        /// The claim (`claimId`).
+        claim_id: String,
+        /// The claim's bound (its `maxUses`): counts below it, and what is
+        /// free.
+        #[arg(long, value_name = "N")]
+        max_uses: Option<u64>,
+        /// List at most this many numbers.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// Show what the store knows about one attempt: its number, its token,
+    /// its status webhooks' actions and deliveries.
+    Attempt {
+        /// The attempt (`claimAttemptId`).
+        attempt_id: String,
+        /// Its claim: numbers are kept per claim.
+        #[arg(long, value_name = "ID")]
+        claim_id: Option<String>,
+        /// Its instance, for a plugin keyed per instance
+        /// (`duplicatesAllowed`).
+        #[arg(long, value_name = "ID")]
+        instance_id: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum WhichArg {
+    /// Pending and due, or running under an expired lease.
+    Due,
+    Pending,
+    Running,
+    Done,
+    Dead,
 }
 
 #[derive(clap::Args)]
@@ -290,6 +379,84 @@ fn main() -> ExitCode {
         Command::Sign(args) => run_sign(&args),
         Command::Keygen(args) => run_keygen(&args),
         Command::Plugin(command) => run_plugin(command),
+        Command::Store(args) => run_store(args),
+    }
+}
+
+fn run_store(args: StoreArgs) -> ExitCode {
+    use claimkit::store::{ActionState, AttemptQuery};
+    use claimkit_cli::operate::{self, Exit, Which};
+    let Some(url) = args.store_url.as_deref() else {
+        return fail("--store-url or STORE_URL names the store");
+    };
+    if let StoreCommand::Retry {
+        key: Some(_),
+        yes: true,
+        ..
+    } = &args.command
+    {
+        return fail("--yes confirms --all: a single key needs no confirmation");
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => return fail(&format!("could not start a runtime: {err}")),
+    };
+    let shown = runtime.block_on(async {
+        let store = claimkit_store::Store::connect(url).await?;
+        match &args.command {
+            StoreCommand::Actions { which, limit } => {
+                let which = match which {
+                    WhichArg::Due => Which::Due,
+                    WhichArg::Pending => Which::State(ActionState::Pending),
+                    WhichArg::Running => Which::State(ActionState::Running),
+                    WhichArg::Done => Which::State(ActionState::Done),
+                    WhichArg::Dead => Which::State(ActionState::Dead),
+                };
+                operate::list_actions(&store, which, *limit).await
+            }
+            StoreCommand::Retry { key: Some(key), .. } => operate::retry(&store, key).await,
+            StoreCommand::Retry {
+                key: None,
+                yes,
+                limit,
+                ..
+            } => operate::retry_all(&store, *limit, *yes).await,
+            StoreCommand::Claim {
+                claim_id,
+                max_uses,
+                limit,
+            } => operate::claim(&store, claim_id, *max_uses, *limit).await,
+            StoreCommand::Attempt {
+                attempt_id,
+                claim_id,
+                instance_id,
+            } => {
+                let query = AttemptQuery {
+                    attempt_id,
+                    claim_id: claim_id.as_deref(),
+                    instance_id: instance_id.as_deref(),
+                };
+                operate::attempt(&store, &query).await
+            }
+        }
+    });
+    match shown {
+        Ok(shown) => {
+            if args.json {
+                say(format_args!("{:#}", shown.json));
+            } else {
+                let _ = write!(std::io::stdout(), "{}", shown.table);
+            }
+            ExitCode::from(shown.exit.code())
+        }
+        Err(err) => {
+            // The store's messages hold no URL and no password.
+            let _ = writeln!(std::io::stderr(), "error: {err}");
+            ExitCode::from(Exit::of(&err).code())
+        }
     }
 }
 

@@ -42,6 +42,7 @@
 //!   claim_numbers.rs  ClaimNumbers      claim_tokens.rs  ClaimTokens
 //!   deliveries.rs     Deliveries        actions.rs       Actions
 //!   purge.rs          Purge             schema.rs        its tables (or keys) and their versions
+//!   inspect.rs        Inspect (reads only, for `claimkit store`)
 //!   sql/*.sql  or  lua/*.lua            every statement, read with include_str!
 //! ```
 //!
@@ -150,6 +151,7 @@
 
 #[cfg(any(feature = "postgres", feature = "redis"))]
 mod batch;
+mod inspect;
 mod ping;
 #[cfg(feature = "postgres")]
 mod postgres;

@@ -182,6 +182,8 @@ macro_rules! each_backend {
     };
 }
 
+pub(crate) use each_backend;
+
 impl ClaimNumbers for Store {
     async fn reserve(&self, pool: &ClaimPool<'_>, attempt_id: &str) -> Result<u64, Error> {
         each_backend!(self, store => store.reserve(pool, attempt_id).await)

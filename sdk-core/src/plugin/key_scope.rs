@@ -52,10 +52,7 @@ impl KeyScope {
     /// attempt id (a simulation, a legacy call).
     pub fn attempt_key(self, context: &Context) -> Option<String> {
         let attempt = context.attempt_id()?;
-        Some(match self.instance(context) {
-            Some(instance) => format!("{attempt}:{instance}"),
-            None => attempt.to_owned(),
-        })
+        Some(attempt_key(attempt, self.instance(context)))
     }
 
     /// The key of this status webhook among its retries:
@@ -81,6 +78,14 @@ impl KeyScope {
             Self::Attempt => None,
             Self::Instance => context.instance_id().filter(|id| !id.is_empty()),
         }
+    }
+}
+
+/// The one formula of an attempt key, from its parts.
+pub(crate) fn attempt_key(attempt: &str, instance: Option<&str>) -> String {
+    match instance {
+        Some(instance) => format!("{attempt}:{instance}"),
+        None => attempt.to_owned(),
     }
 }
 

@@ -8,8 +8,8 @@ mod version;
 
 pub(crate) use context::SECRET_KEY;
 pub use context::{Context, Email, Social};
-pub(crate) use key_scope::status_key;
 pub use key_scope::KeyScope;
+pub(crate) use key_scope::{attempt_key, status_key};
 pub use request::{PluginRequest, RawInputs, RESERVED_KEYS};
 pub use status::AttemptStatus;
 pub use version::Version;

@@ -12,6 +12,7 @@
 //! | [`Deliveries`] | which deliveries are new, in flight or done | the signature gate |
 //! | [`Actions`] | post-claim actions owed, until done or dead | [`ActionTerms`], [`ActionState`], [`enqueue_action`], [`enqueue_status_action`] |
 //! | [`Purge`] | nothing: it forgets what expired | driven by `claimkit_tokio::Runner` every [`DEFAULT_PURGE_EVERY`] |
+//! | [`Inspect`] | nothing: it reads what the others keep, for an operator | [`inspect_attempt`], [`ActionRecord::is_due`], [`ClaimUse::free`] |
 //!
 //! **The core decides; a backend executes.** The rules live in this crate,
 //! once: what a simulation may touch, which status confirms or releases,
@@ -30,7 +31,8 @@
 //! **One shape for every backend.** [`MemoryStore`] here and the durable
 //! backends of `claimkit-store` (SQLite, PostgreSQL, Redis) are each a
 //! folder with the same files: one per trait (`claim_numbers.rs`,
-//! `claim_tokens.rs`, `deliveries.rs`, `actions.rs`, `purge.rs`), its
+//! `claim_tokens.rs`, `deliveries.rs`, `actions.rs`, `purge.rs`,
+//! `inspect.rs`), its
 //! tables or maps in `schema.rs`, its statements in `sql/*.sql` or
 //! `lua/*.lua`. A store that holds a value it never writes (a negative
 //! number, an unknown state) answers an error, never a default.
@@ -97,6 +99,7 @@ mod claim_numbers;
 mod claim_tokens;
 mod codec;
 mod deliveries;
+mod inspect;
 mod memory;
 mod purge;
 mod simulation_hold;
@@ -114,6 +117,10 @@ pub use claim_tokens::{
 };
 pub use codec::enqueue_action;
 pub use deliveries::{Begun, Deliveries, DeliveryTerms, Lease};
+pub use inspect::{
+    inspect_attempt, ActionRecord, AttemptQuery, AttemptRecord, ClaimUse, DeliveryRecord,
+    HeldNumber, Inspect, TokenRecord,
+};
 pub use memory::MemoryStore;
 pub use purge::{Purge, DEFAULT_PURGE_EVERY};
 pub use simulation_hold::{simulation_holder, warn_unkeyed, DEFAULT_SIMULATION_HOLD};

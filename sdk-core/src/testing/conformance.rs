@@ -35,11 +35,13 @@
 //! minute.
 //!
 //! A backend with an action queue ([`Actions`](crate::store::Actions)) runs
-//! [`actions::run`] too, from a test of its own, and [`reconcile::run`]
-//! (reconciliation over its numbers and queue): every backend of this
-//! project runs all three.
+//! [`actions::run`] too, from a test of its own, [`reconcile::run`]
+//! (reconciliation over its numbers and queue), and one that can be
+//! inspected ([`Inspect`](crate::store::Inspect)) runs [`inspect::run`]:
+//! every backend of this project runs all four.
 
 pub mod actions;
+pub mod inspect;
 pub mod reconcile;
 pub mod simulation_holds;
 

@@ -3,7 +3,7 @@
 //!
 //! Laid out as every backend: `store.rs` (the store), `builder.rs` (its
 //! options and opening), one file per concept (`claim_numbers.rs`,
-//! `claim_tokens.rs`, `deliveries.rs`, `actions.rs`, `purge.rs`),
+//! `claim_tokens.rs`, `deliveries.rs`, `actions.rs`, `purge.rs`, `inspect.rs`),
 //! `schema.rs` (its tables), and the statements in `sql/*.sql`. Its own:
 //! `writer.rs`, the group commit of typed writes.
 
@@ -12,6 +12,7 @@ mod builder;
 mod claim_numbers;
 mod claim_tokens;
 mod deliveries;
+mod inspect;
 mod purge;
 mod schema;
 mod store;

@@ -22,6 +22,7 @@ impl MemoryStore {
                 attempts: 0,
                 since: now,
                 phase: Phase::Pending { due: now },
+                last_error: None,
             },
         );
         state.queue.insert((now, key.to_owned()));
@@ -76,6 +77,7 @@ impl MemoryStore {
         key: &str,
         lease: &Lease,
         now: Instant,
+        error: Option<&str>,
         to: impl FnOnce(Instant) -> Phase,
     ) -> bool {
         let mut state = self.lock();
@@ -97,6 +99,9 @@ impl MemoryStore {
         }
         queue.remove(&(*until, key.to_owned()));
         action.phase = to(now);
+        if let Some(error) = error {
+            action.last_error = Some(error.to_owned());
+        }
         match &action.phase {
             Phase::Pending { due } => {
                 queue.insert((*due, key.to_owned()));
@@ -118,7 +123,7 @@ impl MemoryStore {
         terms: &ActionTerms,
         now: Instant,
     ) -> bool {
-        self.settle_action_at(key, lease, now, |now| Phase::Running {
+        self.settle_action_at(key, lease, now, None, |now| Phase::Running {
             token: lease.token().to_owned(),
             until: now + terms.lease,
         })
@@ -131,7 +136,7 @@ impl MemoryStore {
         terms: &ActionTerms,
         now: Instant,
     ) -> bool {
-        self.settle_action_at(key, lease, now, |now| Phase::Done {
+        self.settle_action_at(key, lease, now, None, |now| Phase::Done {
             until: now + terms.retention,
         })
     }
@@ -146,7 +151,7 @@ impl MemoryStore {
         now: Instant,
     ) -> bool {
         let (state, after) = ActionState::after_failure(next, terms);
-        self.settle_action_at(key, lease, now, |now| match state {
+        self.settle_action_at(key, lease, now, Some(error), |now| match state {
             ActionState::Dead => Phase::Dead {
                 error: error.to_owned(),
                 until: now + after,

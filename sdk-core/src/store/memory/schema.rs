@@ -42,6 +42,8 @@ pub(super) struct Action {
     pub(super) attempts: u32,
     pub(super) since: Instant,
     pub(super) phase: Phase,
+    /// What the last failed try failed with, kept when retried by hand.
+    pub(super) last_error: Option<String>,
 }
 
 #[derive(Debug)]

@@ -1,0 +1,175 @@
+//! Inspection on SQLite: reads through the pool, by the database's clock
+//! read once per call, never through the writer: nothing is written, not
+//! even what expired (it is shown as what it counts as).
+
+use claimkit::store::{
+    ActionRecord, ActionState, ClaimUse, DeliveryRecord, HeldNumber, Inspect, TokenRecord,
+};
+use claimkit::Error;
+use sqlx::sqlite::SqliteRow;
+use sqlx::Row;
+
+use super::store::SqliteStore;
+use super::writer::BACKEND;
+use crate::inspect::{bound, held_number, limit, millis, ActionRow};
+use crate::unavailable::{decoded, whole};
+
+const ACTIONS: &str = include_str!("sql/inspect_actions.sql");
+const ACTION: &str = include_str!("sql/inspect_action.sql");
+const CLAIM: &str = include_str!("sql/inspect_claim.sql");
+const NUMBERS: &str = include_str!("sql/inspect_numbers.sql");
+const NUMBER: &str = include_str!("sql/inspect_number.sql");
+const TOKEN: &str = include_str!("sql/inspect_token.sql");
+const DELIVERY: &str = include_str!("sql/inspect_delivery.sql");
+
+fn action(row: &SqliteRow) -> Result<ActionRecord, sqlx::Error> {
+    decoded(
+        ActionRow {
+            key: row.try_get("action_key")?,
+            state: row.try_get("state")?,
+            payload: row.try_get("payload")?,
+            attempts: row.try_get("attempts")?,
+            last_error: row.try_get("last_error")?,
+            at_ms: row.try_get("at_ms")?,
+            age_ms: row.try_get("age_ms")?,
+        }
+        .record(BACKEND),
+    )
+}
+
+fn number(row: &SqliteRow) -> Result<HeldNumber, sqlx::Error> {
+    decoded(held_number(
+        BACKEND,
+        row.try_get("number")?,
+        row.try_get("attempt_id")?,
+        row.try_get("expires_in_ms")?,
+    ))
+}
+
+impl Inspect for SqliteStore {
+    async fn actions(&self, state: ActionState, max: usize) -> Result<Vec<ActionRecord>, Error> {
+        self.read(async {
+            let (mut connection, now) = self.reader().await?;
+            let rows = sqlx::query(ACTIONS)
+                .bind(now)
+                .bind(state.as_str())
+                .bind(limit(max))
+                .fetch_all(&mut *connection)
+                .await?;
+            Ok(Ok(rows.iter().map(action).collect::<Result<_, _>>()?))
+        })
+        .await
+    }
+
+    async fn action(&self, key: &str) -> Result<Option<ActionRecord>, Error> {
+        self.read(async {
+            let (mut connection, now) = self.reader().await?;
+            let row = sqlx::query(ACTION)
+                .bind(now)
+                .bind(key)
+                .fetch_optional(&mut *connection)
+                .await?;
+            Ok(Ok(row.as_ref().map(action).transpose()?))
+        })
+        .await
+    }
+
+    async fn claim_use(
+        &self,
+        claim_id: &str,
+        below: Option<u64>,
+        max: usize,
+    ) -> Result<ClaimUse, Error> {
+        self.read(async {
+            let (mut connection, now) = self.reader().await?;
+            let counts = sqlx::query(CLAIM)
+                .bind(claim_id)
+                .bind(now)
+                .bind(bound(below))
+                .fetch_one(&mut *connection)
+                .await?;
+            let rows = sqlx::query(NUMBERS)
+                .bind(claim_id)
+                .bind(now)
+                .bind(bound(below))
+                .bind(limit(max))
+                .fetch_all(&mut *connection)
+                .await?;
+            Ok(Ok(ClaimUse {
+                claim_id: claim_id.to_owned(),
+                bound: below,
+                confirmed: decoded(whole(BACKEND, "a count", counts.try_get("confirmed")?))?,
+                held: decoded(whole(BACKEND, "a count", counts.try_get("held")?))?,
+                next: decoded(whole(BACKEND, "a claim number", counts.try_get("next")?))?,
+                numbers: rows.iter().map(number).collect::<Result<_, _>>()?,
+            }))
+        })
+        .await
+    }
+
+    async fn held_number(
+        &self,
+        claim_id: &str,
+        attempt_id: &str,
+    ) -> Result<Option<HeldNumber>, Error> {
+        self.read(async {
+            let (mut connection, now) = self.reader().await?;
+            let row = sqlx::query(NUMBER)
+                .bind(claim_id)
+                .bind(attempt_id)
+                .bind(now)
+                .fetch_optional(&mut *connection)
+                .await?;
+            Ok(Ok(row.as_ref().map(number).transpose()?))
+        })
+        .await
+    }
+
+    async fn token(&self, attempt_key: &str) -> Result<Option<TokenRecord>, Error> {
+        self.read(async {
+            let (mut connection, now) = self.reader().await?;
+            let row = sqlx::query(TOKEN)
+                .bind(attempt_key)
+                .bind(now)
+                .fetch_optional(&mut *connection)
+                .await?;
+            let Some(row) = row else {
+                return Ok(Ok(None));
+            };
+            Ok(Ok(Some(TokenRecord {
+                token: row.try_get("token")?,
+                expires_in: decoded(millis(
+                    BACKEND,
+                    "a token's time",
+                    row.try_get("expires_in_ms")?,
+                ))?,
+            })))
+        })
+        .await
+    }
+
+    async fn delivery(&self, key: &str) -> Result<Option<DeliveryRecord>, Error> {
+        self.read(async {
+            let (mut connection, now) = self.reader().await?;
+            let row = sqlx::query(DELIVERY)
+                .bind(key)
+                .bind(now)
+                .fetch_optional(&mut *connection)
+                .await?;
+            let Some(row) = row else {
+                return Ok(Ok(None));
+            };
+            let lease: Option<String> = row.try_get("lease")?;
+            let expires_in = decoded(millis(
+                BACKEND,
+                "a delivery's time",
+                row.try_get("expires_in_ms")?,
+            ))?;
+            Ok(Ok(Some(match lease {
+                Some(_) => DeliveryRecord::InFlight { expires_in },
+                None => DeliveryRecord::Done { expires_in },
+            })))
+        })
+        .await
+    }
+}
