@@ -7,7 +7,7 @@
 //!
 //! | trait | what it keeps | rules in this crate |
 //! |---|---|---|
-//! | [`ClaimNumbers`] | each claim's pool of 0-based numbers | [`claim_number`] |
+//! | [`ClaimNumbers`] | each claim's pool of 0-based numbers, and what simulations hold for their address | [`claim_number`], [`claim_number_with_record`], [`simulation_holder`] |
 //! | [`ClaimTokens`] | one token per claim attempt | [`claim_token`] |
 //! | [`Deliveries`] | which deliveries are new, in flight or done | the signature gate |
 //! | [`Actions`] | post-claim actions owed, until done or dead | [`ActionTerms`], [`ActionState`], [`enqueue_action`], [`enqueue_status_action`] |
