@@ -75,15 +75,39 @@ check() {
   fi
 }
 
-declare -A rps p99
+# The transactions PostgreSQL has committed in its databases.
+pg_commits() {
+  psql "$PG" -Atc "SELECT sum(xact_commit) FROM pg_stat_database"
+}
+
+# The CPU seconds Redis' server has used (its one thread does the work).
+redis_cpu() {
+  redis-cli -u "$REDIS" info cpu | tr -d '\r' |
+    awk -F: '/^used_cpu_(user|sys):/ { s += $2 } END { printf "%.3f", s }'
+}
+
+declare -A rps p99 busy
 configs="memory:3220 postgres-1:3221 postgres-2:3222,3223 redis-1:3224 redis-2:3225,3226"
 for round in $(seq "$ROUNDS"); do
   for config in $configs; do
     name=${config%%:*}; ports=${config#*:}
+    before=$(redis_cpu); commits=$(pg_commits)
     read -r r p < <(run ${ports//,/ })
     [ -n "$r" ] || { echo "$name: the run failed" >&2; exit 1; }
     rps[$name]+="$r "; p99[$name]+="$p "
-    echo "round $round $name: $r req/s, p99 ${p}us"
+    extra=""
+    if [ "${name%%-*}" = redis ]; then
+      b=$(echo "($(redis_cpu) - $before) / $DURATION" | bc -l)
+      busy[$name]+="$b "
+      extra=", Redis busy $(printf '%.2f' "$b") of a CPU"
+    elif [ "${name%%-*}" = postgres ]; then
+      # Every reservation batch is one commit; the count includes the
+      # statistics' own few.
+      b=$(echo "($(pg_commits) - $commits) / $DURATION" | bc -l)
+      busy[$name]+="$b "
+      extra=", $(printf '%.0f' "$b") commits/s, $(printf '%.1f' "$(echo "$r / $b" | bc -l)") reservations a commit"
+    fi
+    echo "round $round $name: $r req/s, p99 ${p}us$extra"
   done
 done
 
@@ -95,7 +119,12 @@ memory=$(median <<<"${rps[memory]}")
 for config in $configs; do
   name=${config%%:*}
   r=$(median <<<"${rps[$name]}"); p=$(median <<<"${p99[$name]}")
-  printf '%-11s %10.0f %14.3f %8sus\n' "$name" "$r" "$(echo "$r / $memory" | bc -l)" "$p"
+  b=""
+  case "$name" in
+    redis-*) b="  Redis busy $(median <<<"${busy[$name]}" | xargs printf '%.2f') of a CPU" ;;
+    postgres-*) b="  $(median <<<"${busy[$name]}" | xargs printf '%.0f') commits/s" ;;
+  esac
+  printf '%-11s %10.0f %14.3f %8sus%s\n' "$name" "$r" "$(echo "$r / $memory" | bc -l)" "$p" "$b"
 done
 stop_all
 
@@ -108,7 +137,7 @@ op() { # op URL OPERATION
 # Redis: the token script through the crate; the same script by EVALSHA,
 # and a plain SET … NX PX, from redis-benchmark.
 crate_issue=$(op "$REDIS?prefix=${RUN}_op" issue)
-sha=$(redis-cli -u "$REDIS" script load "$(cat sdk-store/src/redis/issue.lua)")
+sha=$(redis-cli -u "$REDIS" script load "$(cat sdk-store/src/redis/lua/issue.lua)")
 raw_script=$(redis-benchmark -u "$REDIS" -c "$CONNECTIONS" -n 200000 -r 100000000 -q \
   evalsha "$sha" 1 "${RUN}_op:raw:{__rand_int__}" token 600000 | sed -n 's/.*: \([0-9.]*\) requests.*/\1/p')
 raw_set=$(redis-benchmark -u "$REDIS" -c "$CONNECTIONS" -n 200000 -r 100000000 -q \
@@ -136,3 +165,21 @@ printf 'postgres issue: crate %s/s; pgbench of the same statement %s/s (%.3f×)\
   "$crate_issue" "$raw_issue" "$(echo "$crate_issue / $raw_issue" | bc -l)"
 crate_reserve=$(op "$PG?schema=${RUN}_op" reserve)
 printf 'postgres reserve (one claim): crate %s/s\n' "$crate_reserve"
+
+echo
+echo "the limits, ${DURATION}s each"
+# PostgreSQL: a commit (one WAL flush) at 1 connection, and single-row
+# insert transactions at $CONNECTIONS connections, whose flushes the server
+# groups.
+psql "$PG" -qc "CREATE TABLE IF NOT EXISTS \"${RUN}_op\".commit_probe (id bigserial PRIMARY KEY)"
+echo "INSERT INTO \"${RUN}_op\".commit_probe DEFAULT VALUES;" >"$WORK/commit.sql"
+for c in 1 "$CONNECTIONS"; do
+  tps=$(pgbench "$PG" -n -M prepared -c "$c" -j 1 -T "$DURATION" -f "$WORK/commit.sql" 2>/dev/null |
+    sed -n 's/^tps = \([0-9.]*\).*/\1/p')
+  printf 'postgres single-row insert transactions, %s connections: %.0f/s (%.3f ms each)\n' \
+    "$c" "$tps" "$(echo "1000 / $tps" | bc -l)"
+done
+# Redis: its one thread answering the cheapest command.
+ping=$(redis-benchmark -u "$REDIS" -c "$CONNECTIONS" -n 400000 -q -t ping_mbulk |
+  sed -n 's/.*: \([0-9.]*\) requests.*/\1/p')
+printf 'redis    PING at %s connections: %s/s\n' "$CONNECTIONS" "$ping"

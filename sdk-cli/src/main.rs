@@ -405,7 +405,8 @@ fn run_store(args: StoreArgs) -> ExitCode {
         Err(err) => return fail(&format!("could not start a runtime: {err}")),
     };
     let shown = runtime.block_on(async {
-        let store = claimkit_store::Store::connect(url).await?;
+        // An existing store only: a mistyped URL creates nothing.
+        let store = claimkit_store::Store::connect_existing(url).await?;
         match &args.command {
             StoreCommand::Actions { which, limit } => {
                 let which = match which {

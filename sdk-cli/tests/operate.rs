@@ -321,6 +321,8 @@ async fn scenario(cli: Cli<'_>, store: &Store) {
     assert!(keys.contains(&&json!("a1:success")) && keys.contains(&&json!("a2:failure")));
     let (code, _) = cli.run(Cmd::Retry("a1:success")).await;
     assert_eq!(code, 1, "no longer dead");
+    let (code, none) = cli.run(Cmd::RetryAll { yes: false }).await;
+    assert_eq!((code, &none["dead"]), (0, &json!([])), "nothing to confirm");
 
     // A runner delivers the retried action to a sink.
     let address = {
@@ -465,6 +467,14 @@ fn a_bad_url_is_a_usage_error_and_a_down_store_unavailable() {
     let (code, stdout, stderr) = claimkit(&url, &args, false);
     assert_eq!(code, 3, "{stdout}{stderr}");
     assert!(!stderr.contains("hunter2"), "{stderr}");
+
+    // A mistyped path creates nothing.
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("mistyped.db");
+    let (code, _, stderr) = claimkit(&format!("sqlite:{}", missing.display()), &args, false);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("no SQLite store at"), "{stderr}");
+    assert!(!missing.exists(), "the command created a store");
 
     let (code, _, stderr) = claimkit(
         "memory:",

@@ -171,6 +171,7 @@ mod config;
 mod decode;
 mod drain;
 mod error;
+pub mod feed;
 pub mod head;
 pub mod health;
 mod integration;

@@ -6,6 +6,7 @@
 //! | metric | type | labels | what |
 //! |---|---|---|---|
 //! | [`REFUSED`] | counter | `reason` | plugin calls and webhook deliveries refused before the handler ran, because of the caller |
+//! | [`FEED_QUEUED`] | counter | none | post-claim actions the feed of a claim's new successes queued ([`feed_round`](crate::feed::feed_round)) |
 //! | [`RECONCILE_WAITING`] | gauge | none | attempts this process knows to wait for the platform's record of their outcome |
 //! | [`RECONCILE_SETTLED`] | counter | `status` | outcomes the platform's record told and reconciliation applied: `success` or `failure` |
 //!
@@ -22,6 +23,11 @@ use crate::ErrorKind;
 /// Plugin calls and webhook deliveries refused before their handler ran,
 /// by `reason` ([`REASONS`]).
 pub const REFUSED: &str = "claimkit_refused_total";
+
+/// Post-claim actions queued by the feed of a claim's new successes
+/// ([`feed_round`](crate::feed::feed_round)): one per new success. No
+/// label: never a claim id.
+pub const FEED_QUEUED: &str = "claimkit_feed_queued_total";
 
 /// Attempts this process knows to wait for the platform's record of their
 /// outcome ([`Reconciler`](crate::reconcile::Reconciler)).

@@ -37,3 +37,8 @@ fn the_memory_action_queue_conforms() {
 fn reconciliation_on_the_memory_store_conforms() {
     futures_executor::block_on(conformance::reconcile::run(&Memory));
 }
+
+#[test]
+fn the_memory_feed_positions_conform() {
+    futures_executor::block_on(conformance::feeds::run(&Memory));
+}

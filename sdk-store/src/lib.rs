@@ -41,8 +41,9 @@
 //!   builder.rs        its options (`timeout`, a schema or prefix) and opening; errors, never panics
 //!   claim_numbers.rs  ClaimNumbers      claim_tokens.rs  ClaimTokens
 //!   deliveries.rs     Deliveries        actions.rs       Actions
-//!   purge.rs          Purge             schema.rs        its tables (or keys) and their versions
+//!   feeds.rs          Feeds             purge.rs         Purge
 //!   inspect.rs        Inspect (reads only, for `claimkit store`)
+//!   schema.rs         its tables (or keys) and their versions
 //!   sql/*.sql  or  lua/*.lua            every statement, read with include_str!
 //! ```
 //!

@@ -68,6 +68,27 @@ impl Store {
     #[cfg_attr(feature = "redis", doc = "[`RedisStore`]: crate::RedisStore")]
     #[cfg_attr(not(feature = "redis"), doc = "[`RedisStore`]: crate#crate-features")]
     pub async fn connect(url: &str) -> Result<Self, Error> {
+        Self::connect_with(url, true).await
+    }
+
+    /// Opens the store `url` names, as [`connect`](Self::connect) does,
+    /// but only if it exists: a `sqlite:` file or a PostgreSQL schema that
+    /// is missing is an error, never created (what an operator's tool
+    /// opens, so that a mistyped URL changes nothing). `memory:` and Redis
+    /// open as with `connect`.
+    ///
+    /// # Errors
+    /// As [`connect`](Self::connect); [`ErrorKind::InvalidConfig`] for a
+    /// missing store.
+    pub async fn connect_existing(url: &str) -> Result<Self, Error> {
+        Self::connect_with(url, false).await
+    }
+
+    #[cfg_attr(
+        not(any(feature = "sqlite", feature = "postgres")),
+        allow(unused_variables)
+    )]
+    async fn connect_with(url: &str, create: bool) -> Result<Self, Error> {
         let parsed = crate::url::parse(url)?;
         match parsed.scheme() {
             "memory" => {
@@ -91,7 +112,12 @@ impl Store {
             }
             #[cfg(feature = "sqlite")]
             "sqlite" => match crate::url::sqlite_path(&parsed) {
-                Some(path) => Ok(Self::Sqlite(SqliteStore::connect(path).await?)),
+                Some(path) => Ok(Self::Sqlite(
+                    SqliteStore::builder()
+                        .create_if_missing(create)
+                        .connect(path)
+                        .await?,
+                )),
                 None => Err(Error::with_message(
                     ErrorKind::InvalidConfig,
                     "a sqlite: store URL needs a file path: sqlite:PATH",
@@ -100,7 +126,7 @@ impl Store {
             #[cfg(feature = "postgres")]
             "postgres" | "postgresql" => {
                 let (url, schema) = crate::url::take_param(parsed, "schema");
-                let builder = crate::PostgresStore::builder();
+                let builder = crate::PostgresStore::builder().create_if_missing(create);
                 let builder = match schema {
                     Some(schema) => builder.schema(schema),
                     None => builder,
@@ -289,5 +315,20 @@ impl Actions for Store {
 
     async fn retry(&self, key: &str) -> Result<bool, Error> {
         each_backend!(self, store => store.retry(key).await)
+    }
+}
+
+impl claimkit::store::Feeds for Store {
+    async fn feed_position(&self, claim_id: &str) -> Result<Option<String>, Error> {
+        each_backend!(self, store => store.feed_position(claim_id).await)
+    }
+
+    async fn advance_feed(
+        &self,
+        claim_id: &str,
+        from: Option<&str>,
+        to: &str,
+    ) -> Result<bool, Error> {
+        each_backend!(self, store => store.advance_feed(claim_id, from, to).await)
     }
 }

@@ -105,3 +105,43 @@ async fn redis_inspection_conforms() {
         }
     }
 }
+
+#[cfg(feature = "sqlite")]
+#[tokio::test]
+async fn an_existing_sqlite_store_only_is_opened_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mistyped.db");
+    let url = format!("sqlite:{}", path.display());
+    let err = Store::connect_existing(&url).await.unwrap_err();
+    assert_eq!(err.kind(), claimkit::ErrorKind::InvalidConfig, "{err}");
+    assert!(!path.exists(), "a missing file was created");
+    drop(Store::connect(&url).await.unwrap());
+    Store::connect_existing(&url).await.unwrap();
+}
+
+#[cfg(feature = "postgres")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_existing_postgres_store_only_is_opened_when_asked() {
+    let Some(base) = common::server("CLAIMKIT_TEST_POSTGRES") else {
+        return;
+    };
+    let schema = common::unique("ck_inspect");
+    let url = format!("{base}?schema={schema}");
+    let err = Store::connect_existing(&url).await.unwrap_err();
+    assert_eq!(err.kind(), claimkit::ErrorKind::InvalidConfig, "{err}");
+    let pool = sqlx::PgPool::connect(&base).await.unwrap();
+    let created: Option<String> = sqlx::query_scalar(
+        "SELECT schema_name::text FROM information_schema.schemata WHERE schema_name = $1",
+    )
+    .bind(&schema)
+    .fetch_optional(&pool)
+    .await
+    .unwrap();
+    assert_eq!(created, None, "a missing schema was created");
+    drop(Store::connect(&url).await.unwrap());
+    Store::connect_existing(&url).await.unwrap();
+    sqlx::raw_sql(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
+        .execute(&pool)
+        .await
+        .unwrap();
+}

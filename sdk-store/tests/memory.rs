@@ -34,6 +34,11 @@ async fn the_memory_action_queue_conforms() {
 }
 
 #[tokio::test]
+async fn the_memory_feed_positions_conform() {
+    conformance::feeds::run(&Memory).await;
+}
+
+#[tokio::test]
 async fn reconciliation_on_the_memory_store_conforms() {
     conformance::reconcile::run(&Memory).await;
 }

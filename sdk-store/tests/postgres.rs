@@ -96,6 +96,15 @@ async fn the_postgres_action_queue_conforms() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_postgres_feed_positions_conform() {
+    let Some(backend) = Postgres::new() else {
+        return;
+    };
+    conformance::feeds::run(&backend).await;
+    backend.clean_up().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn replicas_starting_at_once_create_the_schema_once() {
     let Some(backend) = Postgres::new() else {
         return;
@@ -112,8 +121,9 @@ async fn replicas_starting_at_once_create_the_schema_once() {
     assert_eq!(stores[0].reserve(&pool, "a").await.unwrap(), 0);
     assert_eq!(stores[3].reserve(&pool, "a").await.unwrap(), 0);
     assert_eq!(stores[7].reserve(&pool, "b").await.unwrap(), 1);
-    // Opening again changes nothing, and the version table says 3 (the
-    // claim tables, the action queue, then the batch reservation function).
+    // Opening again changes nothing, and the version table says 4 (the
+    // claim tables, the action queue, the batch reservation function, then
+    // the feed positions).
     let again = backend.open_schema(&schema).await;
     assert_eq!(again.preview(&pool).await.unwrap(), 2);
     let version: i32 =
@@ -121,7 +131,7 @@ async fn replicas_starting_at_once_create_the_schema_once() {
             .fetch_one(again.pool())
             .await
             .unwrap();
-    assert_eq!(version, 3);
+    assert_eq!(version, 4);
     backend.clean_up().await;
 }
 

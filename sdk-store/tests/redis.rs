@@ -122,6 +122,15 @@ async fn the_redis_action_queue_conforms() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_redis_feed_positions_conform() {
+    let Some(backend) = Redis::new() else {
+        return;
+    };
+    conformance::feeds::run(&backend).await;
+    backend.clean_up().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_claims_keys_share_a_hash_tag_and_what_piles_up_expires() {
     let Some(backend) = Redis::new() else {
         return;

@@ -64,6 +64,11 @@ async fn the_sqlite_action_queue_conforms() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sqlite_feed_positions_conform() {
+    conformance::feeds::run(&Sqlite::new()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reconciliation_on_the_sqlite_store_conforms() {
     conformance::reconcile::run(&Sqlite::new()).await;
 }
@@ -134,6 +139,7 @@ async fn the_schema_lives_in_its_own_tables() {
             "claimkit_claim_numbers",
             "claimkit_claim_tokens",
             "claimkit_deliveries",
+            "claimkit_feeds",
             "claimkit_schema"
         ]
     );
@@ -141,7 +147,7 @@ async fn the_schema_lives_in_its_own_tables() {
         .fetch_one(store.pool())
         .await
         .unwrap();
-    assert_eq!(version, 2);
+    assert_eq!(version, 3);
     let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
         .fetch_one(store.pool())
         .await

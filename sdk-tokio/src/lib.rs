@@ -1,5 +1,6 @@
 //! claimkit-tokio is the one place claimkit meets the Tokio runtime: the
-//! [`Runner`] that executes a store's durable post-claim actions, and what
+//! [`Runner`] that executes a store's durable post-claim actions, the
+//! [`Feed`] that queues them for watched claims' new successes, and what
 //! the framework adapters (`claimkit-axum`, `claimkit-actix`) share on
 //! Tokio: the [`spawn`] they hand to the signature gate,
 //! [`body::read_allowed`], which reads a request body within its limit and
@@ -38,11 +39,13 @@
 
 pub mod body;
 mod deadline;
+mod feed;
 mod ready;
 mod runner;
 mod spawn;
 
 pub use deadline::{answer_within, AnswerWithin};
+pub use feed::{Feed, FeedHandle};
 pub use ready::ready;
 pub use runner::{Runner, RunnerHandle};
 pub use spawn::spawn;

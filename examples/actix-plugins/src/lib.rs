@@ -20,8 +20,10 @@ mod claim_number;
 mod claim_number_with_action;
 mod claim_token;
 mod claimr_webhook;
+mod feed;
 mod operate;
 mod platform;
+mod platform_api;
 mod post_claim_action;
 pub mod registration;
 mod serve;
@@ -34,8 +36,10 @@ pub use claim_number::claim_number;
 pub use claim_number_with_action::claim_number_with_action;
 pub use claim_token::claim_token;
 pub use claimr_webhook::claimr_webhook;
+pub use feed::{watch_claims, FeedSettings};
 pub use operate::operate;
 pub use platform::{route_options, signature_mode};
+pub use platform_api::{platform_api, PlatformApi};
 pub use post_claim_action::PostClaimAction;
 pub use serve::{serve, HEAD_TIMEOUT};
 pub use standard_webhook::standard_webhook;
@@ -423,7 +427,7 @@ fn numbering() -> Result<Numbering, claimkit::Error> {
 }
 
 /// The number of seconds in the variable `name`, if it is set.
-fn seconds(name: &str) -> Result<Option<Duration>, claimkit::Error> {
+pub(crate) fn seconds(name: &str) -> Result<Option<Duration>, claimkit::Error> {
     let Ok(value) = std::env::var(name) else {
         return Ok(None);
     };

@@ -54,6 +54,7 @@ on_every_store!(
     two_replicas_act_once,
     simulations_send_nothing,
     gives_up_after_the_horizon,
+    a_dead_action_retried_by_hand_is_delivered,
     a_graceful_stop_leaves_the_rest_to_the_next_start,
     claim_number_with_action,
 );

@@ -20,9 +20,11 @@ mod claim_number;
 mod claim_number_with_action;
 mod claim_token;
 mod claimr_webhook;
+mod feed;
 mod head_clock;
 mod operate;
 mod platform;
+mod platform_api;
 mod post_claim_action;
 pub mod registration;
 mod serve;
@@ -35,8 +37,10 @@ pub use claim_number::claim_number;
 pub use claim_number_with_action::claim_number_with_action;
 pub use claim_token::claim_token;
 pub use claimr_webhook::claimr_webhook;
+pub use feed::{watch_claims, FeedSettings};
 pub use operate::operate;
 pub use platform::{route_options, signature_mode};
+pub use platform_api::{platform_api, PlatformApi};
 pub use post_claim_action::PostClaimAction;
 pub use serve::{serve, HEAD_TIMEOUT, MAX_HEAD, MAX_HEADERS};
 pub use standard_webhook::standard_webhook;
@@ -386,7 +390,7 @@ fn numbering() -> Result<Numbering, claimkit::Error> {
 }
 
 /// The number of seconds in the variable `name`, if it is set.
-fn seconds(name: &str) -> Result<Option<Duration>, claimkit::Error> {
+pub(crate) fn seconds(name: &str) -> Result<Option<Duration>, claimkit::Error> {
     let Ok(value) = std::env::var(name) else {
         return Ok(None);
     };

@@ -16,10 +16,16 @@
 //! post-claim action POSTs; unset, it logs), `ACTION_GIVE_UP` (seconds
 //! before a failing action gives up; default 7 days),
 //! `ACTION_SHUTDOWN_GRACE` (seconds running actions get at shutdown;
-//! default 10), `CLAIM_NUMBER_HOLD` (seconds a claim number's reservation
-//! waits for its status webhook; default 24 hours), `SIMULATION_HOLD`
-//! (seconds a simulation holds its number for its claim and address;
-//! default 300), `RUST_LOG` (default `info`).
+//! default 10), `BITBADGES_API_KEY` and `BITBADGES_API_URL` (the BitBadges
+//! API: its key, never printed, and its base URL), `WATCH_CLAIMS`
+//! (comma-separated claim ids: each new successful attempt of these claims,
+//! listed through the API, queues the post-claim action under
+//! `<claimAttemptId>:success`; needs `BITBADGES_API_KEY`), `FEED_INTERVAL`
+//! (seconds between two listings of a watched claim; default 30),
+//! `CLAIM_NUMBER_HOLD` (seconds a claim number's reservation waits for its
+//! status webhook; default 24 hours), `SIMULATION_HOLD` (seconds a
+//! simulation holds its number for its claim and address; default 300),
+//! `RUST_LOG` (default `info`).
 //!
 //! `example-axum-plugins config NAME` prints the plugin version config of the
 //! plugin `NAME` (`claim-number`, `access-code`, ...) as JSON instead, to
@@ -33,7 +39,7 @@
 use std::io::IsTerminal;
 
 use claimkit::health::Readiness;
-use example_axum_plugins::{operate, registration, Settings};
+use example_axum_plugins::{operate, platform_api, registration, FeedSettings, Settings};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -59,10 +65,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .init();
 
     let settings = Settings::from_env("127.0.0.1:3000")?;
+    let feed_settings = FeedSettings::from_env()?;
+    let api = platform_api()?;
     // The store first: a wrong URL or password fails the start before
     // anything says "listening".
     let store = settings.store().await?;
     println!("store: {store}");
+    let feed = feed_settings.start(store.clone(), api)?;
     let listener = tokio::net::TcpListener::bind(&settings.bind).await?;
     let address = listener.local_addr()?;
     println!("claimkit axum plugins listening on http://{address}");
@@ -77,6 +86,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ready.drain();
     };
     example_axum_plugins::serve(listener, app, shutdown).await?;
+    if let Some(feed) = feed {
+        feed.shutdown().await;
+    }
     actions.shutdown(settings.shutdown_grace).await;
     Ok(())
 }

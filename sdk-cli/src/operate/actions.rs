@@ -115,7 +115,8 @@ pub async fn retry<S: Actions + Inspect>(store: &S, key: &str) -> Result<Shown, 
 
 /// `claimkit store retry --all`: counts the dead actions (at most
 /// `limit`); with `confirmed` (`--yes`) retries each of them, without it
-/// changes nothing and exits [`Exit::Unconfirmed`].
+/// changes nothing and exits [`Exit::Unconfirmed`] (with none dead, exits
+/// [`Exit::Done`]: there is nothing to confirm).
 ///
 /// # Errors
 /// The store's.
@@ -131,15 +132,20 @@ pub async fn retry_all<S: Actions + Inspect>(
     } else {
         String::new()
     };
+    if dead.is_empty() {
+        return Ok(Shown {
+            table: "no dead action: nothing to retry\n".to_owned(),
+            json: json!({ "dead": [], "retried": [], "confirmed": confirmed }),
+            exit: Exit::Done,
+        });
+    }
     if !confirmed {
         let mut text = format!(
             "{} dead action(s){more} would be retried; nothing was changed: run again with --yes\n",
             dead.len()
         );
-        if !dead.is_empty() {
-            let rows: Vec<Vec<String>> = dead.iter().map(action_row).collect();
-            text.push_str(&table(&ACTION_HEADERS, &rows));
-        }
+        let rows: Vec<Vec<String>> = dead.iter().map(action_row).collect();
+        text.push_str(&table(&ACTION_HEADERS, &rows));
         return Ok(Shown {
             table: text,
             json: json!({ "dead": keys, "retried": [], "confirmed": false }),

@@ -44,8 +44,8 @@ pub enum Exit {
     /// `3`: the store is unavailable (down, or did not answer in time):
     /// try again.
     Unavailable,
-    /// `4`: `retry --all` without `--yes`: the dead actions were counted,
-    /// and nothing was changed.
+    /// `4`: `retry --all` without `--yes` while actions are dead: they were
+    /// counted, and nothing was changed.
     Unconfirmed,
 }
 

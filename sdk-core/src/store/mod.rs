@@ -11,6 +11,7 @@
 //! | [`ClaimTokens`] | one token per claim attempt | [`claim_token`] |
 //! | [`Deliveries`] | which deliveries are new, in flight or done | the signature gate |
 //! | [`Actions`] | post-claim actions owed, until done or dead | [`ActionTerms`], [`ActionState`], [`enqueue_action`], [`enqueue_status_action`] |
+//! | [`Feeds`] | where each watched claim's feed stands in the platform's listing | [`feed_round`](crate::feed::feed_round) |
 //! | [`Purge`] | nothing: it forgets what expired | driven by `claimkit_tokio::Runner` every [`DEFAULT_PURGE_EVERY`] |
 //! | [`Inspect`] | nothing: it reads what the others keep, for an operator | [`inspect_attempt`], [`ActionRecord::is_due`], [`ClaimUse::free`] |
 //!
@@ -31,9 +32,8 @@
 //! **One shape for every backend.** [`MemoryStore`] here and the durable
 //! backends of `claimkit-store` (SQLite, PostgreSQL, Redis) are each a
 //! folder with the same files: one per trait (`claim_numbers.rs`,
-//! `claim_tokens.rs`, `deliveries.rs`, `actions.rs`, `purge.rs`,
-//! `inspect.rs`), its
-//! tables or maps in `schema.rs`, its statements in `sql/*.sql` or
+//! `claim_tokens.rs`, `deliveries.rs`, `actions.rs`, `feeds.rs`, `purge.rs`,
+//! `inspect.rs`), its tables or maps in `schema.rs`, its statements in `sql/*.sql` or
 //! `lua/*.lua`. A store that holds a value it never writes (a negative
 //! number, an unknown state) answers an error, never a default.
 //!
@@ -99,6 +99,7 @@ mod claim_numbers;
 mod claim_tokens;
 mod codec;
 mod deliveries;
+mod feeds;
 mod inspect;
 mod memory;
 mod purge;
@@ -117,6 +118,7 @@ pub use claim_tokens::{
 };
 pub use codec::enqueue_action;
 pub use deliveries::{Begun, Deliveries, DeliveryTerms, Lease};
+pub use feeds::Feeds;
 pub use inspect::{
     inspect_attempt, ActionRecord, AttemptQuery, AttemptRecord, ClaimUse, DeliveryRecord,
     HeldNumber, Inspect, TokenRecord,

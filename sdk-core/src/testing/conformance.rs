@@ -36,11 +36,13 @@
 //!
 //! A backend with an action queue ([`Actions`](crate::store::Actions)) runs
 //! [`actions::run`] too, from a test of its own, [`reconcile::run`]
-//! (reconciliation over its numbers and queue), and one that can be
-//! inspected ([`Inspect`](crate::store::Inspect)) runs [`inspect::run`]:
-//! every backend of this project runs all four.
+//! (reconciliation over its numbers and queue), one that keeps feed
+//! positions ([`Feeds`](crate::store::Feeds)) runs [`feeds::run`], and one
+//! that can be inspected ([`Inspect`](crate::store::Inspect)) runs
+//! [`inspect::run`]: every backend of this project runs all five.
 
 pub mod actions;
+pub mod feeds;
 pub mod inspect;
 pub mod reconcile;
 pub mod simulation_holds;

@@ -36,6 +36,7 @@ pub struct PostgresBuilder {
     place: Option<String>,
     schema: String,
     timeout: Duration,
+    create: bool,
 }
 
 impl PostgresStore {
@@ -72,11 +73,20 @@ impl PostgresStore {
             place: None,
             schema: Self::DEFAULT_SCHEMA.to_owned(),
             timeout: DEFAULT_TIMEOUT,
+            create: true,
         }
     }
 }
 
 impl PostgresBuilder {
+    /// Whether opening creates a missing schema (it does unless told
+    /// otherwise). An operator's tool opens an existing store only, so that
+    /// a mistyped schema creates nothing.
+    pub fn create_if_missing(mut self, create: bool) -> Self {
+        self.create = create;
+        self
+    }
+
     /// The schema of the store's tables (`claimkit` by default): an
     /// unquoted PostgreSQL identifier of lowercase ASCII letters, digits
     /// and `_`, not starting with a digit, at most 63 bytes. Tests give
@@ -129,6 +139,22 @@ impl PostgresBuilder {
                 ErrorKind::InvalidConfig,
                 "invalid schema name: expected lowercase letters, digits and _",
             ));
+        }
+        if !self.create {
+            let exists = sqlx::query_scalar::<_, Option<String>>("SELECT to_regclass($1)::text")
+                .bind(format!("\"{}\".schema_version", self.schema))
+                .fetch_one(&pool);
+            match tokio::time::timeout(self.timeout, exists).await {
+                Ok(Ok(Some(_))) => {}
+                Ok(Ok(None)) => {
+                    return Err(Error::with_message(
+                        ErrorKind::InvalidConfig,
+                        format!("no PostgreSQL store in schema {}", self.schema),
+                    ))
+                }
+                Ok(Err(err)) => return Err(refused(err)),
+                Err(_) => return Err(unavailable(BACKEND, NoAnswer(self.timeout))),
+            }
         }
         let migrate = Box::pin(schema::migrate(&pool, &self.schema)) as Boxed<'_, _>;
         match tokio::time::timeout(self.timeout, migrate).await {

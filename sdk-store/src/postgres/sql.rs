@@ -13,6 +13,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("sql/migration_1.sql"),
     include_str!("sql/migration_2.sql"),
     include_str!("sql/migration_3.sql"),
+    include_str!("sql/migration_4.sql"),
 ];
 pub(super) const LOCK_SCHEMA: &str = include_str!("sql/lock_schema.sql");
 pub(super) const CREATE_SCHEMA: &str = include_str!("sql/create_schema.sql");
@@ -49,6 +50,9 @@ pub(super) struct Statements {
     pub(super) purge_tokens: String,
     pub(super) purge_deliveries: String,
     pub(super) purge_actions: String,
+    pub(super) feed_position: String,
+    pub(super) start_feed: String,
+    pub(super) advance_feed: String,
 }
 
 impl Statements {
@@ -83,6 +87,9 @@ impl Statements {
             purge_tokens: s(include_str!("sql/purge_tokens.sql")),
             purge_deliveries: s(include_str!("sql/purge_deliveries.sql")),
             purge_actions: s(include_str!("sql/purge_actions.sql")),
+            feed_position: s(include_str!("sql/feed_position.sql")),
+            start_feed: s(include_str!("sql/start_feed.sql")),
+            advance_feed: s(include_str!("sql/advance_feed.sql")),
         }
     }
 }

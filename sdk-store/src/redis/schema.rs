@@ -13,7 +13,8 @@ impl RedisStore {
         ["next", "held", "pending", "free"].map(|part| format!("{base}:{part}"))
     }
 
-    /// The key of one token (`kind` `token`) or delivery (`delivery`).
+    /// The key of one token (`kind` `token`), delivery (`delivery`) or
+    /// claim's feed position (`feed`).
     pub(super) fn key(&self, kind: &str, id: &str) -> String {
         format!("{}:{kind}:{{{}}}", self.prefix, tag(id))
     }

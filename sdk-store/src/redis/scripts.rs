@@ -29,6 +29,8 @@ pub(super) struct Scripts {
     pub(super) dead: Script,
     pub(super) retry: Script,
     pub(super) purge: Script,
+    pub(super) feed_position: Script,
+    pub(super) advance_feed: Script,
 }
 
 macro_rules! claim {
@@ -70,4 +72,6 @@ pub(super) static SCRIPTS: LazyLock<Scripts> = LazyLock::new(|| Scripts {
     dead: queue!("dead.lua"),
     retry: queue!("retry.lua"),
     purge: queue!("purge.lua"),
+    feed_position: Script::new(include_str!("lua/feed_position.lua")),
+    advance_feed: Script::new(include_str!("lua/advance_feed.lua")),
 });

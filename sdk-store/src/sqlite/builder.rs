@@ -35,6 +35,7 @@ use crate::unavailable::{corrupt, unavailable};
 #[derive(Debug, Clone)]
 pub struct SqliteBuilder {
     timeout: Duration,
+    create: bool,
 }
 
 impl SqliteBuilder {
@@ -47,15 +48,31 @@ impl SqliteBuilder {
         self
     }
 
-    /// Opens (creating it if needed) the SQLite file at `path`, with a pool
-    /// of its own, and brings its schema up to date.
+    /// Whether [`connect`](Self::connect) creates a missing file (it does
+    /// unless told otherwise). An operator's tool opens an existing store
+    /// only, so that a mistyped path creates nothing.
+    pub fn create_if_missing(mut self, create: bool) -> Self {
+        self.create = create;
+        self
+    }
+
+    /// Opens (creating it if needed, unless told otherwise) the SQLite
+    /// file at `path`, with a pool of its own, and brings its schema up to
+    /// date.
     ///
     /// # Errors
-    /// As [`SqliteStore::connect`].
+    /// As [`SqliteStore::connect`]; [`ErrorKind::InvalidConfig`] for a
+    /// missing file that is not to be created.
     pub async fn connect(self, path: impl AsRef<Path>) -> Result<SqliteStore, Error> {
+        if !self.create && !path.as_ref().is_file() {
+            return Err(Error::with_message(
+                ErrorKind::InvalidConfig,
+                format!("no SQLite store at {}", path.as_ref().display()),
+            ));
+        }
         let options = SqliteConnectOptions::new()
             .filename(path.as_ref())
-            .create_if_missing(true);
+            .create_if_missing(self.create);
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .acquire_timeout(self.timeout)
@@ -103,6 +120,7 @@ impl SqliteStore {
     pub fn builder() -> SqliteBuilder {
         SqliteBuilder {
             timeout: crate::DEFAULT_TIMEOUT,
+            create: true,
         }
     }
 

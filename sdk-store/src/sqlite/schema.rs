@@ -8,6 +8,7 @@ use sqlx::{Connection, Executor, SqliteConnection};
 const MIGRATIONS: &[&str] = &[
     include_str!("sql/migration_1.sql"),
     include_str!("sql/migration_2.sql"),
+    include_str!("sql/migration_3.sql"),
 ];
 const CREATE_SCHEMA_TABLE: &str = include_str!("sql/create_schema_table.sql");
 const SCHEMA_VERSION: &str = include_str!("sql/schema_version.sql");

@@ -409,6 +409,60 @@ pub async fn gives_up_after_the_horizon(binary: &str, store_url: &str) {
     );
 }
 
+/// A dead action retried by hand (`claimkit store retry KEY` calls
+/// `Actions::retry`) is taken by the running plugin's runner and delivered
+/// once, its tries counted anew, its last error kept until a try fails.
+pub async fn a_dead_action_retried_by_hand_is_delivered(binary: &str, store_url: &str) {
+    use claimkit::store::{ActionState, Inspect};
+    const KEY: &str = "attempt-revived:success";
+    let sink = Sink::start(0);
+    sink.set_failing(true);
+    let server = start(binary, store_url, &sink, &[("ACTION_GIVE_UP", "3")]);
+    status_webhook(&server, "attempt-revived", "success", false).await;
+    server.wait_for("outcome=dead");
+    let store = claimkit_store::Store::connect(store_url).await.unwrap();
+    let dead = store
+        .action(KEY)
+        .await
+        .unwrap()
+        .expect("the action is kept");
+    assert_eq!(dead.state, ActionState::Dead);
+    let refused = sink.received().len();
+    sink.set_failing(false);
+    assert!(store.retry(KEY).await.unwrap(), "a dead action is retried");
+    sink.wait_until("the retried action", Duration::from_secs(30), |r| {
+        r.iter()
+            .any(|r| r.accepted && r.key.as_deref() == Some(KEY))
+    })
+    .await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let done = loop {
+        let action = store
+            .action(KEY)
+            .await
+            .unwrap()
+            .expect("the action is kept");
+        if action.state == ActionState::Done {
+            break action;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the delivered action was never recorded done: {action:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(done.attempts, 1, "its tries are counted anew");
+    assert_eq!(
+        done.last_error.as_deref(),
+        Some("the action URL answered 500 Internal Server Error")
+    );
+    assert_eq!(
+        sink.received().len(),
+        refused + 1,
+        "delivered once after the retry"
+    );
+}
+
 /// On `SIGTERM` the plugin stops taking work, gives the running action a
 /// bounded time, and exits; the next start delivers it.
 pub async fn a_graceful_stop_leaves_the_rest_to_the_next_start(binary: &str, store_url: &str) {

@@ -9,6 +9,7 @@
 pub mod actions;
 pub mod contract;
 pub mod durability;
+pub mod feed;
 pub mod keep_alive;
 pub mod logs;
 pub mod platform;

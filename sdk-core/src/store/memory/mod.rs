@@ -1,11 +1,13 @@
 //! Every store trait in this process's memory, in the shape of every
 //! backend: one file per concept (`claim_numbers.rs`, `claim_tokens.rs`,
-//! `deliveries.rs`, `actions.rs`, `purge.rs`, `inspect.rs`), its maps in `schema.rs`.
+//! `deliveries.rs`, `actions.rs`, `feeds.rs`, `purge.rs`, `inspect.rs`), its
+//! maps in `schema.rs`.
 
 mod actions;
 mod claim_numbers;
 mod claim_tokens;
 mod deliveries;
+mod feeds;
 mod inspect;
 mod purge;
 mod schema;

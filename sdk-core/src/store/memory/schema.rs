@@ -10,6 +10,8 @@ pub(super) struct State {
     pub(super) tokens: HashMap<String, (String, Instant)>,
     pub(super) deliveries: HashMap<String, Delivery>,
     pub(super) actions: HashMap<String, Action>,
+    /// Each watched claim's feed position: one per claim, never expiring.
+    pub(super) feeds: HashMap<String, String>,
     /// Pending actions by due time and running ones by lease expiry: what
     /// `take_due` takes first.
     pub(super) queue: BTreeSet<(Instant, String)>,

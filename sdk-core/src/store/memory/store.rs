@@ -9,7 +9,8 @@ use crate::Error;
 /// Every store trait ([`ClaimNumbers`](crate::store::ClaimNumbers),
 /// [`ClaimTokens`](crate::store::ClaimTokens),
 /// [`Deliveries`](crate::store::Deliveries),
-/// [`Actions`](crate::store::Actions), [`Purge`](crate::store::Purge)) in
+/// [`Actions`](crate::store::Actions), [`Feeds`](crate::store::Feeds),
+/// [`Purge`](crate::store::Purge)) in
 /// this process's memory, by this process's monotonic clock
 /// (or a test's, [`with_clock`](Self::with_clock)).
 ///

@@ -1,0 +1,31 @@
+//! The BitBadges API client, when `BITBADGES_API_KEY` is set: one client
+//! and one call gate (budget and backoff) for every use of it.
+
+use std::sync::Arc;
+
+use claimkit::platform::{CallGate, CallTerms, Gated};
+use claimkit::ErrorKind;
+use claimkit_bitbadges::Client;
+
+/// The BitBadges API behind the call gate all its users share.
+pub type PlatformApi = Arc<Gated<Client>>;
+
+/// The client `BITBADGES_API_KEY` and `BITBADGES_API_URL` configure, behind
+/// a [`CallGate`] of [`CallTerms::default`]; `None` when the key is unset
+/// or empty.
+///
+/// # Errors
+/// When the key or the URL is set but unusable (the message names the
+/// variable, never the key).
+pub fn platform_api() -> Result<Option<PlatformApi>, claimkit::Error> {
+    match std::env::var_os(claimkit_bitbadges::API_KEY_VAR) {
+        Some(key) if !key.is_empty() => {}
+        _ => return Ok(None),
+    }
+    let client = Client::from_env()
+        .map_err(|err| claimkit::Error::with_message(ErrorKind::InvalidConfig, err.to_string()))?;
+    Ok(Some(Arc::new(Gated::new(
+        client,
+        CallGate::new(CallTerms::default()),
+    ))))
+}
