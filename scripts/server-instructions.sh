@@ -9,6 +9,13 @@
 #
 #   scripts/server-instructions.sh        # N=3000
 #   N=300 GATE=0.92 scripts/server-instructions.sh
+#   ROUTE=/plugins/claim-number scripts/server-instructions.sh   # the examples only
+#   BINARIES=/tmp/before scripts/server-instructions.sh          # servers built earlier, no build
+#
+# ROUTE is the examples' plugin route called (default /plugins/stateless, the
+# one route the hand-written servers have; on any other the baselines are
+# left out). BINARIES is a folder holding the four servers, built beforehand
+# (say, from an earlier commit, to compare); without it they are built here.
 #
 # With GATE set (as `.ci/run` runs it), it fails when a baseline's
 # instructions per call divided by its example's fall under GATE: the
@@ -23,23 +30,33 @@ source scripts/common.sh
 
 N=${N:-3000}
 GATE=${GATE:-}
+ROUTE=${ROUTE:-/plugins/stateless}
+BINARIES=${BINARIES:-}
 export PLUGIN_SECRET=${PLUGIN_SECRET:-4f9d2c1ab7e3f0d85c6b9a2e1f4d7c0b3a6e9f2c5d8b1a4e7f0c3d6b9a2e5f81}
 WORK=$(mktemp -d)
 trap 'stop_all; rm -rf "$WORK"' EXIT
 if ! command -v valgrind >/dev/null 2>&1 || ! command -v bc >/dev/null 2>&1; then
   apt-get update -qq && apt-get install -y -qq valgrind bc >/dev/null
 fi
-cargo build --release -q -p example-axum-plugins -p example-actix-plugins -p bench-baselines
+if [ -z "$BINARIES" ]; then
+  cargo build --release -q -p example-axum-plugins -p example-actix-plugins -p bench-baselines
+  BINARIES=target/release
+fi
+servers="example-axum-plugins baseline-axum example-actix-plugins baseline-actix"
+if [ "$ROUTE" != /plugins/stateless ]; then
+  servers="example-axum-plugins example-actix-plugins"
+fi
 make_body
 
 # calls PORT COUNT: COUNT genuine calls on one connection; fails on any non-200.
 calls() {
-  python3 - "$1" "$2" "$WORK/body.json" <<'PY'
+  python3 - "$1" "$2" "$WORK/body.json" "$ROUTE" <<'PY'
 import http.client, sys
 port, n, body = int(sys.argv[1]), int(sys.argv[2]), open(sys.argv[3], "rb").read()
+route = sys.argv[4]
 connection = http.client.HTTPConnection("127.0.0.1", port)
 for _ in range(n):
-    connection.request("POST", "/plugins/stateless", body, {"content-type": "application/json"})
+    connection.request("POST", route, body, {"content-type": "application/json"})
     response = connection.getresponse()
     response.read()
     if response.status != 200:
@@ -49,13 +66,13 @@ PY
 
 declare -A result
 port=3700
-for server in example-axum-plugins baseline-axum example-actix-plugins baseline-actix; do
+for server in $servers; do
   port=$((port + 1))
   # ACTION_POLL: the examples' idle action runner, which the hand-written
   # servers lack, wakes on the wall clock; slowed down, it leaves the count
   # to the calls alone.
   BIND=127.0.0.1:$port RUST_LOG=warn STORE_URL=memory: ACTION_POLL=3600 valgrind --tool=callgrind \
-    --callgrind-out-file="$WORK/$server.%p" "target/release/$server" >"$WORK/$server.log" 2>&1 &
+    --callgrind-out-file="$WORK/$server.%p" "$BINARIES/$server" >"$WORK/$server.log" 2>&1 &
   echo $! >"$WORK/$server.pid"
   for _ in $(seq 300); do
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
@@ -73,6 +90,7 @@ for server in example-axum-plugins baseline-axum example-actix-plugins baseline-
 done
 echo
 failed=0
+[ "$ROUTE" = /plugins/stateless ] || exit 0
 for framework in axum actix; do
   example=${result[example-$framework-plugins]}
   baseline=${result[baseline-$framework]}

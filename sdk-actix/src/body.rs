@@ -1,28 +1,16 @@
-//! actix-web's request payload, read the way `claimkit-tokio` reads every
-//! body.
-
-use std::future::poll_fn;
-use std::pin::Pin;
+//! actix-web's request payload, as the core reads it.
 
 use actix_web::body::{to_bytes_limited, BodyStream};
 use actix_web::dev::Payload;
 use actix_web::web::Bytes;
-use claimkit::Error;
-use claimkit_tokio::body::{RequestBody, Unread};
-use futures_core::Stream;
+use claimkit::{Drain, RequestBody, Unread};
 
-/// Reads `payload` as the core allows it (see
-/// [`claimkit_tokio::body::read_allowed`]).
-pub(crate) async fn read_allowed(
-    payload: Payload,
-    content_length: Option<&[u8]>,
-    allowance: Result<usize, Error>,
-) -> Result<Bytes, Error> {
-    claimkit_tokio::body::read_allowed(ActixBody(payload), content_length, allowance).await
-}
-
-/// An actix-web payload, as `claimkit-tokio` reads it.
-struct ActixBody(Payload);
+/// An actix-web payload, as the core reads it
+/// ([`PluginConfig::receive`](claimkit::PluginConfig::receive),
+/// [`WebhookGate::receive`](claimkit::signature::WebhookGate::receive)):
+/// whole within a limit with `to_bytes_limited`, or drained on Tokio's
+/// timer by [`claimkit_tokio::body::drain`].
+pub(crate) struct ActixBody(pub(crate) Payload);
 
 impl RequestBody for ActixBody {
     type Bytes = Bytes;
@@ -35,8 +23,8 @@ impl RequestBody for ActixBody {
         }
     }
 
-    async fn next_chunk(&mut self) -> Option<usize> {
-        let chunk = poll_fn(|cx| Pin::new(&mut self.0).poll_next(cx)).await?;
-        chunk.ok().map(|chunk| chunk.len())
+    async fn drain(self, rest: Drain) {
+        // A payload is a stream of chunks.
+        claimkit_tokio::body::drain(self.0, rest).await;
     }
 }

@@ -10,7 +10,7 @@ use actix_web::{FromRequest, HttpRequest};
 use claimkit::{Error, PluginConfig, PluginRequest, RawInputs};
 use serde::de::DeserializeOwned;
 
-use crate::body::read_allowed;
+use crate::body::ActixBody;
 use crate::config::{self, PluginErrorHandler};
 use crate::signature::HttpHeaders;
 
@@ -139,15 +139,14 @@ async fn receive<I: DeserializeOwned>(
     payload: Payload,
 ) -> Result<PluginRequest<I>, Error> {
     let header = |name| request.headers().get(name).map(HeaderValue::as_bytes);
-    let length = header(CONTENT_LENGTH);
     config
         .receive(
             request.method().as_str(),
             header(CONTENT_TYPE),
-            length,
+            header(CONTENT_LENGTH),
             request.query_string().as_bytes(),
             &HttpHeaders(request.headers()),
-            |allowance| read_allowed(payload, length, allowance),
+            ActixBody(payload),
         )
         .await
 }

@@ -13,18 +13,21 @@
 //! so a handler moves between the two by changing imports.
 //!
 //! ```text
-//! Plugin<I>  ─► PluginConfig::receive(head, query, headers, read) ─► PluginRequest<I> | Error
-//! Signature, Signed<T> ─► WebhookGate::receive(length, headers, read, spawn)
+//! Plugin<I>  ─► PluginConfig::receive(head, query, headers, ActixBody) ─► PluginRequest<I> | Error
+//! Signature, Signed<T> ─► WebhookGate::receive(length, headers, ActixBody, spawn)
 //!                        ─► Answer (refusal, 200 {} for a redelivery) | Run(delivery, body, guard)
-//! read = claimkit_tokio::body::read_allowed   (limit, 413, drain a refused body)
+//! ActixBody: claimkit::RequestBody   read_within = to_bytes_limited
+//!                                    drain       = claimkit_tokio::body::drain (Tokio's timer)
 //! ```
 //!
 //! Each extractor and the signature middleware is one call into the core,
-//! which decides; the adapter supplies only what is actix-web's: how a
-//! payload is read (`to_bytes_limited`), the header map seen through
-//! [`claimkit::signature::Headers`], the request extensions, `app_data`,
-//! and the `Transform`/`Service` types. Reading a body within its limit and
-//! draining a refused one, and the task that frees an unfinished webhook
+//! which decides, each step once and in order: the head, the body read
+//! within the limit, the decoding (or the signature). The adapter supplies
+//! only what is actix-web's: how a payload is read (`to_bytes_limited`, in
+//! `body.rs`, the one [`claimkit::RequestBody`] of this crate), the header
+//! map seen through [`claimkit::signature::Headers`], the request
+//! extensions, `app_data`, and the `Transform`/`Service` types. Draining a
+//! refused body on a timer, and the task that frees an unfinished webhook
 //! delivery, run on Tokio (actix-web's runtime too) and live once in
 //! `claimkit-tokio`, shared with `claimkit-axum`.
 //!

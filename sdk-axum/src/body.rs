@@ -1,22 +1,15 @@
-//! axum's request body, read the way `claimkit-tokio` reads every body.
+//! axum's request body, as the core reads it.
 
 use axum::body::{Body, Bytes};
-use claimkit::Error;
-use claimkit_tokio::body::{RequestBody, Unread};
+use claimkit::{Drain, RequestBody, Unread};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 
-/// Reads `body` as the core allows it (see
-/// [`claimkit_tokio::body::read_allowed`]).
-pub(crate) async fn read_allowed(
-    body: Body,
-    content_length: Option<&[u8]>,
-    allowance: Result<usize, Error>,
-) -> Result<Bytes, Error> {
-    claimkit_tokio::body::read_allowed(AxumBody(body), content_length, allowance).await
-}
-
-/// An axum body, as `claimkit-tokio` reads it.
-struct AxumBody(Body);
+/// An axum body, as the core reads it
+/// ([`PluginConfig::receive`](claimkit::PluginConfig::receive),
+/// [`WebhookGate::receive`](claimkit::signature::WebhookGate::receive)):
+/// whole within a limit with `http-body`'s `Limited`, or drained on Tokio's
+/// timer by [`claimkit_tokio::body::drain`].
+pub(crate) struct AxumBody(pub(crate) Body);
 
 impl RequestBody for AxumBody {
     type Bytes = Bytes;
@@ -29,12 +22,8 @@ impl RequestBody for AxumBody {
         }
     }
 
-    async fn next_chunk(&mut self) -> Option<usize> {
-        loop {
-            // Trailers are no data: skipped.
-            if let Ok(data) = self.0.frame().await?.ok()?.into_data() {
-                return Some(data.len());
-            }
-        }
+    async fn drain(self, rest: Drain) {
+        // The data frames only: trailers are no data.
+        claimkit_tokio::body::drain(self.0.into_data_stream(), rest).await;
     }
 }

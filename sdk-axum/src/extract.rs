@@ -10,7 +10,7 @@ use axum::response::IntoResponse;
 use claimkit::{Error, PluginConfig, PluginRequest, RawInputs};
 use serde::de::DeserializeOwned;
 
-use crate::body::read_allowed;
+use crate::body::AxumBody;
 use crate::signature::HttpHeaders;
 
 /// The default rejection of [`Plugin`]: claimkit's one error type, answered
@@ -168,16 +168,15 @@ where
         let config = PluginConfig::from_ref(state);
         let (parts, body) = request.into_parts();
         let header = |name| parts.headers.get(name).map(HeaderValue::as_bytes);
-        let length = header(CONTENT_LENGTH);
         let query = parts.uri.query().unwrap_or_default().as_bytes();
         config
             .receive(
                 parts.method.as_str(),
                 header(CONTENT_TYPE),
-                length,
+                header(CONTENT_LENGTH),
                 query,
                 &HttpHeaders(&parts.headers),
-                |allowance| read_allowed(body, length, allowance),
+                AxumBody(body),
             )
             .await
             .map(Self::new)

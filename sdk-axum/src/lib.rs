@@ -11,19 +11,22 @@
 //! handler moves between the two by changing imports.
 //!
 //! ```text
-//! Plugin<I>  ─► PluginConfig::receive(head, query, headers, read) ─► PluginRequest<I> | Error
-//! SignatureLayer, Signed<T> ─► WebhookGate::receive(length, headers, read, spawn)
+//! Plugin<I>  ─► PluginConfig::receive(head, query, headers, AxumBody) ─► PluginRequest<I> | Error
+//! SignatureLayer, Signed<T> ─► WebhookGate::receive(length, headers, AxumBody, spawn)
 //!                             ─► Answer (refusal, 200 {} for a redelivery) | Run(delivery, body, guard)
-//! read = claimkit_tokio::body::read_allowed   (limit, 413, drain a refused body)
+//! AxumBody: claimkit::RequestBody   read_within = http-body's Limited
+//!                                   drain       = claimkit_tokio::body::drain (Tokio's timer)
 //! ```
 //!
 //! Each extractor and the signature layer is one call into the core, which
-//! decides; the adapter supplies only what is axum's: how a body is read
-//! (`http-body`'s `Limited`), the header map seen through
-//! [`claimkit::signature::Headers`], the request extensions, and the tower
-//! types. Reading a body within its limit and draining a refused one, and
-//! the task that frees an unfinished webhook delivery, run on Tokio and
-//! live once in `claimkit-tokio`, shared with `claimkit-actix`.
+//! decides, each step once and in order: the head, the body read within the
+//! limit, the decoding (or the signature). The adapter supplies only what
+//! is axum's: how a body is read (`http-body`'s `Limited`, in `body.rs`,
+//! the one [`claimkit::RequestBody`] of this crate), the header map seen
+//! through [`claimkit::signature::Headers`], the request extensions, and
+//! the tower types. Draining a refused body on a timer, and the task that
+//! frees an unfinished webhook delivery, run on Tokio and live once in
+//! `claimkit-tokio`, shared with `claimkit-actix`.
 //!
 //! The response types ([`claimkit::Stateless`], [`claimkit::ClaimToken`],
 //! [`claimkit::ClaimNumber`], [`claimkit::Custom`], [`claimkit::Preset`],

@@ -1,5 +1,6 @@
-//! The plugin endpoint's configuration: what it accepts, and how it decodes
-//! a request once its head has passed the [`head`](crate::head) rules.
+//! The plugin endpoint's configuration, and the road of a plugin call
+//! through it: the head, by the [`head`](crate::head) rules; the body, read
+//! once within the limit ([`RequestBody`]); the decoding.
 
 use std::sync::Arc;
 
@@ -8,7 +9,7 @@ use serde::de::DeserializeOwned;
 use crate::decode::HeaderInput;
 use crate::head::{self, Source};
 use crate::signature::{Headers, PreparedSignatures, RequestSignatures, SignatureMode};
-use crate::{decode, Error, ErrorKind, PluginRequest, Secrets};
+use crate::{body, decode, Error, ErrorKind, PluginRequest, RequestBody, Secrets};
 
 /// The default body limit: 64 KiB.
 pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
@@ -168,6 +169,77 @@ impl PluginConfig {
         head::check(method, content_type, content_length, self.body_limit)
     }
 
+    /// Everything before a plugin handler runs, each step once and in
+    /// order: the head ([`check_head`](Self::check_head): method, content
+    /// type, declared `Content-Length`); the body, read whole within the
+    /// limit (for a `POST`, `PUT` or `DELETE`; a `GET` carries its fields in
+    /// `query`, the query string without `?`, and its body is never read);
+    /// then [`decode`](Self::decode) with the request's `headers`.
+    ///
+    /// A refused body is drained within [`Drain`](crate::Drain)'s bounds
+    /// before the refusal answers, so that a client still sending it reads
+    /// the answer: the rest of a body over the limit, or the body of a
+    /// refused head, as far as its declared `Content-Length` allows.
+    ///
+    /// Every adapter's extractor is this one call. The decoded request's
+    /// claim fields are recorded in the current span
+    /// ([`crate::trace::record`]); a refusal is logged
+    /// ([`crate::trace::rejected`]).
+    ///
+    /// # Errors
+    /// Those of [`check_head`](Self::check_head) and of
+    /// [`decode`](Self::decode); [`ErrorKind::BodyTooLarge`] for a body
+    /// that passes the limit as it is read, [`ErrorKind::MalformedBody`] for
+    /// one that cannot be read to its end.
+    ///
+    /// ```
+    /// use claimkit::{PluginConfig, RawInputs, Secret};
+    /// # futures_executor::block_on(async {
+    /// let config = PluginConfig::new(Secret::new("s3cret")?);
+    /// let body: &[u8] = br#"{"pluginSecret":"s3cret","claimId":"c1"}"#;
+    /// let headers: &[(&str, &[u8])] = &[];
+    ///
+    /// let request = config
+    ///     .receive::<RawInputs, _, _>("POST", None, None, b"", headers, body)
+    ///     .await?;
+    /// assert_eq!(request.claim_id(), Some("c1"));
+    ///
+    /// let refused = config
+    ///     .receive::<RawInputs, _, _>("PATCH", None, None, b"", headers, body)
+    ///     .await;
+    /// assert_eq!(refused.unwrap_err().status(), 405);
+    /// # Ok::<(), claimkit::Error>(())
+    /// # }).unwrap();
+    /// ```
+    pub async fn receive<I, H, B>(
+        &self,
+        method: &str,
+        content_type: Option<&[u8]>,
+        content_length: Option<&[u8]>,
+        query: &[u8],
+        headers: &H,
+        body: B,
+    ) -> Result<PluginRequest<I>, Error>
+    where
+        I: DeserializeOwned,
+        H: Headers + ?Sized,
+        B: RequestBody,
+    {
+        let received = match self.check_head(method, content_type, content_length) {
+            Ok(Source::Query) => self.decode(Source::Query, headers, query),
+            Ok(Source::Body) => match body::read(body, self.body_limit).await {
+                Ok(bytes) => self.decode(Source::Body, headers, bytes.as_ref()),
+                Err(err) => Err(err),
+            },
+            Err(refusal) => Err(body::refuse(body, content_length, refusal).await),
+        };
+        match &received {
+            Ok(request) => crate::trace::record(request),
+            Err(err) => crate::trace::rejected(err),
+        }
+        received
+    }
+
     /// Decodes a request whose fields are in `raw`: the JSON body for
     /// [`Source::Body`], the query string (without `?`) for
     /// [`Source::Query`]. This is what the adapters call, with the request's
@@ -296,5 +368,86 @@ mod tests {
                 ErrorKind::MethodNotAllowed
             );
         }
+    }
+
+    /// A body that counts its reads and drains.
+    struct Counted<'a> {
+        bytes: &'a [u8],
+        seen: &'a std::cell::RefCell<Vec<Result<usize, &'static str>>>,
+    }
+
+    impl<'a> RequestBody for Counted<'a> {
+        type Bytes = &'a [u8];
+
+        async fn read_within(&mut self, limit: usize) -> Result<&'a [u8], crate::Unread> {
+            self.seen.borrow_mut().push(Ok(limit));
+            self.bytes.read_within(limit).await
+        }
+
+        async fn drain(self, _rest: crate::Drain) {
+            self.seen.borrow_mut().push(Err("drained"));
+        }
+    }
+
+    #[test]
+    fn the_body_is_read_only_when_it_carries_the_fields() {
+        let config = PluginConfig::new(crate::Secret::new("s").unwrap()).with_body_limit(64);
+        let seen = std::cell::RefCell::new(Vec::new());
+        let body = || Counted {
+            bytes: br#"{"pluginSecret":"s"}"#,
+            seen: &seen,
+        };
+        futures_executor::block_on(async {
+            let query = b"pluginSecret=s&claimId=q";
+            let got = config
+                .receive::<crate::RawInputs, _, _>(
+                    "GET",
+                    None,
+                    Some(b"x"),
+                    query,
+                    NO_HEADERS,
+                    body(),
+                )
+                .await
+                .unwrap();
+            assert_eq!(got.claim_id(), Some("q"));
+            assert!(seen.take().is_empty(), "a GET's body is never read");
+
+            config
+                .receive::<crate::RawInputs, _, _>("PUT", None, None, b"", NO_HEADERS, body())
+                .await
+                .unwrap();
+            assert_eq!(seen.take(), [Ok(64)]);
+
+            let err = config
+                .receive::<crate::RawInputs, _, _>(
+                    "POST",
+                    None,
+                    Some(b"65"),
+                    b"",
+                    NO_HEADERS,
+                    body(),
+                )
+                .await
+                .unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::BodyTooLarge);
+            assert_eq!(
+                seen.take(),
+                [Err("drained")],
+                "refused on its head, drained"
+            );
+
+            let small = PluginConfig::new(crate::Secret::new("s").unwrap()).with_body_limit(4);
+            let err = small
+                .receive::<crate::RawInputs, _, _>("POST", None, None, b"", NO_HEADERS, body())
+                .await
+                .unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::BodyTooLarge);
+            assert_eq!(
+                seen.take(),
+                [Ok(4), Err("drained")],
+                "read past the limit, drained"
+            );
+        });
     }
 }

@@ -12,15 +12,30 @@
 //! plugin answers exactly `200` with a preset body, or an error
 //! `{"message": ...}`.
 //!
-//! A request takes one road through this crate:
+//! A request takes one road through this crate, [`PluginConfig::receive`],
+//! the one call of every adapter's extractor; each step runs once, in
+//! order:
+//!
+//! ```text
+//! adapter ─► PluginConfig::receive(head, query, headers, body)
+//!              1. check_head ──────────────► 405 | 415 | 413   (body drained within Drain)
+//!              2. body.read_within(limit) ─► 413 (rest drained) | 400 unreadable   [not for GET]
+//!              3. decode(source, headers, bytes) ─► PluginRequest<I> | 400 | 401
+//! ```
 //!
 //! 1. [`PluginConfig::check_head`] checks the method, content type and
 //!    `Content-Length` before a body is read, by the rules of [`head`]
 //!    (the methods, [`Source`], the length and content-type checks), which
 //!    the error messages, the CORS answer, the webhook gate and both
 //!    adapters' routing also derive from.
-//! 2. [`PluginConfig::decode`] (what the adapters call, with the request's
-//!    headers through [`signature::Headers`]; [`decode_json`](PluginConfig::decode_json)
+//! 2. The body is read once, whole, within the limit, through the one small
+//!    trait an adapter implements for its framework's body,
+//!    [`RequestBody`] (no runtime and no HTTP types here: the adapter
+//!    reads, the core decides when). A refused body is drained within
+//!    [`Drain`]'s bounds, so that the client reads the answer. A `GET`
+//!    carries its fields in the query string; its body is never read.
+//! 3. [`PluginConfig::decode`] (with the request's headers through
+//!    [`signature::Headers`]; [`decode_json`](PluginConfig::decode_json)
 //!    and [`decode_query`](PluginConfig::decode_query) for a request
 //!    without headers) checks the size, then the `X-BitBadges-Signature`
 //!    headers over the raw bytes when [signatures are asked
@@ -30,7 +45,7 @@
 //!    [`Context`] fields and deserialize the plugin author's inputs type
 //!    (with any [inputs sent as headers](PluginConfig::with_header_input)),
 //!    straight from the bytes, in one pass, with no intermediate JSON tree.
-//! 3. The handler answers with a [`Respond`] type: [`Stateless`],
+//! 4. The handler answers with a [`Respond`] type: [`Stateless`],
 //!    [`ClaimToken`], [`ClaimNumber`], [`Custom`], [`Reject`] or an
 //!    [`Error`]. [`render`] turns it into a status and JSON bytes, refusing
 //!    any key that contains `.`.
@@ -55,7 +70,10 @@
 //! and whose [`message`](Error::message) is safe to show a claiming user:
 //! no message ever contains a secret or the raw request.
 //!
-//! Signed webhooks take the same road with a different middle: [`signature`]
+//! Signed webhooks take the same road with a different middle
+//! ([`WebhookGate::receive`](signature::WebhookGate::receive): length, the
+//! body through [`RequestBody`], then the signature and the delivery's
+//! state): [`signature`]
 //! checks Standard Webhooks and HMAC-SHA256 signatures (GitHub, Stripe,
 //! Slack and claimr presets) over the raw body, with prepared keys and no
 //! allocation, and recognises retried deliveries by their id; [`claimr`]
@@ -66,7 +84,8 @@
 //! | concept | module |
 //! |---|---|
 //! | the HTTP head: methods, [`Source`], `Content-Length`, content type | [`head`] |
-//! | [`PluginConfig`]: secrets, body limit, signed requests, header inputs | `config` |
+//! | [`PluginConfig`]: secrets, body limit, signed requests, header inputs, and a plugin call's road ([`receive`](PluginConfig::receive)) | `config` |
+//! | a request body read within its limit or drained: [`RequestBody`] | `body` |
 //! | JSON bodies and axios queries (`decode::query`: a parser, a deserializer), naming the failing field | `decode` |
 //! | map keys read without copying, shared by `decode`, `plugin` and `respond` | `key` |
 //! | context fields, [`PluginRequest`], attempt status, version | `plugin` |
@@ -166,6 +185,7 @@
 #![cfg_attr(not(feature = "config"), doc = "[`registration`]: #crate-features")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod body;
 pub mod claimr;
 mod config;
 mod decode;
@@ -179,7 +199,6 @@ mod key;
 pub mod metrics;
 pub mod platform;
 mod plugin;
-mod receive;
 pub mod reconcile;
 #[cfg(feature = "config")]
 #[cfg_attr(docsrs, doc(cfg(feature = "config")))]
@@ -195,6 +214,7 @@ pub mod task;
 pub mod testing;
 pub mod trace;
 
+pub use body::{RequestBody, Unread};
 pub use config::{PluginConfig, DEFAULT_BODY_LIMIT, DEFAULT_DEADLINE};
 pub use drain::{Drain, DRAIN_LIMIT, DRAIN_TIME};
 pub use error::{Error, ErrorKind};

@@ -1,80 +1,55 @@
-//! Reading a request body within its limit, and draining one that is
-//! refused: the same steps for every adapter, timed by Tokio.
+//! Draining a refused request body on Tokio's timer: the one step of
+//! reading a body that needs a runtime, written once for every adapter.
 
-use std::future::Future;
+use std::future::poll_fn;
+use std::pin::pin;
 
-use claimkit::{Drain, Error};
+use claimkit::Drain;
+use futures_core::Stream;
 
-/// A request body not yet read, as a framework adapter hands it over: the
-/// one piece of body reading each framework supplies (axum's `Body`,
-/// actix-web's `Payload`); [`read_allowed`] does the rest.
-pub trait RequestBody {
-    /// The bytes of a body read whole.
-    type Bytes: AsRef<[u8]>;
-
-    /// Reads the whole body, stopping as soon as it passes `limit` bytes.
-    ///
-    /// # Errors
-    /// [`Unread::TooLarge`] past the limit, [`Unread::Unreadable`] when the
-    /// body could not be read (the client went away mid-body).
-    fn read_within(&mut self, limit: usize) -> impl Future<Output = Result<Self::Bytes, Unread>>;
-
-    /// The length of the next chunk of data, to be thrown away; `None` at
-    /// the end of the body or on an error.
-    fn next_chunk(&mut self) -> impl Future<Output = Option<usize>>;
-}
-
-/// Why [`RequestBody::read_within`] did not read a body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Unread {
-    /// The body passed the limit.
-    TooLarge,
-    /// The body could not be read.
-    Unreadable,
-}
-
-/// Reads a body as the core allows it
-/// ([`WebhookGate::receive`](claimkit::signature::WebhookGate::receive),
-/// [`PluginConfig::receive`](claimkit::PluginConfig::receive)): within
-/// `Ok(limit)`, or, for a head the core refused, drained before the refusal
-/// is handed back (`content_length` is the raw `Content-Length`, which
-/// bounds the drain). The rest of a body over the limit is drained too
-/// before the `413` goes out. See [`Drain`] for why and how far.
+/// Reads the chunks of a refused body and throws them away, one at a time,
+/// within the bounds of `rest` ([`Drain`]: its bytes, and its time limit on
+/// Tokio's timer); what each adapter's
+/// [`RequestBody::drain`](claimkit::RequestBody::drain) does with its
+/// framework's body seen as a stream of chunks (axum's
+/// `Body::into_data_stream`, actix-web's `Payload`). It stops at the end of
+/// the body, at the first error, past the limit, or when the time is up.
 ///
-/// # Errors
-/// The refusal it was given; [`claimkit::ErrorKind::BodyTooLarge`] past the
-/// limit; [`claimkit::ErrorKind::MalformedBody`] for a body that could not
-/// be read.
-pub async fn read_allowed<B: RequestBody>(
-    mut body: B,
-    content_length: Option<&[u8]>,
-    allowance: Result<usize, Error>,
-) -> Result<B::Bytes, Error> {
-    match allowance {
-        Ok(limit) => match body.read_within(limit).await {
-            Ok(bytes) => Ok(bytes),
-            Err(Unread::TooLarge) => {
-                drain(body, Drain::new()).await;
-                Err(Error::body_too_large(limit))
-            }
-            Err(Unread::Unreadable) => Err(Error::unreadable_body()),
-        },
-        Err(refusal) => {
-            if let Some(rest) = Drain::after_head(content_length) {
-                drain(body, rest).await;
-            }
-            Err(refusal)
-        }
-    }
-}
-
-/// Reads and drops the rest of `body`, chunk by chunk, within the bounds of
-/// `rest`.
-async fn drain<B: RequestBody>(mut body: B, mut rest: Drain) {
+/// ```
+/// use std::collections::VecDeque;
+/// use std::pin::Pin;
+/// use std::task::{Context, Poll};
+///
+/// use claimkit::Drain;
+///
+/// /// The chunks a client still sends.
+/// struct Chunks(VecDeque<Result<Vec<u8>, std::io::Error>>);
+///
+/// impl futures_core::Stream for Chunks {
+///     type Item = Result<Vec<u8>, std::io::Error>;
+///     fn poll_next(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+///         Poll::Ready(self.0.pop_front())
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let mut body = Chunks(VecDeque::from([Ok(vec![0; 4]), Ok(vec![0; 4]), Ok(vec![0; 4])]));
+/// // A refused head that declared 6 bytes: two chunks are read, the third is not.
+/// claimkit_tokio::body::drain(&mut body, Drain::after_head(Some(b"6")).unwrap()).await;
+/// assert_eq!(body.0.len(), 1);
+/// # }
+/// ```
+pub async fn drain<S, D, E>(chunks: S, mut rest: Drain)
+where
+    S: Stream<Item = Result<D, E>>,
+    D: AsRef<[u8]>,
+{
     let time_limit = rest.time_limit();
+    let mut chunks = pin!(chunks);
     let read = async {
-        while let Some(chunk) = body.next_chunk().await {
-            if !rest.discard(chunk) {
+        while let Some(Ok(chunk)) = poll_fn(|cx| chunks.as_mut().poll_next(cx)).await {
+            if !rest.discard(chunk.as_ref().len()) {
                 break;
             }
         }
@@ -86,79 +61,58 @@ async fn drain<B: RequestBody>(mut body: B, mut rest: Drain) {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::VecDeque;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
     use super::*;
-    use claimkit::ErrorKind;
 
-    /// A body of `chunks`, counting what was read of it.
+    /// Chunks of the given lengths, then, when `pending`, a body that never
+    /// ends.
     struct Chunks {
-        chunks: Vec<usize>,
-        taken: usize,
+        chunks: VecDeque<Result<Vec<u8>, ()>>,
+        pending: bool,
     }
 
-    impl RequestBody for Chunks {
-        type Bytes = Vec<u8>;
+    impl Stream for Chunks {
+        type Item = Result<Vec<u8>, ()>;
 
-        async fn read_within(&mut self, limit: usize) -> Result<Vec<u8>, Unread> {
-            let mut read = 0;
-            while let Some(chunk) = self.next_chunk().await {
-                read += chunk;
-                if read > limit {
-                    return Err(Unread::TooLarge);
-                }
+        fn poll_next(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+            match self.chunks.pop_front() {
+                Some(chunk) => Poll::Ready(Some(chunk)),
+                None if self.pending => Poll::Pending,
+                None => Poll::Ready(None),
             }
-            Ok(vec![0; read])
-        }
-
-        async fn next_chunk(&mut self) -> Option<usize> {
-            let chunk = *self.chunks.get(self.taken)?;
-            self.taken += 1;
-            Some(chunk)
         }
     }
 
-    fn body(chunks: &[usize]) -> Chunks {
+    fn chunks(lengths: &[usize], pending: bool) -> Chunks {
         Chunks {
-            chunks: chunks.to_vec(),
-            taken: 0,
+            chunks: lengths.iter().map(|&n| Ok(vec![0; n])).collect(),
+            pending,
         }
     }
 
     #[tokio::test]
-    async fn a_body_is_read_within_its_limit_and_drained_past_it() {
-        let read = read_allowed(body(&[3, 4]), None, Ok(7)).await.unwrap();
-        assert_eq!(read.len(), 7);
-        let mut over = body(&[5, 5, 5, 5]);
-        let err = read_allowed(&mut over, None, Ok(7)).await.unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::BodyTooLarge);
-        assert_eq!(over.taken, 4, "the rest is drained");
+    async fn a_drain_stops_past_its_limit_or_at_an_error() {
+        let mut over = chunks(&[4, 4, 4], false);
+        drain(&mut over, Drain::after_head(Some(b"6")).unwrap()).await;
+        assert_eq!(
+            over.chunks.len(),
+            1,
+            "stopped once past the declared 6 bytes"
+        );
+
+        let mut broken = chunks(&[1, 1], false);
+        broken.chunks.insert(1, Err(()));
+        drain(&mut broken, Drain::new()).await;
+        assert_eq!(broken.chunks.len(), 1, "stopped at the error");
     }
 
-    #[tokio::test]
-    async fn a_refused_head_is_drained_within_its_declared_length() {
-        let refusal = Error::new(ErrorKind::UnsupportedMediaType);
-        let mut refused = body(&[4, 4, 4]);
-        let err = read_allowed(&mut refused, Some(b"6"), Err(refusal.clone()))
-            .await
-            .unwrap_err();
-        assert_eq!(err, refusal);
-        assert_eq!(refused.taken, 2, "stopped once past the declared 6 bytes");
-        let declared = (claimkit::DRAIN_LIMIT + 1).to_string();
-        let mut huge = body(&[4]);
-        read_allowed(&mut huge, Some(declared.as_bytes()), Err(refusal))
-            .await
-            .unwrap_err();
-        assert_eq!(huge.taken, 0, "too long to be worth draining");
-    }
-
-    impl<B: RequestBody> RequestBody for &mut B {
-        type Bytes = B::Bytes;
-
-        fn read_within(&mut self, limit: usize) -> impl Future<Output = Result<B::Bytes, Unread>> {
-            (**self).read_within(limit)
-        }
-
-        fn next_chunk(&mut self) -> impl Future<Output = Option<usize>> {
-            (**self).next_chunk()
-        }
+    #[tokio::test(start_paused = true)]
+    async fn a_drain_gives_up_at_its_time_limit() {
+        let started = tokio::time::Instant::now();
+        drain(chunks(&[1], true), Drain::new()).await;
+        assert_eq!(started.elapsed(), claimkit::DRAIN_TIME);
     }
 }

@@ -3,8 +3,8 @@
 //! [`Feed`] that queues them for watched claims' new successes, and what
 //! the framework adapters (`claimkit-axum`, `claimkit-actix`) share on
 //! Tokio: the [`spawn`] they hand to the signature gate,
-//! [`body::read_allowed`], which reads a request body within its limit and
-//! drains a refused one on Tokio's timer, [`answer_within`], the timer
+//! [`body::drain`], which drains a refused request body on Tokio's timer,
+//! [`answer_within`], the timer
 //! of their deadline middleware, and [`ready`], the bounded check of their
 //! readiness routes.
 //!
@@ -28,11 +28,13 @@
 //!         every minute: purge (expired tokens, deliveries, done and dead actions)
 //! ```
 //!
-//! Both actix-web and axum run on Tokio, so one runner serves both, and
-//! the steps of reading a body (stop past the limit, drain what a refused
-//! client still sends, within [`claimkit::Drain`]'s bounds) are written
-//! here once: an adapter supplies only how its framework reads a body
-//! ([`body::RequestBody`]).
+//! Both actix-web and axum run on Tokio, so one runner serves both. When a
+//! body is read or drained is the core's decision
+//! ([`claimkit::RequestBody`]); each adapter reads its framework's body, and
+//! the one step that needs a timer, draining what a refused client still
+//! sends within [`claimkit::Drain`]'s bounds, is written here once
+//! ([`body::drain`]), over the framework's body seen as a stream of
+//! chunks.
 //!
 //! This crate holds no protocol rule (those are the core's), and knows no
 //! web framework.

@@ -17,7 +17,7 @@ use claimkit::store::{Deliveries, MemoryStore};
 use claimkit::{Error, ErrorKind, Stateless};
 
 use super::HttpHeaders;
-use crate::body::read_allowed;
+use crate::body::ActixBody;
 use claimkit_tokio::spawn;
 
 /// Verifies a signed webhook, then extracts `T` (such as
@@ -107,9 +107,13 @@ where
                 return Err(Error::new(ErrorKind::InvalidConfig).into());
             };
             let length = request.headers().get(CONTENT_LENGTH).map(|v| v.as_bytes());
-            let read = |allowance| read_allowed(payload, length, allowance);
             let reception = gate
-                .receive(length, &HttpHeaders(request.headers()), read, spawn)
+                .receive(
+                    length,
+                    &HttpHeaders(request.headers()),
+                    ActixBody(payload),
+                    spawn,
+                )
                 .await;
             let admitted = match reception {
                 Reception::Answer(Err(err)) => return Err(err.into()),

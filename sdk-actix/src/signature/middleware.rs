@@ -13,7 +13,7 @@ use claimkit::signature::{Reception, Verifier, WebhookGate};
 use claimkit::store::{Deliveries, MemoryStore};
 
 use super::HttpHeaders;
-use crate::body::read_allowed;
+use crate::body::ActixBody;
 use crate::trace::status;
 use claimkit_tokio::spawn;
 
@@ -124,9 +124,13 @@ where
         let answer = async move {
             let (http, payload) = request.into_parts();
             let length = http.headers().get(CONTENT_LENGTH).map(|v| v.as_bytes());
-            let read = |allowance| read_allowed(payload, length, allowance);
             let reception = gate
-                .receive(length, &HttpHeaders(http.headers()), read, spawn)
+                .receive(
+                    length,
+                    &HttpHeaders(http.headers()),
+                    ActixBody(payload),
+                    spawn,
+                )
                 .await;
             match reception {
                 Reception::Answer(answer) => {

@@ -11,7 +11,7 @@ use claimkit::signature::{Delivery, HmacVerifier, Reception, Verifier, WebhookGa
 use claimkit::store::{Deliveries, MemoryStore};
 
 use super::HttpHeaders;
-use crate::body::read_allowed;
+use crate::body::AxumBody;
 use claimkit_tokio::spawn;
 
 /// Verifies a signed webhook, then extracts `T` (such as `Json<Event>`)
@@ -92,9 +92,8 @@ where
         let gate = Arc::<WebhookGate<V, D>>::from_ref(state);
         let (mut parts, body) = request.into_parts();
         let length = parts.headers.get(CONTENT_LENGTH).map(|v| v.as_bytes());
-        let read = |allowance| read_allowed(body, length, allowance);
         let admitted = match gate
-            .receive(length, &HttpHeaders(&parts.headers), read, spawn)
+            .receive(length, &HttpHeaders(&parts.headers), AxumBody(body), spawn)
             .await
         {
             Reception::Answer(answer) => return Err(answer.into_response()),

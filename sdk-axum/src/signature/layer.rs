@@ -14,7 +14,7 @@ use claimkit::store::{Deliveries, MemoryStore};
 use tower::{Layer, Service};
 
 use super::HttpHeaders;
-use crate::body::read_allowed;
+use crate::body::AxumBody;
 use crate::trace::status;
 use claimkit_tokio::spawn;
 
@@ -122,9 +122,8 @@ where
         let answer = async move {
             let (parts, body) = request.into_parts();
             let length = parts.headers.get(CONTENT_LENGTH).map(|v| v.as_bytes());
-            let read = |allowance| read_allowed(body, length, allowance);
             match gate
-                .receive(length, &HttpHeaders(&parts.headers), read, spawn)
+                .receive(length, &HttpHeaders(&parts.headers), AxumBody(body), spawn)
                 .await
             {
                 Reception::Answer(answer) => Ok(answer.into_response()),

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use super::{replay, Delivery, Headers, Verifier};
 use crate::head::check_content_length;
 use crate::store::{Begun, Deliveries, DeliveryTerms, Lease, MemoryStore};
-use crate::{Error, ErrorKind, Stateless};
+use crate::{body, Error, ErrorKind, RequestBody, Stateless};
 
 /// The default body limit of a webhook endpoint: 1 MiB.
 pub const DEFAULT_WEBHOOK_BODY_LIMIT: usize = 1024 * 1024;
@@ -140,15 +140,15 @@ impl<V: Verifier, D: Deliveries> WebhookGate<V, D> {
         check_content_length(content_length, self.body_limit)
     }
 
-    /// Everything before a webhook handler runs, in order: the declared
-    /// `Content-Length` against the limit, the body read by `read_body`,
-    /// the signature, and the delivery's state.
+    /// Everything before a webhook handler runs, each step once and in
+    /// order: the declared `Content-Length` against the limit, the body read
+    /// whole within the limit ([`RequestBody`]), the signature, and the
+    /// delivery's state.
     ///
-    /// `read_body` is called once, with `Ok(limit)` to read the body and
-    /// stop past `limit` bytes, or with `Err(refusal)` when the declared
-    /// length is refused already: it may then drain what the client still
-    /// sends (so that the client reads the answer) and hands the refusal
-    /// back. Returns what to do: answer at
+    /// A refused body is drained within [`Drain`](crate::Drain)'s bounds
+    /// before the refusal answers (so that the client reads the answer): the
+    /// rest of a body over the limit, or the body of a refused declared
+    /// length, as far as it allows. Returns what to do: answer at
     /// once (a refusal, a redelivery's `200 {}`, a duplicate in flight's
     /// `409`), or run the handler with the verified delivery and its body,
     /// under a [`Running`] guard made with `spawn` (see
@@ -162,13 +162,10 @@ impl<V: Verifier, D: Deliveries> WebhookGate<V, D> {
     /// use claimkit::Secret;
     /// # futures_executor::block_on(async {
     /// let gate = WebhookGate::new(HmacVerifier::new(HmacScheme::claimr(), Secret::new("k")?)?);
-    /// let body = br#"{"id":"d1"}"#;
+    /// let body: &[u8] = br#"{"id":"d1"}"#;
     /// let headers = claimkit::testing::Signer::claimr("k").sign(body);
-    /// let read = |allowance: Result<usize, claimkit::Error>| async move {
-    ///     allowance.map(|_limit| body.to_vec())
-    /// };
     ///
-    /// let Reception::Run(admitted) = gate.receive(None, &headers, read, |_| {}).await else {
+    /// let Reception::Run(admitted) = gate.receive(None, &headers, body, |_| {}).await else {
     ///     panic!("a new delivery runs");
     /// };
     /// assert_eq!(admitted.delivery().id(), Some("d1"));
@@ -176,30 +173,30 @@ impl<V: Verifier, D: Deliveries> WebhookGate<V, D> {
     /// running.finish(200).await;
     ///
     /// // The sender's retry is answered at once, without running anything.
-    /// let Reception::Answer(answer) = gate.receive(None, &headers, read, |_| {}).await else {
+    /// let Reception::Answer(answer) = gate.receive(None, &headers, body, |_| {}).await else {
     ///     panic!("a redelivery is acknowledged");
     /// };
     /// assert!(answer.is_ok());
     /// # Ok::<(), claimkit::Error>(())
     /// # }).unwrap();
     /// ```
-    pub async fn receive<H, R, F, B>(
+    pub async fn receive<H, B>(
         &self,
         content_length: Option<&[u8]>,
         headers: &H,
-        read_body: R,
+        body: B,
         spawn: Spawn,
-    ) -> Reception<D, B>
+    ) -> Reception<D, B::Bytes>
     where
         H: Headers + ?Sized,
-        R: FnOnce(Result<usize, Error>) -> F,
-        F: Future<Output = Result<B, Error>>,
-        B: AsRef<[u8]>,
+        B: RequestBody,
         D: 'static,
     {
         let admitted = async {
-            let allowance = self.check_length(content_length).map(|()| self.body_limit);
-            let body = read_body(allowance).await?;
+            let body = match self.check_length(content_length) {
+                Ok(()) => body::read(body, self.body_limit).await?,
+                Err(refusal) => return Err(body::refuse(body, content_length, refusal).await),
+            };
             let admission = self.admit(headers, body.as_ref()).await?;
             Ok::<_, Error>((admission, body))
         }

@@ -123,7 +123,7 @@ pub use inspect::{
     inspect_attempt, ActionRecord, AttemptQuery, AttemptRecord, ClaimUse, DeliveryRecord,
     HeldNumber, Inspect, TokenRecord,
 };
-pub use memory::MemoryStore;
+pub use memory::{MemoryBuilder, MemoryStore};
 pub use purge::{Purge, DEFAULT_PURGE_EVERY};
 pub use simulation_hold::{simulation_holder, warn_unkeyed, DEFAULT_SIMULATION_HOLD};
 pub use status_action::{enqueue_status_action, enqueue_status_action_with, StatusAction};

@@ -13,6 +13,7 @@ use claimkit::store::{ActionState, ActionTerms, Actions, DeadAction, DueAction, 
 use claimkit::Error;
 use sqlx::{Row, SqliteConnection};
 
+use super::statement::Statement;
 use super::store::SqliteStore;
 use super::writer::{Batch, Write, BACKEND};
 use crate::unavailable::{count, decoded, whole};
@@ -25,30 +26,6 @@ const SUCCEED: &str = include_str!("sql/succeed_action.sql");
 const FAIL: &str = include_str!("sql/fail_action.sql");
 const RETRY: &str = include_str!("sql/retry_action.sql");
 const DEAD: &str = include_str!("sql/dead_actions.sql");
-
-/// Enqueues a key unless the store knows it.
-struct Enqueue {
-    key: String,
-    payload: String,
-}
-
-impl Write for Enqueue {
-    type Output = bool;
-
-    async fn apply(
-        &self,
-        tx: &mut SqliteConnection,
-        batch: &mut Batch,
-    ) -> Result<Result<bool, Error>, sqlx::Error> {
-        let new: Option<String> = sqlx::query_scalar(ENQUEUE)
-            .bind(&self.key)
-            .bind(&self.payload)
-            .bind(batch.now)
-            .fetch_optional(&mut *tx)
-            .await?;
-        Ok(Ok(new.is_some()))
-    }
-}
 
 /// Takes up to `limit` due actions, each under a fresh lease.
 struct TakeDue {
@@ -95,96 +72,15 @@ impl Write for TakeDue {
     }
 }
 
-/// A step of a running action, fenced by its lease: `RENEW` (the lease
-/// until `after_ms` from now) or `SUCCEED` (done, forgotten then).
-struct Fenced {
-    statement: &'static str,
-    key: String,
-    lease: String,
-    after_ms: i64,
-}
-
-impl Write for Fenced {
-    type Output = bool;
-
-    async fn apply(
-        &self,
-        tx: &mut SqliteConnection,
-        batch: &mut Batch,
-    ) -> Result<Result<bool, Error>, sqlx::Error> {
-        let changed = sqlx::query(self.statement)
-            .bind(&self.key)
-            .bind(&self.lease)
-            .bind(batch.now.saturating_add(self.after_ms))
-            .execute(&mut *tx)
-            .await?;
-        Ok(Ok(changed.rows_affected() == 1))
-    }
-}
-
-/// A failed try, recorded as the core's [`ActionState::after_failure`]
-/// says, fenced by its lease.
-struct Fail {
-    key: String,
-    lease: String,
-    state: ActionState,
-    after_ms: i64,
-    error: String,
-}
-
-impl Write for Fail {
-    type Output = bool;
-
-    async fn apply(
-        &self,
-        tx: &mut SqliteConnection,
-        batch: &mut Batch,
-    ) -> Result<Result<bool, Error>, sqlx::Error> {
-        let failed = sqlx::query(FAIL)
-            .bind(&self.key)
-            .bind(&self.lease)
-            .bind(self.state.as_str())
-            .bind(batch.now.saturating_add(self.after_ms))
-            .bind(&self.error)
-            .execute(&mut *tx)
-            .await?;
-        Ok(Ok(failed.rows_affected() == 1))
-    }
-}
-
-/// Makes a dead action pending again.
-struct Retry {
-    key: String,
-}
-
-impl Write for Retry {
-    type Output = bool;
-
-    async fn apply(
-        &self,
-        tx: &mut SqliteConnection,
-        batch: &mut Batch,
-    ) -> Result<Result<bool, Error>, sqlx::Error> {
-        let retried = sqlx::query(RETRY)
-            .bind(&self.key)
-            .bind(batch.now)
-            .execute(&mut *tx)
-            .await?;
-        Ok(Ok(retried.rows_affected() == 1))
-    }
-}
-
 fn limit(limit: usize) -> i64 {
     i64::try_from(limit).unwrap_or(i64::MAX)
 }
 
 impl Actions for SqliteStore {
     async fn enqueue(&self, key: &str, payload: &str) -> Result<bool, Error> {
-        self.write(Enqueue {
-            key: key.to_owned(),
-            payload: payload.to_owned(),
-        })
-        .await
+        // Returns the key when it enqueued: one row changed.
+        let enqueue = Statement::new(ENQUEUE).text(key).text(payload).now();
+        self.write(enqueue).await
     }
 
     async fn take_due(&self, max: usize, terms: &ActionTerms) -> Result<Vec<DueAction>, Error> {
@@ -196,23 +92,19 @@ impl Actions for SqliteStore {
     }
 
     async fn renew(&self, key: &str, lease: &Lease, terms: &ActionTerms) -> Result<bool, Error> {
-        self.write(Fenced {
-            statement: RENEW,
-            key: key.to_owned(),
-            lease: lease.token().to_owned(),
-            after_ms: super::millis(terms.lease),
-        })
-        .await
+        let renew = Statement::new(RENEW)
+            .text(key)
+            .text(lease.token())
+            .later(super::millis(terms.lease));
+        self.write(renew).await
     }
 
     async fn succeed(&self, key: &str, lease: &Lease, terms: &ActionTerms) -> Result<bool, Error> {
-        self.write(Fenced {
-            statement: SUCCEED,
-            key: key.to_owned(),
-            lease: lease.token().to_owned(),
-            after_ms: super::millis(terms.retention),
-        })
-        .await
+        let succeed = Statement::new(SUCCEED)
+            .text(key)
+            .text(lease.token())
+            .later(super::millis(terms.retention));
+        self.write(succeed).await
     }
 
     async fn fail(
@@ -224,14 +116,13 @@ impl Actions for SqliteStore {
         terms: &ActionTerms,
     ) -> Result<bool, Error> {
         let (state, after) = ActionState::after_failure(next, terms);
-        self.write(Fail {
-            key: key.to_owned(),
-            lease: lease.token().to_owned(),
-            state,
-            after_ms: super::millis(after),
-            error: error.to_owned(),
-        })
-        .await
+        let fail = Statement::new(FAIL)
+            .text(key)
+            .text(lease.token())
+            .text(state.as_str())
+            .later(super::millis(after))
+            .text(error);
+        self.write(fail).await
     }
 
     async fn dead(&self, max: usize) -> Result<Vec<DeadAction>, Error> {
@@ -257,9 +148,6 @@ impl Actions for SqliteStore {
     }
 
     async fn retry(&self, key: &str) -> Result<bool, Error> {
-        self.write(Retry {
-            key: key.to_owned(),
-        })
-        .await
+        self.write(Statement::new(RETRY).text(key).now()).await
     }
 }

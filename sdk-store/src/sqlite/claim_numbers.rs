@@ -12,6 +12,7 @@ use claimkit::store::{ClaimNumbers, ClaimPool};
 use claimkit::{Error, ErrorKind};
 use sqlx::SqliteConnection;
 
+use super::statement::Statement;
 use super::store::SqliteStore;
 use super::writer::{Batch, Write, BACKEND};
 use crate::unavailable::{corrupt, decoded, unavailable, whole};
@@ -278,36 +279,6 @@ impl Write for Assign {
     }
 }
 
-/// Confirms (`confirm`) or releases an attempt's reservation.
-struct Settle {
-    claim_id: String,
-    attempt_id: String,
-    confirm: bool,
-}
-
-impl Write for Settle {
-    type Output = ();
-
-    async fn apply(
-        &self,
-        tx: &mut SqliteConnection,
-        batch: &mut Batch,
-    ) -> Result<Result<(), Error>, sqlx::Error> {
-        let statement = if self.confirm {
-            sqlx::query(CONFIRM_NUMBER)
-                .bind(&self.claim_id)
-                .bind(&self.attempt_id)
-                .bind(batch.now)
-        } else {
-            sqlx::query(RELEASE_NUMBER)
-                .bind(&self.claim_id)
-                .bind(&self.attempt_id)
-        };
-        statement.execute(&mut *tx).await?;
-        Ok(Ok(()))
-    }
-}
-
 impl ClaimNumbers for SqliteStore {
     async fn reserve(&self, pool: &ClaimPool<'_>, attempt_id: &str) -> Result<u64, Error> {
         self.write(Reserve {
@@ -335,21 +306,20 @@ impl ClaimNumbers for SqliteStore {
     }
 
     async fn confirm(&self, claim_id: &str, attempt_id: &str) -> Result<(), Error> {
-        self.write(Settle {
-            claim_id: claim_id.to_owned(),
-            attempt_id: attempt_id.to_owned(),
-            confirm: true,
-        })
-        .await
+        let confirm = Statement::new(CONFIRM_NUMBER)
+            .text(claim_id)
+            .text(attempt_id)
+            .now();
+        // Confirming a number no longer held changes nothing, as it should.
+        self.write(confirm).await.map(drop)
     }
 
     async fn release(&self, claim_id: &str, attempt_id: &str) -> Result<(), Error> {
-        self.write(Settle {
-            claim_id: claim_id.to_owned(),
-            attempt_id: attempt_id.to_owned(),
-            confirm: false,
-        })
-        .await
+        let release = Statement::new(RELEASE_NUMBER)
+            .text(claim_id)
+            .text(attempt_id);
+        // Releasing a number no longer held changes nothing, as it should.
+        self.write(release).await.map(drop)
     }
 
     async fn take_over(

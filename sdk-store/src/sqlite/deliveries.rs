@@ -5,6 +5,7 @@ use claimkit::store::{Begun, Deliveries, DeliveryTerms, Lease};
 use claimkit::Error;
 use sqlx::SqliteConnection;
 
+use super::statement::Statement;
 use super::store::SqliteStore;
 use super::writer::{Batch, Write};
 
@@ -49,37 +50,6 @@ impl Write for Begin {
     }
 }
 
-/// Ends a lease: done, remembered for `retention_ms` (`Some`), or freed
-/// for the next delivery (`None`).
-struct End {
-    key: String,
-    lease: String,
-    retention_ms: Option<i64>,
-}
-
-impl Write for End {
-    type Output = bool;
-
-    async fn apply(
-        &self,
-        tx: &mut SqliteConnection,
-        batch: &mut Batch,
-    ) -> Result<Result<bool, Error>, sqlx::Error> {
-        let statement = match self.retention_ms {
-            Some(retention_ms) => sqlx::query(COMPLETE_DELIVERY)
-                .bind(&self.key)
-                .bind(&self.lease)
-                .bind(batch.now.saturating_add(retention_ms))
-                .bind(batch.now),
-            None => sqlx::query(ABANDON_DELIVERY)
-                .bind(&self.key)
-                .bind(&self.lease)
-                .bind(batch.now),
-        };
-        Ok(Ok(statement.execute(&mut *tx).await?.rows_affected() == 1))
-    }
-}
-
 impl Deliveries for SqliteStore {
     async fn begin(&self, key: &str, terms: &DeliveryTerms) -> Result<Begun, Error> {
         self.write(Begin {
@@ -95,20 +65,21 @@ impl Deliveries for SqliteStore {
         lease: &Lease,
         terms: &DeliveryTerms,
     ) -> Result<bool, Error> {
-        self.write(End {
-            key: key.to_owned(),
-            lease: lease.token().to_owned(),
-            retention_ms: Some(super::millis(terms.retention)),
-        })
-        .await
+        // Done, remembered for the retention.
+        let complete = Statement::new(COMPLETE_DELIVERY)
+            .text(key)
+            .text(lease.token())
+            .later(super::millis(terms.retention))
+            .now();
+        self.write(complete).await
     }
 
     async fn abandon(&self, key: &str, lease: &Lease) -> Result<bool, Error> {
-        self.write(End {
-            key: key.to_owned(),
-            lease: lease.token().to_owned(),
-            retention_ms: None,
-        })
-        .await
+        // Freed for the next delivery.
+        let abandon = Statement::new(ABANDON_DELIVERY)
+            .text(key)
+            .text(lease.token())
+            .now();
+        self.write(abandon).await
     }
 }

@@ -6,7 +6,8 @@
 //! `claim_tokens.rs`, `deliveries.rs`, `actions.rs`, `feeds.rs`, `purge.rs`,
 //! `inspect.rs`),
 //! `schema.rs` (its tables), and the statements in `sql/*.sql`. Its own:
-//! `writer.rs`, the group commit of typed writes.
+//! `writer.rs`, the group commit of typed writes, and `statement.rs`, the
+//! write of one statement most steps are.
 
 mod actions;
 mod builder;
@@ -17,6 +18,7 @@ mod feeds;
 mod inspect;
 mod purge;
 mod schema;
+mod statement;
 mod store;
 mod writer;
 

@@ -64,23 +64,10 @@ impl Sink {
             refuse,
             ..Book::default()
         }));
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let address = listener.local_addr().unwrap();
-        let state = book.clone();
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-                let app = Router::new()
-                    .route("/actions", post(receive))
-                    .with_state(state);
-                axum::serve(listener, app).await.unwrap();
-            });
-        });
+        let app = Router::new()
+            .route("/actions", post(receive))
+            .with_state(book.clone());
+        let address = crate::serve::axum_on_its_own_thread(app);
         Self { address, book }
     }
 

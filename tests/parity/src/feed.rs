@@ -62,23 +62,10 @@ impl MockApi {
             page_size,
             ..Listing::default()
         }));
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let address = listener.local_addr().unwrap();
-        let state = listing.clone();
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-                let app = Router::new()
-                    .route("/api/v0/claims/{claim_id}/attempts", get(attempts))
-                    .with_state(state);
-                axum::serve(listener, app).await.unwrap();
-            });
-        });
+        let app = Router::new()
+            .route("/api/v0/claims/{claim_id}/attempts", get(attempts))
+            .with_state(listing.clone());
+        let address = crate::serve::axum_on_its_own_thread(app);
         Self { address, listing }
     }
 

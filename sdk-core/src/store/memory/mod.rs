@@ -1,9 +1,11 @@
 //! Every store trait in this process's memory, in the shape of every
-//! backend: one file per concept (`claim_numbers.rs`, `claim_tokens.rs`,
-//! `deliveries.rs`, `actions.rs`, `feeds.rs`, `purge.rs`, `inspect.rs`), its
-//! maps in `schema.rs`.
+//! backend: `store.rs` (the store), `builder.rs` (its options), one file
+//! per concept (`claim_numbers.rs`, `claim_tokens.rs`, `deliveries.rs`,
+//! `actions.rs`, `feeds.rs`, `purge.rs`, `inspect.rs`), its maps in
+//! `schema.rs`.
 
 mod actions;
+mod builder;
 mod claim_numbers;
 mod claim_tokens;
 mod deliveries;
@@ -15,4 +17,5 @@ mod store;
 #[cfg(test)]
 mod tests;
 
+pub use builder::MemoryBuilder;
 pub use store::MemoryStore;

@@ -12,7 +12,7 @@ use crate::Error;
 /// [`Actions`](crate::store::Actions), [`Feeds`](crate::store::Feeds),
 /// [`Purge`](crate::store::Purge)) in
 /// this process's memory, by this process's monotonic clock
-/// (or a test's, [`with_clock`](Self::with_clock)).
+/// (or a test's, [`MemoryBuilder::clock`](super::MemoryBuilder::clock)).
 ///
 /// For tests and for a plugin that runs as one process and may lose its
 /// state: **nothing survives a restart**, and replicas do not share it. A
@@ -41,51 +41,22 @@ use crate::Error;
 #[derive(Debug)]
 pub struct MemoryStore {
     pub(super) capacity: usize,
-    clock: fn() -> Instant,
-    state: Mutex<State>,
+    pub(super) clock: fn() -> Instant,
+    pub(super) state: Mutex<State>,
 }
 
 impl MemoryStore {
     /// The default number of entries kept.
     pub const DEFAULT_CAPACITY: usize = 100_000;
 
-    /// A store keeping at most `capacity` expiring entries.
+    /// A store keeping at most `capacity` expiring entries: the same as
+    /// `MemoryStore::builder().capacity(capacity).build()`.
     pub fn with_capacity(capacity: usize) -> Self {
-        Self {
-            capacity: capacity.max(1),
-            clock: Instant::now,
-            state: Mutex::new(State::default()),
-        }
+        Self::builder().capacity(capacity).build()
     }
 
-    /// Reads the time from `clock` instead of [`Instant::now`]: a test
-    /// that drives leases, expiries and retries with a clock it controls
-    /// never races the machine's. Under Tokio's paused test clock
-    /// (`#[tokio::test(start_paused = true)]`), that is
-    /// `|| tokio::time::Instant::now().into_std()`.
-    ///
-    /// ```
-    /// use std::sync::atomic::{AtomicU64, Ordering};
-    /// use std::sync::LazyLock;
-    /// use std::time::{Duration, Instant};
-    /// use claimkit::store::{ClaimTokens, MemoryStore};
-    ///
-    /// static START: LazyLock<Instant> = LazyLock::new(Instant::now);
-    /// static SECONDS: AtomicU64 = AtomicU64::new(0);
-    /// fn clock() -> Instant {
-    ///     *START + Duration::from_secs(SECONDS.load(Ordering::Relaxed))
-    /// }
-    ///
-    /// let store = MemoryStore::default().with_clock(clock);
-    /// # futures_executor::block_on(async {
-    /// let token = store.issue("a1", Duration::from_secs(60)).await?;
-    /// SECONDS.store(59, Ordering::Relaxed);
-    /// assert_eq!(store.issue("a1", Duration::from_secs(60)).await?, token);
-    /// SECONDS.store(61, Ordering::Relaxed);
-    /// assert_ne!(store.issue("a1", Duration::from_secs(60)).await?, token);
-    /// # Ok::<(), claimkit::Error>(())
-    /// # }).unwrap();
-    /// ```
+    /// The same store, reading the time from `clock`: see
+    /// [`MemoryBuilder::clock`](super::MemoryBuilder::clock).
     pub fn with_clock(mut self, clock: fn() -> Instant) -> Self {
         self.clock = clock;
         self
@@ -124,6 +95,6 @@ impl MemoryStore {
 
 impl Default for MemoryStore {
     fn default() -> Self {
-        Self::with_capacity(Self::DEFAULT_CAPACITY)
+        Self::builder().build()
     }
 }
