@@ -179,9 +179,16 @@ pub struct Numbering {
 }
 
 impl Numbering {
-    /// The default time a reservation waits for its status webhook: 24
-    /// hours. A plugin that receives no status webhooks should confirm its
-    /// numbers itself, or set a time no shorter than its claims can take.
+    /// The default time a reservation waits for its outcome: 24 hours.
+    ///
+    /// The hold is a trade-off. Reconciled
+    /// ([`reconcile`](crate::reconcile)), a number is confirmed or released
+    /// seconds after the claim ends, and the hold only has to outlast an
+    /// outage of the platform's API (a confirmation that comes after the
+    /// hold lapsed does not take the number back). With status webhooks
+    /// alone it must outlast their retries (1 h, 2 h, 4 h…). With neither, a
+    /// successful attempt's number is handed out again once the hold
+    /// lapses: reconcile such a plugin.
     pub const DEFAULT_HOLD: Duration = Duration::from_secs(24 * 60 * 60);
 
     /// No bound of the plugin's own (the claim's `maxUses` still applies
@@ -201,7 +208,9 @@ impl Numbering {
         self
     }
 
-    /// Sets how long a reservation waits for its status webhook.
+    /// Sets how long a reservation waits for its outcome (its status
+    /// webhook, or the platform's record when reconciled): see
+    /// [`DEFAULT_HOLD`](Self::DEFAULT_HOLD) for the trade-off.
     pub const fn with_hold(mut self, hold: Duration) -> Self {
         self.hold = hold;
         self

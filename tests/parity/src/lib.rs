@@ -7,12 +7,14 @@
 //! with each other.
 
 pub mod actions;
+pub mod bitbadges;
 pub mod contract;
 pub mod durability;
 pub mod feed;
 pub mod keep_alive;
 pub mod logs;
 pub mod platform;
+pub mod reconcile;
 pub mod registration;
 pub mod replay;
 pub mod replicas;
