@@ -216,7 +216,8 @@ pub struct Settings {
     /// How often the runner looks at an idle queue (`None`: the runner's
     /// default, [`Runner::DEFAULT_POLL`]).
     pub action_poll: Option<Duration>,
-    /// The claim numbers' hold (`CLAIM_NUMBER_HOLD`).
+    /// The claim numbers' hold (`CLAIM_NUMBER_HOLD`) and what a simulation
+    /// holds for its claim and address (`SIMULATION_HOLD`).
     pub numbering: Numbering,
     /// The BitBadges API client, when `BITBADGES_API_KEY` is set:
     /// reconciliation is on.
@@ -239,7 +240,9 @@ impl Settings {
     /// `ACTION_SHUTDOWN_GRACE` (seconds; default 10), `ACTION_POLL` (seconds
     /// between looks at an idle queue; default [`Runner::DEFAULT_POLL`]),
     /// `CLAIM_NUMBER_HOLD` (seconds a reserved number waits for its
-    /// outcome; default [`Numbering::DEFAULT_HOLD`]), `BITBADGES_API_KEY`
+    /// outcome; default [`Numbering::DEFAULT_HOLD`]), `SIMULATION_HOLD`
+    /// (seconds a simulation holds its number for its claim and address;
+    /// default [`DEFAULT_SIMULATION_HOLD`](claimkit::store::DEFAULT_SIMULATION_HOLD)), `BITBADGES_API_KEY`
     /// and `BITBADGES_API_URL` (set, the claim-number and status-hook
     /// plugins reconcile), `BITBADGES_API_BUDGET` (calls a minute; default
     /// [`CallTerms::DEFAULT_BUDGET`]) and `RECONCILE_FIRST_CHECK` (seconds
@@ -295,7 +298,10 @@ impl Settings {
             ..ActionTerms::default()
         };
         let numbering = Numbering::new()
-            .with_hold(seconds("CLAIM_NUMBER_HOLD")?.unwrap_or(Numbering::DEFAULT_HOLD));
+            .with_hold(seconds("CLAIM_NUMBER_HOLD")?.unwrap_or(Numbering::DEFAULT_HOLD))
+            .with_simulation_hold(
+                seconds("SIMULATION_HOLD")?.unwrap_or(claimkit::store::DEFAULT_SIMULATION_HOLD),
+            );
         let platform = match std::env::var_os(claimkit_bitbadges::API_KEY_VAR) {
             Some(key) if !key.is_empty() => {
                 Some(claimkit_bitbadges::Client::from_env().map_err(|err| {
