@@ -239,21 +239,10 @@ impl Client {
             _ if message.as_deref().is_some_and(says_no_doc) => ErrorKind::NotKnownYet,
             _ => ErrorKind::Rejected,
         };
-        match kind {
-            ErrorKind::OutOfCredits => {
-                tracing::warn!(
-                    status = status.as_u16(),
-                    "the BitBadges API credits are spent"
-                )
-            }
-            ErrorKind::Unauthorized => {
-                tracing::warn!(
-                    status = status.as_u16(),
-                    "the BitBadges API refused the key"
-                )
-            }
-            _ => tracing::debug!(status = status.as_u16(), ?kind, "the BitBadges API refused"),
-        }
+        // Every refusal is a `DEBUG` event: spent credits and a refused key
+        // are logged once per episode by the core's `CallGate`, not once
+        // per call.
+        tracing::debug!(status = status.as_u16(), ?kind, "the BitBadges API refused");
         let mut err = Error::new(kind)
             .with_route(route)
             .with_status(status.as_u16())

@@ -41,8 +41,10 @@
 //!   set-up carries over; a [`ClientBuilder`] for everything else, with a
 //!   time-out per call ([`DEFAULT_TIMEOUT`]).
 //! - **`tracing`**: each call is a `bitbadges_api` span at `DEBUG` with
-//!   its route name and method (never an id or the key), and spent credits
-//!   or a refused key are a `WARN` event.
+//!   its route name and method (never an id or the key), and each refusal
+//!   a `DEBUG` event: behind [`Gated`](claimkit::platform::Gated), spent
+//!   credits, the rate limit and a refused key are logged once per episode
+//!   (when calls pause, and when they resume), not once per call.
 //! - **Metrics** through the [`metrics`](https://docs.rs/metrics) facade
 //!   (the application installs the exporter): [`REQUESTS_TOTAL`]
 //!   (`claimkit_bitbadges_requests_total`, by `route` and `result`: what

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use claimkit_bitbadges::PluginMetadata;
-use claimkit_cli::check::{self, Preset, Target};
+use claimkit_cli::check::{self, CallModel, Preset, Target};
 use claimkit_cli::plugin;
 use claimkit_cli::webhook::{self, Scheme};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -340,6 +340,20 @@ struct CheckArgs {
     /// The browser origin whose CORS preflight is checked.
     #[arg(long, default_value = claimkit::PORTAL_ORIGIN)]
     origin: String,
+    /// How the platform calls the plugin: `classic` (a simulation, then the
+    /// real call) or `replay` (the 2026 model: a simulation may be the only
+    /// call, its answer replayed). `replay` adds checks: simultaneous
+    /// simulations from different addresses must get distinct claim numbers
+    /// or tokens, and, with status webhooks, a replayed attempt's `success`
+    /// must settle what its address held.
+    #[arg(long, value_enum, default_value = "classic")]
+    model: ModelArg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ModelArg {
+    Classic,
+    Replay,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -643,6 +657,10 @@ fn run_check(args: CheckArgs) -> ExitCode {
     target.action_sink = args.action_sink.clone();
     target.sign = args.sign;
     target.origin = args.origin.clone();
+    target.model = match args.model {
+        ModelArg::Classic => CallModel::Classic,
+        ModelArg::Replay => CallModel::Replay,
+    };
     if !(args.timeout.is_finite() && args.timeout > 0.0) {
         return fail("--timeout must be a positive number of seconds");
     }
@@ -681,6 +699,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
             "simulated_status_hooks": target.simulated_hooks,
             "claim_id": target.claim_id.as_deref().unwrap_or(claimkit::testing::TEST_CLAIM_ID),
             "signed": target.sign,
+            "model": format!("{:?}", target.model),
         }));
         say(format_args!("{json:#}"));
     } else {

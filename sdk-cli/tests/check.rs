@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::any;
 use axum::{Json, Router};
-use claimkit_cli::check::{self, Preset, Report, Target, Verdict};
+use claimkit_cli::check::{self, CallModel, Preset, Report, Target, Verdict};
 use serde_json::{json, Value};
 
 const SECRET: &str = "check-secret-0c9b8a7d6e5f";
@@ -470,5 +470,71 @@ async fn a_claim_id_keeps_the_run_to_a_throw_away_claim() {
         store.preview(&pool("throw-away")).await.unwrap(),
         2,
         "the two attempts numbered in the claim given"
+    );
+}
+
+#[tokio::test]
+async fn both_example_servers_pass_the_replay_model() {
+    for (framework, address) in common::examples(SECRET).await {
+        for (route, preset, replay_checks) in [
+            ("claim-token", Preset::ClaimToken, 2),
+            ("claim-number", Preset::ClaimNumber, 4),
+        ] {
+            let mut target =
+                Target::new(format!("http://{address}/plugins/{route}"), SECRET, preset);
+            target.status_hooks = true;
+            target.model = CallModel::Replay;
+            let report = check(&target).await;
+            assert!(
+                report.passed(),
+                "{framework} {route}: {:?}",
+                failure_reasons(&report)
+            );
+            let replay: Vec<_> = report
+                .outcomes
+                .iter()
+                .filter(|o| o.name.contains("replay") || o.name.contains("replayed"))
+                .collect();
+            assert_eq!(replay.len(), replay_checks, "{framework} {route}");
+            for outcome in replay {
+                assert_eq!(outcome.verdict, Verdict::Pass, "{}", outcome.line());
+            }
+        }
+    }
+}
+
+/// A number plugin that previews the lowest free number without holding
+/// it: every simulation gets 0, each attempt a number of its own.
+fn previews_without_holding(body: Value) -> (StatusCode, Value) {
+    if !secret_ok(&body) {
+        return (StatusCode::UNAUTHORIZED, json!({"message": "bad secret"}));
+    }
+    let attempt = body["claimAttemptId"].as_str().unwrap_or("");
+    match attempt.rsplit('-').next() {
+        _ if attempt.is_empty() => (StatusCode::OK, json!({"claimNumber": 0})),
+        Some("v") => (
+            StatusCode::CONFLICT,
+            json!({"message": "no claim numbers left"}),
+        ),
+        Some("b") => (StatusCode::OK, json!({"claimNumber": 1})),
+        _ => (StatusCode::OK, json!({"claimNumber": 0})),
+    }
+}
+
+#[tokio::test]
+async fn simultaneous_simulations_sharing_a_number_fail_the_replay_model() {
+    let address = serve(broken(previews_without_holding)).await;
+    let mut target = Target::new(format!("http://{address}/"), SECRET, Preset::ClaimNumber);
+    let classic = check(&target).await;
+    assert!(classic.passed(), "{:?}", failure_reasons(&classic));
+    target.model = CallModel::Replay;
+    let reasons = failure_reasons(&check(&target).await);
+    assert_eq!(reasons.len(), 1, "{reasons:?}");
+    assert!(
+        reasons[0].starts_with(
+            "simultaneous simulations get distinct values (replay model): 8 simultaneous \
+             simulations from different addresses got the numbers [0, 0, 0, 0, 0, 0, 0, 0]"
+        ),
+        "{reasons:?}"
     );
 }

@@ -98,6 +98,7 @@
 //! | claimr's webhook payloads | [`claimr`] |
 //! | durable state: traits, memory store, conformance suite | [`store`] |
 //! | how attempts ended, from the platform's own record: [`PlatformRecord`](platform::PlatformRecord) | [`platform`] |
+//! | every answered attempt checked with that record until its outcome is known, then settled as its webhook would: [`Reconciler`](reconcile::Reconciler), [`note`](reconcile::note), [`settle`](reconcile::settle) | [`reconcile`] |
 //! | work after the response, contained | [`task`] |
 //! | the spans and events every adapter emits | [`trace`] |
 //! | axum and actix-web response conversions (features) | `integration` |

@@ -57,6 +57,22 @@
 //! in one script run). The shared stores' group commit of one claim's
 //! reservations is `batch.rs` at the top.
 //!
+//! **Reconciliation** needs nothing more of a backend: its checks
+//! (`claimkit::reconcile`) are jobs of the same action queue, which confirm
+//! or release numbers and queue post-claim actions through the same
+//! operations; every backend passes the reconciliation conformance checks
+//! too.
+//!
+//! **The hold.** A reservation is free again once the pool's hold lapses
+//! ([`Numbering::with_hold`](claimkit::store::Numbering::with_hold), 24 h
+//! by default). With reconciliation, numbers are confirmed or released
+//! seconds after the claim ends, and the hold only has to outlast an outage
+//! of the BitBadges API (a number confirmed after its hold lapsed is not
+//! taken back). With status webhooks alone, it must outlast their retries
+//! (1 h, 2 h, 4 h…), and a failed attempt's number waits for its `failure`
+//! webhook. With neither, a successful attempt's number is handed out again
+//! once the hold lapses, and the platform fails that user's claim.
+//!
 //! **Expiry** is by the store's own clock (the database's, Redis'), so that
 //! replicas with skewed clocks agree: what expired counts as gone at once.
 //! Deleting it is one step, [`Purge`](claimkit::store::Purge), which

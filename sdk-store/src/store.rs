@@ -226,6 +226,19 @@ impl ClaimNumbers for Store {
     async fn release(&self, claim_id: &str, attempt_id: &str) -> Result<(), Error> {
         each_backend!(self, store => store.release(claim_id, attempt_id).await)
     }
+
+    async fn take_over(
+        &self,
+        pool: &ClaimPool<'_>,
+        holder: Option<&str>,
+        attempt_id: &str,
+    ) -> Result<Option<u64>, Error> {
+        each_backend!(self, store => store.take_over(pool, holder, attempt_id).await)
+    }
+
+    async fn assign(&self, claim_id: &str, attempt_id: &str, number: u64) -> Result<bool, Error> {
+        each_backend!(self, store => store.assign(claim_id, attempt_id, number).await)
+    }
 }
 
 impl Purge for Store {
@@ -237,6 +250,15 @@ impl Purge for Store {
 impl ClaimTokens for Store {
     async fn issue(&self, attempt_id: &str, retention: Duration) -> Result<String, Error> {
         each_backend!(self, store => store.issue(attempt_id, retention).await)
+    }
+
+    async fn take_over_token(
+        &self,
+        holder: &str,
+        attempt_id: &str,
+        retention: Duration,
+    ) -> Result<Option<String>, Error> {
+        each_backend!(self, store => store.take_over_token(holder, attempt_id, retention).await)
     }
 }
 

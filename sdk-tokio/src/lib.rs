@@ -36,6 +36,10 @@
 //! ([`body::drain`]), over the framework's body seen as a stream of
 //! chunks.
 //!
+//! With a reconciler ([`Runner::with_reconciler`]), the same runner runs
+//! the queue's check jobs (`claimkit::reconcile`): the core decides what a
+//! check answers and when it runs again; the runner records it.
+//!
 //! This crate holds no protocol rule (those are the core's), and knows no
 //! web framework.
 

@@ -372,7 +372,7 @@ async fn a_first_try_that_waited_several_leases_is_warned_about() {
 #[tokio::test(start_paused = true)]
 async fn checks_settle_attempts_and_their_actions_run_once() {
     use claimkit::platform::Outcome;
-    use claimkit::reconcile::{note, Answered, Reconciler};
+    use claimkit::reconcile::{note, ActionOn, Answered, Reconciler};
     use claimkit::testing::ScriptedRecord;
 
     let store = store();
@@ -382,7 +382,7 @@ async fn checks_settle_attempts_and_their_actions_run_once() {
         let mut call = Context::default();
         call.claim_id = Some("c".into());
         call.claim_attempt_id = Some(attempt.into());
-        note(&*store, &call, Answered::StatusHook, true)
+        note(&*store, &call, Answered::StatusHook, ActionOn::Always)
             .await
             .unwrap();
     }

@@ -7,9 +7,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::web;
+use claimkit::platform::CallTerms;
+use claimkit::reconcile::ReconcileTerms;
 use claimkit::signature::{HmacScheme, HmacVerifier, PublicKey, StandardWebhooks, WebhookGate};
 use claimkit::signature::{RequestSignatures, SignatureMode};
-use claimkit::store::ActionTerms;
+use claimkit::store::{ActionTerms, Numbering};
 use claimkit::{ErrorKind, PluginConfig, RouteOptions, Secret, Secrets};
 use claimkit_actix::{plugin_with, signed_webhook, webhook};
 use claimkit_store::Store;
@@ -25,6 +27,7 @@ mod operate;
 mod platform;
 mod platform_api;
 mod post_claim_action;
+mod reconcile;
 pub mod registration;
 mod serve;
 mod standard_webhook;
@@ -41,6 +44,7 @@ pub use operate::operate;
 pub use platform::{route_options, signature_mode};
 pub use platform_api::{platform_api, PlatformApi};
 pub use post_claim_action::PostClaimAction;
+pub use reconcile::{reconciler, startup_line, Reconciliation, Record};
 pub use serve::{serve, HEAD_TIMEOUT};
 pub use standard_webhook::standard_webhook;
 pub use stateless::stateless;
@@ -59,6 +63,9 @@ pub struct AppState {
     pub standard: Arc<WebhookGate<StandardWebhooks, Store>>,
     /// The `v1a` (Ed25519) route's, when it has public keys.
     pub standard_ed25519: Option<Arc<WebhookGate<StandardWebhooks, Store>>>,
+    /// The claim numbers' hold, and whether answered attempts are checked
+    /// with the platform.
+    pub reconciliation: Reconciliation,
 }
 
 /// The signing secrets of the webhook routes.
@@ -137,6 +144,27 @@ pub fn app_with_routes(
     store: Store,
     routes: &RouteOptions,
 ) -> Result<impl Fn(&mut web::ServiceConfig) + Clone + Send, claimkit::Error> {
+    app_with(
+        plugin_config,
+        webhooks,
+        store,
+        routes,
+        Reconciliation::default(),
+    )
+}
+
+/// [`app_with_routes`], with the claim numbers' hold and reconciliation
+/// set by `reconciliation`.
+///
+/// # Errors
+/// As [`app`].
+pub fn app_with(
+    plugin_config: PluginConfig,
+    webhooks: WebhookSecrets,
+    store: Store,
+    routes: &RouteOptions,
+    reconciliation: Reconciliation,
+) -> Result<impl Fn(&mut web::ServiceConfig) + Clone + Send, claimkit::Error> {
     let options = routes.clone();
     let state = AppState {
         plugin: plugin_config,
@@ -150,12 +178,14 @@ pub fn app_with_routes(
         ),
         standard_ed25519: ed25519_gate(webhooks.public_keys, &store)?.map(Arc::new),
         store,
+        reconciliation,
     };
     Ok(move |routes: &mut web::ServiceConfig| {
         routes
             .app_data(state.plugin.clone())
             .app_data(web::Data::new(state.store.clone()))
             .app_data(web::Data::from(state.claimr.clone()))
+            .app_data(web::Data::new(state.reconciliation))
             .service(plugin_with("/plugins/stateless", stateless, &options))
             .service(plugin_with("/plugins/claim-token", claim_token, &options))
             .service(plugin_with("/plugins/claim-number", claim_number, &options))
@@ -220,6 +250,17 @@ pub struct Settings {
     /// How often the runner looks at an idle queue (`None`: the runner's
     /// default, [`Runner::DEFAULT_POLL`]).
     pub action_poll: Option<Duration>,
+    /// The claim numbers' hold (`CLAIM_NUMBER_HOLD`) and what a simulation
+    /// holds for its claim and address (`SIMULATION_HOLD`).
+    pub numbering: Numbering,
+    /// The BitBadges API client, when `BITBADGES_API_KEY` is set:
+    /// reconciliation is on.
+    pub platform: Option<claimkit_bitbadges::Client>,
+    /// The budget of calls to the API (`BITBADGES_API_BUDGET` calls a
+    /// minute) and its backoff.
+    pub api_calls: CallTerms,
+    /// When attempts are checked (`RECONCILE_FIRST_CHECK` seconds).
+    pub reconcile_terms: ReconcileTerms,
 }
 
 impl Settings {
@@ -231,11 +272,20 @@ impl Settings {
     /// `STORE_URL` (default [`DEFAULT_STORE_URL`]), `ACTION_URL`,
     /// `ACTION_GIVE_UP` (seconds; default 7 days) and
     /// `ACTION_SHUTDOWN_GRACE` (seconds; default 10), `ACTION_POLL` (seconds
-    /// between looks at an idle queue; default [`Runner::DEFAULT_POLL`]).
+    /// between looks at an idle queue; default [`Runner::DEFAULT_POLL`]),
+    /// `CLAIM_NUMBER_HOLD` (seconds a reserved number waits for its
+    /// outcome; default [`Numbering::DEFAULT_HOLD`]), `SIMULATION_HOLD`
+    /// (seconds a simulation holds its number for its claim and address;
+    /// default [`DEFAULT_SIMULATION_HOLD`](claimkit::store::DEFAULT_SIMULATION_HOLD)), `BITBADGES_API_KEY`
+    /// and `BITBADGES_API_URL` (set, the claim-number and status-hook
+    /// plugins reconcile), `BITBADGES_API_BUDGET` (calls a minute; default
+    /// [`CallTerms::DEFAULT_BUDGET`]) and `RECONCILE_FIRST_CHECK` (seconds
+    /// after the answer; default [`ReconcileTerms::DEFAULT_FIRST_CHECK`]).
     ///
     /// # Errors
     /// When a secret is set but empty, a public key is not one, a signature mode or CORS origin is
-    /// not one, or a number of seconds is not one.
+    /// not one, a number of seconds is not one, or the API key or URL is
+    /// not one.
     pub fn from_env(default_bind: &str) -> Result<Self, claimkit::Error> {
         let bind = std::env::var("BIND").unwrap_or_else(|_| default_bind.to_owned());
         let (current, development_secret) = match std::env::var("PLUGIN_SECRET") {
@@ -281,6 +331,37 @@ impl Settings {
             give_up: seconds("ACTION_GIVE_UP")?.unwrap_or(ActionTerms::DEFAULT_GIVE_UP),
             ..ActionTerms::default()
         };
+        let numbering = Numbering::new()
+            .with_hold(seconds("CLAIM_NUMBER_HOLD")?.unwrap_or(Numbering::DEFAULT_HOLD))
+            .with_simulation_hold(
+                seconds("SIMULATION_HOLD")?.unwrap_or(claimkit::store::DEFAULT_SIMULATION_HOLD),
+            );
+        let platform = match std::env::var_os(claimkit_bitbadges::API_KEY_VAR) {
+            Some(key) if !key.is_empty() => {
+                Some(claimkit_bitbadges::Client::from_env().map_err(|err| {
+                    claimkit::Error::with_message(ErrorKind::InvalidConfig, err.to_string())
+                        .with_source(err)
+                })?)
+            }
+            _ => None,
+        };
+        let api_calls = CallTerms {
+            budget: match std::env::var("BITBADGES_API_BUDGET") {
+                Ok(value) => value.trim().parse().map_err(|_| {
+                    claimkit::Error::with_message(
+                        ErrorKind::InvalidConfig,
+                        "BITBADGES_API_BUDGET must be a whole number of calls a minute",
+                    )
+                })?,
+                Err(_) => CallTerms::DEFAULT_BUDGET,
+            },
+            ..CallTerms::default()
+        };
+        let reconcile_terms = ReconcileTerms {
+            first_check: seconds("RECONCILE_FIRST_CHECK")?
+                .unwrap_or(ReconcileTerms::DEFAULT_FIRST_CHECK),
+            ..ReconcileTerms::default()
+        };
         Ok(Self {
             bind,
             secrets,
@@ -295,6 +376,10 @@ impl Settings {
             action_terms,
             shutdown_grace: seconds("ACTION_SHUTDOWN_GRACE")?.unwrap_or(Duration::from_secs(10)),
             action_poll: seconds("ACTION_POLL")?,
+            numbering,
+            platform,
+            api_calls,
+            reconcile_terms,
         })
     }
 
@@ -306,11 +391,31 @@ impl Settings {
         &self,
         store: Store,
     ) -> Result<impl Fn(&mut web::ServiceConfig) + Clone + Send, claimkit::Error> {
-        app_with_routes(
+        app_with(
             self.plugin_config()?,
             self.webhooks.clone(),
             store,
             &self.routes,
+            self.reconciliation(),
+        )
+    }
+
+    /// The claim numbers' hold, and whether reconciliation is on.
+    pub fn reconciliation(&self) -> Reconciliation {
+        Reconciliation {
+            numbering: self.numbering,
+            on: self.platform.is_some(),
+        }
+    }
+
+    /// The start-up line that says whether reconciliation is on (never the
+    /// key).
+    pub fn reconciliation_line(&self) -> String {
+        startup_line(
+            self.platform.is_some(),
+            &self.reconcile_terms,
+            &self.api_calls,
+            self.numbering.hold(),
         )
     }
 
@@ -322,11 +427,20 @@ impl Settings {
         Store::connect(&self.store_url).await
     }
 
-    /// Starts running the post-claim actions queued in `store`, until
-    /// [`RunnerHandle::shutdown`].
+    /// Starts running the post-claim actions queued in `store`, and with
+    /// reconciliation on its checks, until [`RunnerHandle::shutdown`].
     pub fn run_actions(&self, store: Store) -> RunnerHandle {
         let action = PostClaimAction::new(self.action_url.clone());
-        let runner = Runner::new(store).with_terms(self.action_terms);
+        let runner = Runner::new(store.clone()).with_terms(self.action_terms);
+        let runner = match &self.platform {
+            Some(client) => runner.with_reconciler(reconciler(
+                client.clone(),
+                self.api_calls,
+                self.reconcile_terms,
+                store,
+            )),
+            None => runner,
+        };
         let runner = match self.action_poll {
             Some(poll) => runner.with_poll(poll),
             None => runner,

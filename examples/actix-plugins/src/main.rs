@@ -17,11 +17,20 @@
 //! before a failing action gives up; default 7 days),
 //! `ACTION_SHUTDOWN_GRACE` (seconds running actions get at shutdown;
 //! default 10), `BITBADGES_API_KEY` and `BITBADGES_API_URL` (the BitBadges
-//! API: its key, never printed, and its base URL), `WATCH_CLAIMS`
+//! API: its key, never printed, and its base URL; set, the claim-number and
+//! status-hook plugins reconcile: each attempt's outcome is read from the
+//! platform's record a few seconds after the answer), `CLAIM_NUMBER_HOLD`
+//! (seconds a reserved claim number waits for its outcome; default 24 h),
+//! `BITBADGES_API_BUDGET` (API calls a minute of reconciliation; default
+//! 120), `RECONCILE_FIRST_CHECK` (seconds after the answer; default 5),
+//! `WATCH_CLAIMS`
 //! (comma-separated claim ids: each new successful attempt of these claims,
 //! listed through the API, queues the post-claim action under
 //! `<claimAttemptId>:success`; needs `BITBADGES_API_KEY`), `FEED_INTERVAL`
 //! (seconds between two listings of a watched claim; default 30),
+//! `CLAIM_NUMBER_HOLD` (seconds a claim number's reservation waits for its
+//! status webhook; default 24 hours), `SIMULATION_HOLD` (seconds a
+//! simulation holds its number for its claim and address; default 300),
 //! `RUST_LOG` (default `info`).
 //!
 //! `example-actix-plugins config NAME` prints the plugin version config of the
@@ -70,6 +79,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // anything says "listening".
     let store = settings.store().await?;
     println!("store: {store}");
+    println!("{}", settings.reconciliation_line());
     let feed = feed_settings.start(store.clone(), api)?;
     let listener = std::net::TcpListener::bind(&settings.bind)?;
     let address = listener.local_addr()?;

@@ -1,8 +1,11 @@
 use axum::extract::State;
+use claimkit::reconcile::{ActionOn, Answered};
 use claimkit::store;
 use claimkit::{AttemptStatus, Error, Preset};
 use claimkit_axum::Plugin;
 use claimkit_store::Store;
+
+use crate::Reconciliation;
 
 /// What most real plugins are, in one handler: the `ClaimNumbers` preset
 /// (as [`claim_number`](crate::claim_number)) whose successful claims are
@@ -20,12 +23,24 @@ use claimkit_store::Store;
 /// the `503` makes the platform retry the webhook, whose confirmation then
 /// changes nothing. The runner `main.rs` starts runs the action from the
 /// store ([`PostClaimAction`](crate::PostClaimAction)). Register the plugin
-/// with `receiveStatusWebhook`.
+/// with `receiveStatusWebhook`, or set `BITBADGES_API_KEY`: with
+/// reconciliation on, the platform's record confirms or releases the number
+/// and queues the action under the same key, whichever comes first.
 pub async fn claim_number_with_action(
     State(store): State<Store>,
+    State(reconciliation): State<Reconciliation>,
     request: Plugin,
 ) -> Result<Preset, Error> {
-    let answer = store::claim_number(&store, request.context()).await?;
+    let answer =
+        store::claim_number_with(&store, request.context(), &reconciliation.numbering).await?;
+    reconciliation
+        .note(
+            &store,
+            request.context(),
+            Answered::ClaimNumber,
+            ActionOn::Success,
+        )
+        .await?;
     // `enqueue_status_action` queues `failure` webhooks too: this plugin
     // acts on a successful claim only.
     if request.context().attempt_status() == &AttemptStatus::Success {

@@ -2,6 +2,7 @@
 //! them, each answer checked against the protocol.
 
 pub mod declared;
+mod replay;
 mod report;
 mod sink;
 
@@ -32,6 +33,21 @@ pub enum Preset {
     ClaimToken,
     /// `200 {"claimNumber": n}`.
     ClaimNumber,
+}
+
+/// How the platform calls the plugin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CallModel {
+    /// A simulation, then the real call with the attempt's id.
+    #[default]
+    Classic,
+    /// The 2026 model: a simulation may be the only call of an attempt,
+    /// its answer replayed by the execution step (unless the plugin version
+    /// sets `ignoreSimulations`). Adds the checks that simultaneous
+    /// simulations from different addresses get distinct numbers or tokens,
+    /// and, with status webhooks, that a replayed attempt's `success`
+    /// settles what its address held.
+    Replay,
 }
 
 /// What to check, and how.
@@ -72,6 +88,8 @@ pub struct Target {
     /// The browser origin whose CORS preflight is checked: the developer
     /// portal's.
     pub origin: String,
+    /// How the platform calls the plugin, and so which checks run.
+    pub model: CallModel,
 }
 
 impl Target {
@@ -93,6 +111,7 @@ impl Target {
             run_id: claimkit::store::random_token()[..12].to_owned(),
             sign: false,
             origin: claimkit::PORTAL_ORIGIN.to_owned(),
+            model: CallModel::Classic,
         }
     }
 
@@ -221,6 +240,12 @@ pub fn run(target: &Target, mut progress: impl FnMut(&Outcome)) -> Report {
                     record(outcome, &mut report);
                 }
             }
+        }
+    }
+
+    if target.model == CallModel::Replay {
+        for outcome in replay::checks(client, target) {
+            record(outcome, &mut report);
         }
     }
 

@@ -35,7 +35,8 @@
 //! is logged once, when it begins and when it ends.
 //!
 //! What this module does **not** do: decide which attempts to check, when,
-//! or what an outcome changes in a store.
+//! or what an outcome changes in a store: that is
+//! [`reconcile`](crate::reconcile).
 
 mod gate;
 mod gated;

@@ -36,6 +36,33 @@ impl Answered {
     }
 }
 
+/// Which outcomes of an attempt the plugin owes a post-claim action for,
+/// queued under the key its status webhook would use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum ActionOn {
+    /// None: the outcome only settles the store.
+    Never,
+    /// A successful attempt only (`"{claimAttemptId}:success"`).
+    Success,
+    /// Either outcome (`":success"` or `":failure"`), as
+    /// [`enqueue_status_action`](crate::store::enqueue_status_action)
+    /// queues status webhooks.
+    Always,
+}
+
+impl ActionOn {
+    /// Whether `outcome` asks for the action.
+    pub fn wants(self, outcome: &Outcome) -> bool {
+        match self {
+            Self::Never => false,
+            Self::Success => outcome.is_success(),
+            Self::Always => true,
+        }
+    }
+}
+
 /// The prefix of every check's key in the action queue.
 pub(crate) const CHECK_PREFIX: &str = "check:";
 
@@ -44,18 +71,18 @@ pub(crate) const CHECK_PREFIX: &str = "check:";
 /// "answeredAtMs"}`, with `"instanceId"` when keyed per instance).
 ///
 /// ```
-/// use claimkit::reconcile::{Answered, Check};
+/// use claimkit::reconcile::{ActionOn, Answered, Check};
 /// use claimkit::Context;
 ///
 /// let mut attempt = Context::default();
 /// attempt.claim_id = Some("c1".into());
 /// attempt.claim_attempt_id = Some("a1".into());
-/// let check = Check::from_context(&attempt, Answered::ClaimNumber, true).unwrap();
+/// let check = Check::from_context(&attempt, Answered::ClaimNumber, ActionOn::Success).unwrap();
 /// assert_eq!(check.key(), "check:number:a1");
 /// assert!(claimkit::reconcile::is_check_key(&check.key()));
 /// // A simulation is never checked.
 /// attempt.simulation = Some(true);
-/// assert!(Check::from_context(&attempt, Answered::ClaimNumber, true).is_none());
+/// assert!(Check::from_context(&attempt, Answered::ClaimNumber, ActionOn::Success).is_none());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -66,9 +93,9 @@ pub struct Check {
     pub claim_id: String,
     /// What the plugin answered.
     pub answered: Answered,
-    /// Whether the plugin owes a post-claim action for the outcome, queued
+    /// Which outcomes the plugin owes a post-claim action for, queued
     /// under the key its status webhook would use.
-    pub action: bool,
+    pub action: ActionOn,
     /// When the plugin answered, in UNIX milliseconds by this process's
     /// clock.
     pub answered_at_ms: u64,
@@ -82,7 +109,7 @@ impl Check {
     /// The check an executing call needs, keyed per attempt: `None` for a
     /// simulation, a status webhook, or a call without an attempt id
     /// (nothing to ask the platform about).
-    pub fn from_context(context: &Context, answered: Answered, action: bool) -> Option<Self> {
+    pub fn from_context(context: &Context, answered: Answered, action: ActionOn) -> Option<Self> {
         Self::from_context_with(context, answered, action, KeyScope::Attempt)
     }
 
@@ -91,7 +118,7 @@ impl Check {
     pub fn from_context_with(
         context: &Context,
         answered: Answered,
-        action: bool,
+        action: ActionOn,
         scope: KeyScope,
     ) -> Option<Self> {
         if context.is_simulation() || context.attempt_status() != &AttemptStatus::Executing {
@@ -180,7 +207,8 @@ mod tests {
         for scope in [KeyScope::Attempt, KeyScope::Instance] {
             let context = executing(Some("i"));
             let check =
-                Check::from_context_with(&context, Answered::StatusHook, true, scope).unwrap();
+                Check::from_context_with(&context, Answered::StatusHook, ActionOn::Always, scope)
+                    .unwrap();
             for (outcome, status) in [
                 (
                     Outcome::Succeeded {
@@ -212,17 +240,17 @@ mod tests {
     fn only_executing_attempts_with_an_id_are_checked() {
         let mut context = executing(None);
         context.attempt_status = Some(AttemptStatus::Success);
-        assert!(Check::from_context(&context, Answered::ClaimNumber, false).is_none());
+        assert!(Check::from_context(&context, Answered::ClaimNumber, ActionOn::Never).is_none());
         let mut context = executing(None);
         context.claim_attempt_id = Some(String::new());
-        assert!(Check::from_context(&context, Answered::ClaimNumber, false).is_none());
+        assert!(Check::from_context(&context, Answered::ClaimNumber, ActionOn::Never).is_none());
     }
 
     #[test]
     fn checks_of_two_plugins_on_one_attempt_are_two_jobs() {
         let context = executing(None);
-        let number = Check::from_context(&context, Answered::ClaimNumber, false).unwrap();
-        let hook = Check::from_context(&context, Answered::StatusHook, true).unwrap();
+        let number = Check::from_context(&context, Answered::ClaimNumber, ActionOn::Never).unwrap();
+        let hook = Check::from_context(&context, Answered::StatusHook, ActionOn::Always).unwrap();
         assert_ne!(number.key(), hook.key());
     }
 

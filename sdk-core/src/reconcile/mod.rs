@@ -66,7 +66,7 @@ mod terms;
 
 use crate::platform::Outcome;
 
-pub use check::{is_check_key, Answered, Check};
+pub use check::{is_check_key, ActionOn, Answered, Check};
 pub use note::{note, note_with};
 pub use reconciler::{Checked, Reconciler};
 pub use settle::settle;

@@ -1,6 +1,6 @@
 //! Queueing a check when the plugin answers.
 
-use super::{Answered, Check};
+use super::{ActionOn, Answered, Check};
 use crate::store::{enqueue_action, Actions};
 use crate::{Context, Error, KeyScope};
 
@@ -10,8 +10,8 @@ use crate::{Context, Error, KeyScope};
 /// token, or for a status-hook plugin). It writes to the store and never
 /// calls the platform, so the plugin's answer never waits for the API.
 ///
-/// `action` says whether the plugin owes a post-claim action for the
-/// outcome (queued as its status webhook would queue it).
+/// `action` says which outcomes the plugin owes a post-claim action for
+/// (queued as its status webhook would queue it).
 ///
 /// | call | queued |
 /// |---|---|
@@ -23,7 +23,7 @@ use crate::{Context, Error, KeyScope};
 /// The store's errors.
 ///
 /// ```
-/// use claimkit::reconcile::{note, Answered};
+/// use claimkit::reconcile::{note, ActionOn, Answered};
 /// use claimkit::store::MemoryStore;
 /// use claimkit::Context;
 /// # futures_executor::block_on(async {
@@ -31,10 +31,10 @@ use crate::{Context, Error, KeyScope};
 /// let mut attempt = Context::default();
 /// attempt.claim_id = Some("c1".into());
 /// attempt.claim_attempt_id = Some("a1".into());
-/// let check = note(&store, &attempt, Answered::StatusHook, true).await?.expect("new");
+/// let check = note(&store, &attempt, Answered::StatusHook, ActionOn::Always).await?.expect("new");
 /// assert_eq!(check.key(), "check:status:a1");
 /// // The platform's retry of the call queues nothing more.
-/// assert!(note(&store, &attempt, Answered::StatusHook, true).await?.is_none());
+/// assert!(note(&store, &attempt, Answered::StatusHook, ActionOn::Always).await?.is_none());
 /// # Ok::<(), claimkit::Error>(())
 /// # }).unwrap();
 /// ```
@@ -42,7 +42,7 @@ pub async fn note<A: Actions + ?Sized>(
     store: &A,
     context: &Context,
     answered: Answered,
-    action: bool,
+    action: ActionOn,
 ) -> Result<Option<Check>, Error> {
     note_with(store, context, answered, action, KeyScope::Attempt).await
 }
@@ -57,7 +57,7 @@ pub async fn note_with<A: Actions + ?Sized>(
     store: &A,
     context: &Context,
     answered: Answered,
-    action: bool,
+    action: ActionOn,
     scope: KeyScope,
 ) -> Result<Option<Check>, Error> {
     let Some(check) = Check::from_context_with(context, answered, action, scope) else {

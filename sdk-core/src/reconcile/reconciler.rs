@@ -111,7 +111,7 @@ impl Checked {
 /// ```
 /// use std::time::Duration;
 /// use claimkit::platform::Outcome;
-/// use claimkit::reconcile::{note, Answered, Checked, ReconcileTerms, Reconciler};
+/// use claimkit::reconcile::{note, ActionOn, Answered, Checked, ReconcileTerms, Reconciler};
 /// use claimkit::store::{ActionTerms, Actions, ClaimNumbers, MemoryStore, Numbering};
 /// use claimkit::testing::ScriptedRecord;
 /// use claimkit::Context;
@@ -127,7 +127,7 @@ impl Checked {
 /// attempt.claim_attempt_id = Some("a1".into());
 /// let pool = Numbering::new().pool(&attempt);
 /// store.reserve(&pool, "a1").await?;
-/// note(&*store, &attempt, Answered::ClaimNumber, false).await?;
+/// note(&*store, &attempt, Answered::ClaimNumber, ActionOn::Never).await?;
 ///
 /// // The platform does not know it yet: checked again later.
 /// let due = store.take_due(1, &ActionTerms::default()).await?.remove(0).decode()?;

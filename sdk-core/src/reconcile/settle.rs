@@ -12,7 +12,8 @@ use crate::Error;
 /// |---|---|---|
 /// | [`ClaimNumber`](Answered::ClaimNumber) | confirms the number | releases the number |
 /// | [`ClaimToken`](Answered::ClaimToken), [`StatusHook`](Answered::StatusHook) | nothing | nothing |
-/// | with [`Check::action`] | queues `"{claimAttemptId}:success"` | queues `"{claimAttemptId}:failure"` |
+/// | [`Check::action`] [`Success`](super::ActionOn::Success) | queues `"{claimAttemptId}:success"` | nothing |
+/// | [`Check::action`] [`Always`](super::ActionOn::Always) | queues `"{claimAttemptId}:success"` | queues `"{claimAttemptId}:failure"` |
 ///
 /// The action is the [`StatusAction`](crate::store::StatusAction) the
 /// attempt's status webhook queues, under the same key: whichever of the
@@ -25,7 +26,7 @@ use crate::Error;
 ///
 /// ```
 /// use claimkit::platform::Outcome;
-/// use claimkit::reconcile::{settle, Answered, Check};
+/// use claimkit::reconcile::{settle, ActionOn, Answered, Check};
 /// use claimkit::store::{enqueue_status_action, ClaimNumbers, MemoryStore, Numbering};
 /// use claimkit::{AttemptStatus, Context};
 /// # futures_executor::block_on(async {
@@ -36,7 +37,7 @@ use crate::Error;
 /// let pool = Numbering::new().pool(&attempt);
 /// assert_eq!(store.reserve(&pool, "a1").await?, 0);
 ///
-/// let check = Check::from_context(&attempt, Answered::ClaimNumber, true).unwrap();
+/// let check = Check::from_context(&attempt, Answered::ClaimNumber, ActionOn::Success).unwrap();
 /// let success = Outcome::Succeeded { address: "bb1a".into(), claim_number: Some(0) };
 /// assert!(settle(&store, &check, &success).await?);
 /// assert_eq!(store.preview(&pool).await?, 1); // confirmed
@@ -62,7 +63,7 @@ where
                 .await?;
         }
     }
-    if !check.action {
+    if !check.action.wants(outcome) {
         return Ok(false);
     }
     enqueue_action(

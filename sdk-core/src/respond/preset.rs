@@ -88,8 +88,19 @@ impl Respond for ClaimToken {
 ///
 /// **Simulations must answer a number too**: a simulation may be the only
 /// call (2026 developer docs, unconfirmed), so answer `{"claimNumber": n}`
-/// with the number the attempt would get, reserving nothing; `claimkit
-/// check` warns when a simulation's answer lacks `claimNumber`.
+/// with the number the attempt would get; `claimkit check` warns when a
+/// simulation's answer lacks `claimNumber`, and `claimkit check --model
+/// replay` fails a plugin whose simultaneous simulations share a number.
+///
+/// **Which plugin-version settings keep numbers right** (what
+/// [`claim_number_with`](crate::store::claim_number_with) does under each):
+///
+/// | setting | what happens |
+/// |---|---|
+/// | `ignoreSimulations` | only real calls come; each attempt reserves its number when executing: safe under every call model |
+/// | `passAddress` | simulations carry `bitbadgesAddress`, so each holds its number for its claim and address for a short time: simultaneous simulations preview distinct numbers, the same user gets the same one again, and the attempt that replays it (its executing call or its status webhook) takes it over |
+/// | neither | simultaneous simulations may preview one number, which the platform then refuses to all but one ("Claim number already used"); a warning is logged once per claim |
+/// | `receiveStatusWebhook` | `success` confirms the attempt's number (or its address's hold), `failure` releases it; without it reservations and holds lapse after their time, and a number the platform assigned may be handed out again |
 ///
 /// ```
 /// use claimkit::{render, ClaimNumber};

@@ -4,6 +4,8 @@
 use std::future::Future;
 use std::time::Duration;
 
+use super::simulation_hold::{simulation_holder, warn_unkeyed, DEFAULT_SIMULATION_HOLD};
+use crate::platform::{AttemptsPage, Outcome, PlatformRecord, Unanswered};
 use crate::{AttemptStatus, ClaimNumber, Context, Error, ErrorKind, Preset, Stateless};
 
 /// One claim's pool of numbers, as a store operation sees it: which claim,
@@ -118,6 +120,43 @@ pub trait ClaimNumbers: Send + Sync {
         claim_id: &str,
         attempt_id: &str,
     ) -> impl Future<Output = Result<(), Error>> + Send;
+
+    /// The number `attempt_id` holds in `pool` (confirmed, or reserved
+    /// within its hold); else the number `holder` holds there within its
+    /// hold (a [simulation hold](crate::store::simulation_holder)), handed
+    /// over to `attempt_id` in one atomic step and reserved for
+    /// [`ClaimPool::hold`] from now; else `None`, changing nothing.
+    ///
+    /// After a hand-over `holder` holds nothing, so its next simulation
+    /// gets a number of its own. `None` for `holder` only looks the
+    /// attempt up.
+    ///
+    /// # Errors
+    /// As [`confirm`](Self::confirm).
+    fn take_over(
+        &self,
+        pool: &ClaimPool<'_>,
+        holder: Option<&str>,
+        attempt_id: &str,
+    ) -> impl Future<Output = Result<Option<u64>, Error>> + Send;
+
+    /// Records `number` as confirmed for `attempt_id` in `claim_id`: the
+    /// number the platform assigned to an attempt this store never
+    /// reserved. Numbers below it that were never handed out become free,
+    /// so the claim's numbers stay dense.
+    ///
+    /// Answers whether `attempt_id` holds `number` confirmed now: `false`,
+    /// changing nothing, when the attempt holds another number, or another
+    /// attempt holds `number` (confirmed, or reserved within its hold).
+    ///
+    /// # Errors
+    /// As [`confirm`](Self::confirm).
+    fn assign(
+        &self,
+        claim_id: &str,
+        attempt_id: &str,
+        number: u64,
+    ) -> impl Future<Output = Result<bool, Error>> + Send;
 }
 
 /// How a plugin numbers its claims: the bound, and how long a reservation
@@ -136,12 +175,20 @@ pub trait ClaimNumbers: Send + Sync {
 pub struct Numbering {
     max_uses: Option<u64>,
     hold: Duration,
+    simulation_hold: Duration,
 }
 
 impl Numbering {
-    /// The default time a reservation waits for its status webhook: 24
-    /// hours. A plugin that receives no status webhooks should confirm its
-    /// numbers itself, or set a time no shorter than its claims can take.
+    /// The default time a reservation waits for its outcome: 24 hours.
+    ///
+    /// The hold is a trade-off. Reconciled
+    /// ([`reconcile`](crate::reconcile)), a number is confirmed or released
+    /// seconds after the claim ends, and the hold only has to outlast an
+    /// outage of the platform's API (a confirmation that comes after the
+    /// hold lapsed does not take the number back). With status webhooks
+    /// alone it must outlast their retries (1 h, 2 h, 4 h…). With neither, a
+    /// successful attempt's number is handed out again once the hold
+    /// lapses: reconcile such a plugin.
     pub const DEFAULT_HOLD: Duration = Duration::from_secs(24 * 60 * 60);
 
     /// No bound of the plugin's own (the claim's `maxUses` still applies
@@ -150,6 +197,7 @@ impl Numbering {
         Self {
             max_uses: None,
             hold: Self::DEFAULT_HOLD,
+            simulation_hold: DEFAULT_SIMULATION_HOLD,
         }
     }
 
@@ -160,15 +208,30 @@ impl Numbering {
         self
     }
 
-    /// Sets how long a reservation waits for its status webhook.
+    /// Sets how long a reservation waits for its outcome (its status
+    /// webhook, or the platform's record when reconciled): see
+    /// [`DEFAULT_HOLD`](Self::DEFAULT_HOLD) for the trade-off.
     pub const fn with_hold(mut self, hold: Duration) -> Self {
         self.hold = hold;
+        self
+    }
+
+    /// Sets how long a simulation holds the number it previewed for its
+    /// claim and address (default [`DEFAULT_SIMULATION_HOLD`]), waiting
+    /// for the attempt that replays it.
+    pub const fn with_simulation_hold(mut self, hold: Duration) -> Self {
+        self.simulation_hold = hold;
         self
     }
 
     /// The plugin's own bound.
     pub const fn max_uses(&self) -> Option<u64> {
         self.max_uses
+    }
+
+    /// How long a simulation holds the number it previewed.
+    pub const fn simulation_hold(&self) -> Duration {
+        self.simulation_hold
     }
 
     /// How long a reservation waits for its status webhook.
@@ -188,6 +251,18 @@ impl Numbering {
             claim_id: context.claim_id.as_deref().unwrap_or(""),
             limit,
             hold: self.hold,
+        }
+    }
+}
+
+impl Numbering {
+    /// [`pool`](Self::pool), held for the [simulation
+    /// hold](Self::simulation_hold): the pool a simulation's hold is made
+    /// in.
+    pub fn simulation_pool<'a>(&self, context: &'a Context) -> ClaimPool<'a> {
+        ClaimPool {
+            hold: self.simulation_hold,
+            ..self.pool(context)
         }
     }
 }
@@ -239,15 +314,44 @@ pub async fn claim_number<P: ClaimNumbers + ?Sized>(
 ///
 /// | call | pool | answer |
 /// |---|---|---|
-/// | simulation | nothing changes | the number a real call would get now |
-/// | executing | reserve (the same for a retried attempt) | `{"claimNumber": n}` |
-/// | executing without an attempt id (legacy) | reserved and confirmed at once | `{"claimNumber": n}` |
-/// | `success` webhook | confirm | `{}` |
-/// | `failure` webhook | release | `{}` |
+/// | simulation with `bitbadgesAddress` | the number is held for the claim and address for the [simulation hold](Numbering::simulation_hold) (the same again for the same address) | `{"claimNumber": n}` |
+/// | simulation without an address | nothing changes; a warning once per claim | the number a real call would get now |
+/// | executing | the attempt's number, else its address's simulation hold taken over, else the lowest free reserved | `{"claimNumber": n}` |
+/// | executing without an attempt id (legacy) | as above, and confirmed at once | `{"claimNumber": n}` |
+/// | `success` webhook | the attempt's number (or its address's hold, taken over) confirmed | `{}` |
+/// | `failure` webhook | the attempt's number (or its address's hold) released | `{}` |
 ///
 /// A simulation answers what the real call would (a number, or the same
 /// `409` when none is left), since the platform may replay a simulation's
-/// answer instead of calling again.
+/// answer instead of calling again: then the status webhook is the first
+/// call with the attempt's id, and settles the number its address held.
+///
+/// # Which plugin-version settings keep numbers right
+///
+/// - `ignoreSimulations`: the platform calls only for real; every attempt
+///   reserves at `executing`. Safe under every call model.
+/// - `passAddress`: simulations carry `bitbadgesAddress`, so each holds its
+///   number for its claim and address: simultaneous simulations preview
+///   distinct numbers, and the attempt that replays one keeps it. Without
+///   it (and without `ignoreSimulations`), simultaneous simulations may
+///   preview one number, which the platform then refuses to all but one
+///   ("Claim number already used"); a warning says so once per claim.
+/// - `receiveStatusWebhook`: `success` confirms and `failure` releases. Without
+///   it, reservations and simulation holds lapse after their hold, and a
+///   number the platform assigned may be handed out again: confirm numbers
+///   from the platform's record instead, or keep the hold no shorter than
+///   claims can take.
+///
+/// Webhooks stay idempotent for the attempt they name; one caveat: a
+/// `failure` for an attempt that holds nothing releases what its address
+/// holds, so a `failure` redelivered after its attempt's number was
+/// released frees a newer simulation hold of the same address, if there
+/// is one (the platform redelivers only webhooks not answered `200`).
+///
+/// A `success` for an attempt that holds nothing here (never reserved, or
+/// its hold lapsed) is logged as a warning: the number the platform
+/// assigned is not recorded and may be handed out again.
+/// [`claim_number_with_record`] asks the platform's record instead.
 ///
 /// # Errors
 /// [`ErrorKind::Exhausted`](crate::ErrorKind::Exhausted) (`409 {"message":
@@ -258,37 +362,228 @@ pub async fn claim_number_with<P: ClaimNumbers + ?Sized>(
     context: &Context,
     numbering: &Numbering,
 ) -> Result<Preset, Error> {
+    claim_number_with_record(store, None::<&Unrecorded>, context, numbering).await
+}
+
+/// [`claim_number_with`], asking `record` (the platform's record of
+/// attempts, such as `claimkit-bitbadges`' client) for the number the
+/// platform assigned when a `success` comes for an attempt that holds
+/// nothing here, and confirming it ([`ClaimNumbers::assign`]). `None`
+/// logs a warning instead, as [`claim_number_with`] does.
+///
+/// The record is read page by page from the claim's newest attempts (at
+/// most [`LISTED_PAGES`] pages, each one metered request); an attempt not
+/// found, or a record that does not answer, is logged as a warning that
+/// says what was lost.
+///
+/// # Errors
+/// As [`claim_number_with`].
+///
+/// ```
+/// use claimkit::platform::Outcome;
+/// use claimkit::store::{claim_number_with_record, ClaimNumbers, MemoryStore, Numbering};
+/// use claimkit::testing::ScriptedRecord;
+/// use claimkit::{AttemptStatus, Context};
+/// # futures_executor::block_on(async {
+/// let store = MemoryStore::default();
+/// let record = ScriptedRecord::new();
+/// record.settle("c1", "a1", Outcome::Succeeded { address: "bb1a".into(), claim_number: Some(0) });
+/// let mut success = Context::default();
+/// success.claim_id = Some("c1".into());
+/// success.claim_attempt_id = Some("a1".into());
+/// success.attempt_status = Some(AttemptStatus::Success);
+/// // The plugin never reserved for `a1`: the record says it got 0.
+/// claim_number_with_record(&store, Some(&record), &success, &Numbering::new()).await?;
+/// let pool = Numbering::new().pool(&success);
+/// assert_eq!(store.preview(&pool).await?, 1);
+/// # Ok::<(), claimkit::Error>(())
+/// # }).unwrap();
+/// ```
+pub async fn claim_number_with_record<P, R>(
+    store: &P,
+    record: Option<&R>,
+    context: &Context,
+    numbering: &Numbering,
+) -> Result<Preset, Error>
+where
+    P: ClaimNumbers + ?Sized,
+    R: PlatformRecord + ?Sized,
+{
     let pool = numbering.pool(context);
+    let holder = simulation_holder(context);
     if context.is_simulation() {
-        return match context.attempt_status() {
-            AttemptStatus::Executing => {
-                // The bound is the core's: a store only finds the number.
-                let number = pool.admit(store.lowest_free(pool.claim_id).await?)?;
-                Ok(ClaimNumber::new(number).into())
+        if context.attempt_status() != &AttemptStatus::Executing {
+            return Ok(Stateless.into());
+        }
+        let number = match &holder {
+            Some(holder) => {
+                store
+                    .reserve(&numbering.simulation_pool(context), holder)
+                    .await?
             }
-            _ => Ok(Stateless.into()),
+            None => {
+                warn_unkeyed(pool.claim_id, "claim number");
+                // The bound is the core's: a store only finds the number.
+                pool.admit(store.lowest_free(pool.claim_id).await?)?
+            }
         };
+        return Ok(ClaimNumber::new(number).into());
     }
+    let holder = holder.as_deref();
     match (context.attempt_status(), context.attempt_id()) {
         (AttemptStatus::Executing, Some(attempt)) => {
-            Ok(ClaimNumber::new(store.reserve(&pool, attempt).await?).into())
+            let number = match store.take_over(&pool, holder, attempt).await? {
+                Some(number) => number,
+                None => store.reserve(&pool, attempt).await?,
+            };
+            Ok(ClaimNumber::new(number).into())
         }
         (AttemptStatus::Executing, None) => {
             // Nothing to key a reservation on: take a number for good.
             let key = format!("anonymous:{}", super::random_token());
-            let number = store.reserve(&pool, &key).await?;
+            let number = match store.take_over(&pool, holder, &key).await? {
+                Some(number) => number,
+                None => store.reserve(&pool, &key).await?,
+            };
             store.confirm(pool.claim_id, &key).await?;
             Ok(ClaimNumber::new(number).into())
         }
         (AttemptStatus::Success, Some(attempt)) => {
-            store.confirm(pool.claim_id, attempt).await?;
+            match store.take_over(&pool, holder, attempt).await? {
+                Some(_) => store.confirm(pool.claim_id, attempt).await?,
+                None => learn_assigned(store, record, pool.claim_id, attempt).await?,
+            }
             Ok(Stateless.into())
         }
         (AttemptStatus::Failure, Some(attempt)) => {
+            store.take_over(&pool, holder, attempt).await?;
             store.release(pool.claim_id, attempt).await?;
             Ok(Stateless.into())
         }
         _ => Ok(Stateless.into()),
+    }
+}
+
+/// How many pages of a claim's attempts [`claim_number_with_record`] reads
+/// at most to find one attempt: 10.
+pub const LISTED_PAGES: usize = 10;
+
+/// A `success` for `attempt` came, and it holds nothing here: confirms the
+/// number `record` says the platform assigned, or warns what is lost.
+async fn learn_assigned<P, R>(
+    store: &P,
+    record: Option<&R>,
+    claim_id: &str,
+    attempt: &str,
+) -> Result<(), Error>
+where
+    P: ClaimNumbers + ?Sized,
+    R: PlatformRecord + ?Sized,
+{
+    let Some(record) = record else {
+        tracing::warn!(
+            claim_id,
+            claim_attempt_id = attempt,
+            "a success came for an attempt that holds no claim number here (never reserved, \
+             or its hold lapsed), and there is no platform record to ask: the number the \
+             platform assigned is not recorded and may be handed out again"
+        );
+        return Ok(());
+    };
+    let mut bookmark: Option<String> = None;
+    for _ in 0..LISTED_PAGES {
+        let page = match record
+            .claim_attempts(claim_id, bookmark.as_deref(), false)
+            .await
+        {
+            Ok(page) => page,
+            Err(unanswered) => {
+                tracing::warn!(
+                    claim_id,
+                    claim_attempt_id = attempt,
+                    error = &unanswered as &dyn std::error::Error,
+                    "a success came for an attempt that holds no claim number here, and the \
+                     platform's record did not answer: the number the platform assigned is \
+                     not recorded and may be handed out again"
+                );
+                return Ok(());
+            }
+        };
+        if let Some(listed) = page
+            .attempts
+            .iter()
+            .find(|listed| listed.claim_attempt_id == attempt)
+        {
+            return confirm_listed(store, claim_id, attempt, &listed.outcome).await;
+        }
+        match page.next_bookmark {
+            Some(next) if !next.is_empty() => bookmark = Some(next),
+            _ => break,
+        }
+    }
+    tracing::warn!(
+        claim_id,
+        claim_attempt_id = attempt,
+        "a success came for an attempt that holds no claim number here, and the platform's \
+         record does not list it yet: the number the platform assigned is not recorded and \
+         may be handed out again"
+    );
+    Ok(())
+}
+
+/// Confirms the number the record lists for `attempt`.
+async fn confirm_listed<P: ClaimNumbers + ?Sized>(
+    store: &P,
+    claim_id: &str,
+    attempt: &str,
+    outcome: &Outcome,
+) -> Result<(), Error> {
+    let Outcome::Succeeded {
+        claim_number: Some(number),
+        ..
+    } = outcome
+    else {
+        tracing::warn!(
+            claim_id,
+            claim_attempt_id = attempt,
+            "a success came for an attempt that holds no claim number here, and the platform's \
+             record lists no number for it: nothing is recorded"
+        );
+        return Ok(());
+    };
+    if store.assign(claim_id, attempt, *number).await? {
+        tracing::info!(
+            claim_id,
+            claim_attempt_id = attempt,
+            claim_number = number,
+            "confirmed the claim number the platform assigned to an attempt this plugin never reserved"
+        );
+    } else {
+        tracing::warn!(
+            claim_id,
+            claim_attempt_id = attempt,
+            claim_number = number,
+            "the platform assigned a claim number that another attempt holds here: it is not \
+             recorded for this attempt"
+        );
+    }
+    Ok(())
+}
+
+/// The record [`claim_number_with`] passes: none.
+enum Unrecorded {}
+
+impl PlatformRecord for Unrecorded {
+    async fn attempt_outcome(&self, _: &str) -> Result<Outcome, Unanswered> {
+        match *self {}
+    }
+    async fn claim_attempts(
+        &self,
+        _: &str,
+        _: Option<&str>,
+        _: bool,
+    ) -> Result<AttemptsPage, Unanswered> {
+        match *self {}
     }
 }
 
@@ -316,6 +611,22 @@ impl<T: ClaimNumbers + ?Sized> ClaimNumbers for std::sync::Arc<T> {
         attempt_id: &str,
     ) -> impl Future<Output = Result<(), Error>> + Send {
         (**self).release(claim_id, attempt_id)
+    }
+    fn take_over(
+        &self,
+        pool: &ClaimPool<'_>,
+        holder: Option<&str>,
+        attempt_id: &str,
+    ) -> impl Future<Output = Result<Option<u64>, Error>> + Send {
+        (**self).take_over(pool, holder, attempt_id)
+    }
+    fn assign(
+        &self,
+        claim_id: &str,
+        attempt_id: &str,
+        number: u64,
+    ) -> impl Future<Output = Result<bool, Error>> + Send {
+        (**self).assign(claim_id, attempt_id, number)
     }
 }
 
@@ -427,6 +738,54 @@ mod tests {
             capped.max_uses = Some(0);
             let err = claim_number(&store, &capped).await.unwrap_err();
             assert_eq!(err.kind(), ErrorKind::Exhausted);
+        });
+    }
+
+    #[test]
+    fn a_success_the_plugin_never_reserved_is_learned_from_the_record() {
+        use crate::platform::{Outcome, Unanswered, UnansweredKind};
+        use crate::testing::ScriptedRecord;
+        block_on(async {
+            let store = MemoryStore::default();
+            let record = ScriptedRecord::new().with_page_size(2);
+            for (attempt, number) in [("x", 5), ("y", 6), ("z", 1)] {
+                record.settle(
+                    "c",
+                    attempt,
+                    Outcome::Succeeded {
+                        address: "bb1".into(),
+                        claim_number: Some(number),
+                    },
+                );
+            }
+            let numbering = Numbering::new();
+            let success = |attempt: &str| context("c", attempt, AttemptStatus::Success, false);
+            // Found on the second page.
+            claim_number_with_record(&store, Some(&record), &success("z"), &numbering)
+                .await
+                .unwrap();
+            assert_eq!(record.list_calls(), 2);
+            let z = success("z");
+            let pool = numbering.pool(&z);
+            assert_eq!(store.preview(&pool).await.unwrap(), 0);
+            assert_eq!(store.reserve(&pool, "n0").await.unwrap(), 0);
+            assert_eq!(
+                store.reserve(&pool, "n2").await.unwrap(),
+                2,
+                "1 is confirmed"
+            );
+            // Not listed, or no answer: nothing is recorded.
+            claim_number_with_record(&store, Some(&record), &success("w"), &numbering)
+                .await
+                .unwrap();
+            record.refuse_next(Unanswered::new(UnansweredKind::Throttled));
+            claim_number_with_record(&store, Some(&record), &success("x"), &numbering)
+                .await
+                .unwrap();
+            assert_eq!(store.reserve(&pool, "n3").await.unwrap(), 3);
+            // Without a record, a warning and nothing else.
+            claim_number(&store, &success("y")).await.unwrap();
+            assert_eq!(store.reserve(&pool, "n4").await.unwrap(), 4);
         });
     }
 

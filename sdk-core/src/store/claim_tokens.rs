@@ -3,6 +3,7 @@
 use std::future::Future;
 use std::time::Duration;
 
+use super::simulation_hold::{simulation_holder, warn_unkeyed, DEFAULT_SIMULATION_HOLD};
 use crate::{AttemptStatus, ClaimToken, Context, Error, KeyScope, Preset, Stateless};
 
 /// How long a store remembers the token it issued to an attempt, so that
@@ -36,6 +37,24 @@ pub trait ClaimTokens: Send + Sync {
         attempt_id: &str,
         retention: Duration,
     ) -> impl Future<Output = Result<String, Error>> + Send;
+
+    /// The token issued to `attempt_id` (within its retention); else the
+    /// token issued to `holder` (a simulation's hold, within its retention),
+    /// handed over to `attempt_id` and kept for `retention` from now, so
+    /// that `holder` holds none after; else `None`, changing nothing.
+    ///
+    /// Two calls racing for one attempt answer the same token; a backend
+    /// that cannot make the hand-over one atomic step makes it safe to
+    /// repeat: the attempt's token, once set, is never replaced.
+    ///
+    /// # Errors
+    /// As [`issue`](Self::issue).
+    fn take_over_token(
+        &self,
+        holder: &str,
+        attempt_id: &str,
+        retention: Duration,
+    ) -> impl Future<Output = Result<Option<String>, Error>> + Send;
 }
 
 /// 128 random bits from the operating system, as 32 lowercase hex digits:
@@ -66,10 +85,16 @@ pub fn random_token() -> String {
 ///
 /// | call | answer |
 /// |---|---|
-/// | simulation | a fresh token that is not stored (the preset's field, with no side effect) |
-/// | executing | the attempt's token (the same on a retry) |
-/// | executing without an attempt id (legacy) | a fresh token |
-/// | status webhook | `{}` |
+/// | simulation with `bitbadgesAddress` | the token held for its claim and address for [`DEFAULT_SIMULATION_HOLD`] (the same again for the same address) |
+/// | simulation without an address | a fresh token that is not stored; a warning once per claim |
+/// | executing | the attempt's token (the same on a retry), else the one its address's simulation holds, taken over |
+/// | executing without an attempt id (legacy) | its address's simulation token, else a fresh token |
+/// | status webhook | `{}`; its address's simulation token, if any, is kept for the attempt |
+///
+/// Since the platform may replay a simulation's answer instead of calling
+/// again (the simulation is then the only call), the token a simulation
+/// answers is the one the platform marks used: it is kept for the attempt
+/// that replays it, and a simulation without an address cannot be.
 ///
 /// # Errors
 /// The issuer's errors.
@@ -124,16 +149,59 @@ pub async fn claim_token_with<T: ClaimTokens + ?Sized>(
     context: &Context,
     scope: KeyScope,
 ) -> Result<Preset, Error> {
+    let holder = token_holder(context, scope);
     if context.attempt_status() != &AttemptStatus::Executing {
+        if let (Some(holder), Some(key), false) =
+            (&holder, scope.attempt_key(context), context.is_simulation())
+        {
+            issuer
+                .take_over_token(holder, &key, DEFAULT_TOKEN_RETENTION)
+                .await?;
+        }
         return Ok(Stateless.into());
     }
-    let token = match scope.attempt_key(context) {
-        Some(key) if !context.is_simulation() => {
+    if context.is_simulation() {
+        let token = match &holder {
+            Some(holder) => issuer.issue(holder, DEFAULT_SIMULATION_HOLD).await?,
+            None => {
+                warn_unkeyed(context.claim_id.as_deref().unwrap_or(""), "claim token");
+                random_token()
+            }
+        };
+        return Ok(ClaimToken::new(token).into());
+    }
+    let key = scope
+        .attempt_key(context)
+        .unwrap_or_else(|| format!("anonymous:{}", random_token()));
+    let taken = match &holder {
+        Some(holder) => {
+            issuer
+                .take_over_token(holder, &key, DEFAULT_TOKEN_RETENTION)
+                .await?
+        }
+        None => None,
+    };
+    let token = match taken {
+        Some(token) => token,
+        None if context.attempt_id().is_some() => {
             issuer.issue(&key, DEFAULT_TOKEN_RETENTION).await?
         }
-        _ => random_token(),
+        None => random_token(),
     };
     Ok(ClaimToken::new(token).into())
+}
+
+/// The key a simulation's token is held under: its claim, its instance
+/// when `scope` keys per instance, and its address
+/// (`"simulation:{claimId}[:{instanceId}]:{address}"`); `None` without an
+/// address.
+fn token_holder(context: &Context, scope: KeyScope) -> Option<String> {
+    let address = simulation_holder(context)?;
+    let claim = context.claim_id.as_deref().unwrap_or("");
+    Some(match scope.instance(context) {
+        Some(instance) => format!("{address}:{claim}:{instance}"),
+        None => format!("{address}:{claim}"),
+    })
 }
 
 impl<T: ClaimTokens + ?Sized> ClaimTokens for std::sync::Arc<T> {
@@ -143,6 +211,14 @@ impl<T: ClaimTokens + ?Sized> ClaimTokens for std::sync::Arc<T> {
         retention: Duration,
     ) -> impl Future<Output = Result<String, Error>> + Send {
         (**self).issue(attempt_id, retention)
+    }
+    fn take_over_token(
+        &self,
+        holder: &str,
+        attempt_id: &str,
+        retention: Duration,
+    ) -> impl Future<Output = Result<Option<String>, Error>> + Send {
+        (**self).take_over_token(holder, attempt_id, retention)
     }
 }
 

@@ -45,6 +45,7 @@ pub mod actions;
 pub mod feeds;
 pub mod inspect;
 pub mod reconcile;
+pub mod simulation_holds;
 
 use std::collections::BTreeSet;
 use std::future::Future;
@@ -110,6 +111,7 @@ pub async fn run<B: Backend>(backend: &B) {
     claims_number_on_their_own(&backend.open().await).await;
     the_bound(&backend.open().await).await;
     tokens(&backend.open().await).await;
+    simulation_holds::run(&backend.open().await).await;
     delivery_leases(&backend.open().await).await;
     expiry(backend, &backend.open().await).await;
     durability(backend).await;
@@ -351,6 +353,15 @@ pub async fn expiry<B: Backend>(backend: &B, store: &B::Store) {
     assert_eq!(store.reserve(&hold(SHORT), "a").await.unwrap(), 0);
     assert_eq!(store.reserve(&hold(LONG), "b").await.unwrap(), 1);
     assert_eq!(store.reserve(&hold(WIDE), "w").await.unwrap(), 2);
+    let held = id("claim");
+    let simulation = |hold| ClaimPool {
+        claim_id: &held,
+        limit: None,
+        hold,
+    };
+    let (lapsing, kept) = ("simulation:bb1lapsing", "simulation:bb1kept");
+    assert_eq!(store.reserve(&simulation(SHORT), lapsing).await.unwrap(), 0);
+    assert_eq!(store.reserve(&simulation(WIDE), kept).await.unwrap(), 1);
     let (attempt, kept_attempt) = (id("attempt"), id("attempt"));
     let token = store.issue(&attempt, SHORT).await.unwrap();
     let kept_token = store.issue(&kept_attempt, WIDE).await.unwrap();
@@ -395,6 +406,27 @@ pub async fn expiry<B: Backend>(backend: &B, store: &B::Store) {
         store.reserve(&pool, "w").await.unwrap(),
         2,
         "a reservation lost its number within its hold"
+    );
+    assert_eq!(
+        store
+            .take_over(&simulation(LONG), Some(lapsing), "late")
+            .await
+            .unwrap(),
+        None,
+        "a lapsed simulation hold was handed over"
+    );
+    assert_eq!(
+        store
+            .take_over(&simulation(LONG), Some(kept), "on-time")
+            .await
+            .unwrap(),
+        Some(1),
+        "a simulation hold lapsed within its time"
+    );
+    assert_eq!(
+        store.preview(&simulation(LONG)).await.unwrap(),
+        0,
+        "a lapsed simulation hold still held its number"
     );
     assert_ne!(
         store.issue(&attempt, SHORT).await.unwrap(),
@@ -442,7 +474,7 @@ pub async fn expiry<B: Backend>(backend: &B, store: &B::Store) {
 }
 
 /// A store opened again after a restart keeps every reservation,
-/// confirmation, token and done delivery.
+/// simulation hold, confirmation, token and done delivery.
 pub async fn durability<B: Backend>(backend: &B) {
     let store = backend.open().await;
     let claim = id("claim");
@@ -450,6 +482,7 @@ pub async fn durability<B: Backend>(backend: &B) {
     assert_eq!(store.reserve(&pool, "confirmed").await.unwrap(), 0);
     store.confirm(&claim, "confirmed").await.unwrap();
     assert_eq!(store.reserve(&pool, "pending").await.unwrap(), 1);
+    assert_eq!(store.reserve(&pool, "simulation:bb1held").await.unwrap(), 2);
     let token = store.issue("durable-attempt", LONG).await.unwrap();
     let long = terms(LONG, LONG);
     let Begun::Leased(lease) = store.begin("durable-delivery", &long).await.unwrap() else {
@@ -468,8 +501,16 @@ pub async fn durability<B: Backend>(backend: &B) {
     };
     assert_eq!(
         store.reserve(&pool, "new").await.unwrap(),
-        2,
+        3,
         "a number was handed out again after a restart"
+    );
+    assert_eq!(
+        store
+            .take_over(&pool, Some("simulation:bb1held"), "replayed")
+            .await
+            .unwrap(),
+        Some(2),
+        "a simulation hold was lost in a restart"
     );
     assert_eq!(store.reserve(&pool, "confirmed").await.unwrap(), 0);
     assert_eq!(store.reserve(&pool, "pending").await.unwrap(), 1);

@@ -5,19 +5,52 @@
 //! `reserve_numbers` function under the claim's advisory lock (`batch.rs`).
 
 use claimkit::store::{ClaimNumbers, ClaimPool};
-use claimkit::Error;
+use claimkit::{Error, ErrorKind};
 
 use super::batch;
 use super::sql::BACKEND;
 use super::store::PostgresStore;
 use crate::unavailable::whole;
 
+impl PostgresStore {
+    /// The key of a claim's advisory lock: one transaction at a time
+    /// changes a claim's pool.
+    fn lock_key(&self, claim_id: &str) -> String {
+        format!("claimkit {} {}", self.inner.schema, claim_id)
+    }
+
+    /// Begins a transaction that holds `claim_id`'s lock, its expired
+    /// reservations freed, and answers the number `attempt_id` holds.
+    async fn lock_claim(
+        &self,
+        claim_id: &str,
+        attempt_id: &str,
+    ) -> Result<(sqlx::Transaction<'static, sqlx::Postgres>, Option<i64>), sqlx::Error> {
+        let sql = self.sql();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(&sql.lock_claim)
+            .bind(self.lock_key(claim_id))
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(&sql.free_expired_reservations)
+            .bind(claim_id)
+            .execute(&mut *tx)
+            .await?;
+        let held: Option<i64> = sqlx::query_scalar(&sql.held_number)
+            .bind(claim_id)
+            .bind(attempt_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        Ok((tx, held))
+    }
+}
+
 impl ClaimNumbers for PostgresStore {
     async fn reserve(&self, pool: &ClaimPool<'_>, attempt_id: &str) -> Result<u64, Error> {
         let batcher = || batch::Batcher {
             pool: self.pool.clone(),
             sql: self.inner.sql.clone(),
-            lock_key: format!("claimkit {} {}", self.inner.schema, pool.claim_id),
+            lock_key: self.lock_key(pool.claim_id),
             connection: None,
         };
         self.inner
@@ -51,6 +84,63 @@ impl ClaimNumbers for PostgresStore {
     async fn release(&self, claim_id: &str, attempt_id: &str) -> Result<(), Error> {
         self.settle(&self.sql().release_number, claim_id, attempt_id)
             .await
+    }
+
+    async fn take_over(
+        &self,
+        pool: &ClaimPool<'_>,
+        holder: Option<&str>,
+        attempt_id: &str,
+    ) -> Result<Option<u64>, Error> {
+        self.run(async {
+            let (mut tx, mut number) = self.lock_claim(pool.claim_id, attempt_id).await?;
+            if let (None, Some(holder)) = (number, holder) {
+                number = sqlx::query_scalar(&self.sql().hand_over_number)
+                    .bind(pool.claim_id)
+                    .bind(holder)
+                    .bind(attempt_id)
+                    .bind(pool.hold.as_secs_f64())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok(number
+                .map(|number| whole(BACKEND, "a claim number", number))
+                .transpose())
+        })
+        .await
+    }
+
+    async fn assign(&self, claim_id: &str, attempt_id: &str, number: u64) -> Result<bool, Error> {
+        let Ok(number) = i64::try_from(number) else {
+            return Err(Error::new(ErrorKind::Exhausted));
+        };
+        self.run(async {
+            let (mut tx, held) = self.lock_claim(claim_id, attempt_id).await?;
+            let assigned = match held {
+                Some(held) if held != number => false,
+                Some(_) => {
+                    sqlx::query(&self.sql().confirm_held_number)
+                        .bind(claim_id)
+                        .bind(attempt_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    true
+                }
+                None => {
+                    let assigned: Option<i64> = sqlx::query_scalar(&self.sql().assign_number)
+                        .bind(claim_id)
+                        .bind(number)
+                        .bind(attempt_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    assigned.is_some()
+                }
+            };
+            tx.commit().await?;
+            Ok(Ok(assigned))
+        })
+        .await
     }
 }
 

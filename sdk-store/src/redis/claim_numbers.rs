@@ -5,12 +5,12 @@
 //! one script run per batch (`batch.rs`).
 
 use claimkit::store::{ClaimNumbers, ClaimPool};
-use claimkit::Error;
+use claimkit::{Error, ErrorKind};
 use redis::Script;
 
 use super::batch;
 use super::scripts::SCRIPTS;
-use super::store::{RedisStore, BACKEND};
+use super::store::{millis, RedisStore, BACKEND};
 use crate::unavailable::whole;
 
 impl RedisStore {
@@ -60,5 +60,38 @@ impl ClaimNumbers for RedisStore {
             .claim_script(&SCRIPTS.release, claim_id, &[attempt_id])
             .await?;
         Ok(())
+    }
+
+    async fn take_over(
+        &self,
+        pool: &ClaimPool<'_>,
+        holder: Option<&str>,
+        attempt_id: &str,
+    ) -> Result<Option<u64>, Error> {
+        let answer: i64 = self
+            .claim_script(
+                &SCRIPTS.take_over,
+                pool.claim_id,
+                &[holder.unwrap_or(""), attempt_id, &millis(pool.hold)],
+            )
+            .await?;
+        match answer {
+            -1 => Ok(None),
+            n => whole(BACKEND, "a claim number", n).map(Some),
+        }
+    }
+
+    async fn assign(&self, claim_id: &str, attempt_id: &str, number: u64) -> Result<bool, Error> {
+        if number >= 1 << 53 {
+            return Err(Error::new(ErrorKind::Exhausted));
+        }
+        let answer: i64 = self
+            .claim_script(
+                &SCRIPTS.assign,
+                claim_id,
+                &[attempt_id, &number.to_string()],
+            )
+            .await?;
+        Ok(answer == 1)
     }
 }

@@ -23,6 +23,11 @@ const TAKE_NUMBERS: &str = include_str!("sql/take_numbers.sql");
 const LOWEST_FREE: &str = include_str!("sql/lowest_free.sql");
 const CONFIRM_NUMBER: &str = include_str!("sql/confirm_number.sql");
 const RELEASE_NUMBER: &str = include_str!("sql/release_number.sql");
+const HELD_NUMBER: &str = include_str!("sql/held_number.sql");
+const HAND_OVER_NUMBER: &str = include_str!("sql/hand_over_number.sql");
+const FREE_GAP: &str = include_str!("sql/free_gap.sql");
+const ASSIGN_NUMBER: &str = include_str!("sql/assign_number.sql");
+const CONFIRM_HELD_NUMBER: &str = include_str!("sql/confirm_held_number.sql");
 
 /// Reserves the lowest free number for an attempt (or answers the one it
 /// holds).
@@ -174,6 +179,106 @@ async fn reserve_together(
     Ok(answers)
 }
 
+/// Frees the claim's expired reservations, so that every row with an
+/// attempt holds its number.
+async fn sweep(tx: &mut SqliteConnection, now: i64, claim_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(FREE_EXPIRED_RESERVATIONS)
+        .bind(claim_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+/// The number `attempt_id` holds in `claim_id` (after the sweep).
+async fn held(
+    tx: &mut SqliteConnection,
+    claim_id: &str,
+    attempt_id: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(HELD_NUMBER)
+        .bind(claim_id)
+        .bind(attempt_id)
+        .fetch_optional(&mut *tx)
+        .await
+}
+
+/// Answers the number an attempt holds, else hands a holder's
+/// reservation over to it.
+struct TakeOver {
+    claim_id: String,
+    holder: Option<String>,
+    attempt_id: String,
+    hold_ms: i64,
+}
+
+impl Write for TakeOver {
+    type Output = Option<u64>;
+
+    async fn apply(
+        &self,
+        tx: &mut SqliteConnection,
+        batch: &mut Batch,
+    ) -> Result<Result<Option<u64>, Error>, sqlx::Error> {
+        sweep(tx, batch.now, &self.claim_id).await?;
+        let mut number = held(tx, &self.claim_id, &self.attempt_id).await?;
+        if let (None, Some(holder)) = (number, &self.holder) {
+            number = sqlx::query_scalar(HAND_OVER_NUMBER)
+                .bind(&self.claim_id)
+                .bind(holder)
+                .bind(&self.attempt_id)
+                .bind(batch.now.saturating_add(self.hold_ms))
+                .fetch_optional(&mut *tx)
+                .await?;
+        }
+        Ok(number
+            .map(|number| whole(BACKEND, "a claim number", number))
+            .transpose())
+    }
+}
+
+/// Confirms a number the platform assigned to an attempt.
+struct Assign {
+    claim_id: String,
+    attempt_id: String,
+    number: i64,
+}
+
+impl Write for Assign {
+    type Output = bool;
+
+    async fn apply(
+        &self,
+        tx: &mut SqliteConnection,
+        batch: &mut Batch,
+    ) -> Result<Result<bool, Error>, sqlx::Error> {
+        sweep(tx, batch.now, &self.claim_id).await?;
+        if let Some(number) = held(tx, &self.claim_id, &self.attempt_id).await? {
+            if number != self.number {
+                return Ok(Ok(false));
+            }
+            sqlx::query(CONFIRM_HELD_NUMBER)
+                .bind(&self.claim_id)
+                .bind(&self.attempt_id)
+                .execute(&mut *tx)
+                .await?;
+            return Ok(Ok(true));
+        }
+        sqlx::query(FREE_GAP)
+            .bind(&self.claim_id)
+            .bind(self.number)
+            .execute(&mut *tx)
+            .await?;
+        let assigned: Option<i64> = sqlx::query_scalar(ASSIGN_NUMBER)
+            .bind(&self.claim_id)
+            .bind(self.number)
+            .bind(&self.attempt_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        Ok(Ok(assigned.is_some()))
+    }
+}
+
 impl ClaimNumbers for SqliteStore {
     async fn reserve(&self, pool: &ClaimPool<'_>, attempt_id: &str) -> Result<u64, Error> {
         self.write(Reserve {
@@ -215,5 +320,32 @@ impl ClaimNumbers for SqliteStore {
             .text(attempt_id);
         // Releasing a number no longer held changes nothing, as it should.
         self.write(release).await.map(drop)
+    }
+
+    async fn take_over(
+        &self,
+        pool: &ClaimPool<'_>,
+        holder: Option<&str>,
+        attempt_id: &str,
+    ) -> Result<Option<u64>, Error> {
+        self.write(TakeOver {
+            claim_id: pool.claim_id.to_owned(),
+            holder: holder.map(str::to_owned),
+            attempt_id: attempt_id.to_owned(),
+            hold_ms: super::millis(pool.hold),
+        })
+        .await
+    }
+
+    async fn assign(&self, claim_id: &str, attempt_id: &str, number: u64) -> Result<bool, Error> {
+        let Ok(number) = i64::try_from(number) else {
+            return Err(Error::new(ErrorKind::Exhausted));
+        };
+        self.write(Assign {
+            claim_id: claim_id.to_owned(),
+            attempt_id: attempt_id.to_owned(),
+            number,
+        })
+        .await
     }
 }

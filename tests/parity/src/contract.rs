@@ -6,6 +6,7 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
@@ -15,6 +16,9 @@ use serde_json::json;
 pub struct Server {
     child: Child,
     output: Arc<Mutex<Vec<String>>>,
+    /// The threads that copy stdout and stderr into `output`; they end
+    /// when the process has exited and its pipes are closed.
+    readers: Vec<JoinHandle<()>>,
 }
 
 impl Server {
@@ -46,18 +50,23 @@ impl Server {
         command.stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = command.spawn().expect("the example starts");
         let output = Arc::new(Mutex::new(Vec::new()));
+        let mut readers = Vec::new();
         for stream in [
             Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
             Box::new(child.stderr.take().unwrap()),
         ] {
             let output = output.clone();
-            std::thread::spawn(move || {
+            readers.push(std::thread::spawn(move || {
                 for line in BufReader::new(stream).lines().map_while(Result::ok) {
                     output.lock().unwrap().push(line);
                 }
-            });
+            }));
         }
-        Self { child, output }
+        Self {
+            child,
+            output,
+            readers,
+        }
     }
 
     /// Kills the process with `SIGKILL`: no clean-up of any kind runs.
@@ -67,7 +76,8 @@ impl Server {
     }
 
     /// Stops the process with `SIGTERM` and waits for it to exit (up to
-    /// 30 s), as a process manager stops a server.
+    /// 30 s), as a process manager stops a server. Every line it wrote is
+    /// in its output when this returns.
     ///
     /// # Panics
     /// When it does not exit in time.
@@ -90,6 +100,10 @@ impl Server {
                 "the example did not stop on SIGTERM"
             );
             std::thread::sleep(Duration::from_millis(20));
+        }
+        // The pipes are closed: the readers reach their end.
+        for reader in self.readers.drain(..) {
+            reader.join().expect("an output reader panicked");
         }
     }
 

@@ -47,6 +47,89 @@ impl MemoryStore {
         state.claims.get(claim_id).map_or(0, Claim::lowest_free)
     }
 
+    pub(super) fn take_over_at(
+        &self,
+        pool: &ClaimPool<'_>,
+        holder: Option<&str>,
+        attempt: &str,
+        now: Instant,
+    ) -> Option<u64> {
+        let mut state = self.lock();
+        state.expire(now);
+        let State {
+            claims, deadlines, ..
+        } = &mut *state;
+        let claim = claims.get_mut(pool.claim_id)?;
+        if let Some(&(number, _)) = claim.held.get(attempt) {
+            return Some(number);
+        }
+        let holder = holder?;
+        let &(number, Some(until)) = claim.held.get(holder)? else {
+            return None; // a holder's number is never confirmed
+        };
+        claim.held.remove(holder);
+        deadlines.remove(&(
+            until,
+            Entry::Reservation {
+                claim: pool.claim_id.to_owned(),
+                attempt: holder.to_owned(),
+            },
+        ));
+        let until = now + pool.hold;
+        claim.held.insert(attempt.to_owned(), (number, Some(until)));
+        deadlines.insert((
+            until,
+            Entry::Reservation {
+                claim: pool.claim_id.to_owned(),
+                attempt: attempt.to_owned(),
+            },
+        ));
+        Some(number)
+    }
+
+    pub(super) fn assign_at(
+        &self,
+        claim_id: &str,
+        attempt: &str,
+        number: u64,
+        now: Instant,
+    ) -> Result<bool, Error> {
+        let mut state = self.lock();
+        state.expire(now);
+        let State {
+            claims, deadlines, ..
+        } = &mut *state;
+        let claim = claims.entry(claim_id.to_owned()).or_default();
+        if let Some(&(held, until)) = claim.held.get(attempt) {
+            if held != number {
+                return Ok(false);
+            }
+            if let Some(until) = until {
+                deadlines.remove(&(
+                    until,
+                    Entry::Reservation {
+                        claim: claim_id.to_owned(),
+                        attempt: attempt.to_owned(),
+                    },
+                ));
+                claim.held.insert(attempt.to_owned(), (number, None));
+            }
+            return Ok(true);
+        }
+        if number < claim.next {
+            if !claim.free.remove(&number) {
+                return Ok(false); // another attempt holds it
+            }
+        } else {
+            claim.free.extend(claim.next..number);
+            claim.next = number
+                .checked_add(1)
+                .ok_or(Error::new(ErrorKind::Exhausted))?;
+        }
+        claim.held.insert(attempt.to_owned(), (number, None));
+        Ok(true)
+    }
+
     fn settle(&self, claim_id: &str, attempt: &str, confirm: bool) {
         let mut state = self.lock();
         let State {
@@ -91,5 +174,18 @@ impl ClaimNumbers for MemoryStore {
     async fn release(&self, claim_id: &str, attempt_id: &str) -> Result<(), Error> {
         self.settle(claim_id, attempt_id, false);
         Ok(())
+    }
+
+    async fn take_over(
+        &self,
+        pool: &ClaimPool<'_>,
+        holder: Option<&str>,
+        attempt_id: &str,
+    ) -> Result<Option<u64>, Error> {
+        Ok(self.take_over_at(pool, holder, attempt_id, self.now()))
+    }
+
+    async fn assign(&self, claim_id: &str, attempt_id: &str, number: u64) -> Result<bool, Error> {
+        self.assign_at(claim_id, attempt_id, number, self.now())
     }
 }

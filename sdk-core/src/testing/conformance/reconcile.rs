@@ -36,7 +36,9 @@ use std::time::Duration;
 
 use super::{id, Backend};
 use crate::platform::{Outcome, Unanswered, UnansweredKind};
-use crate::reconcile::{is_check_key, note, Answered, Check, Checked, ReconcileTerms, Reconciler};
+use crate::reconcile::{
+    is_check_key, note, ActionOn, Answered, Check, Checked, ReconcileTerms, Reconciler,
+};
 use crate::store::{
     claim_number_with, enqueue_status_action, ActionTerms, Actions, ClaimNumbers, Numbering,
     StatusAction,
@@ -44,10 +46,12 @@ use crate::store::{
 use crate::testing::ScriptedRecord;
 use crate::{AttemptStatus, Context};
 
-/// The short hold of the hold check.
-const HOLD: Duration = Duration::from_secs(2);
-/// The first check's wait in the hold check.
-const FIRST: Duration = Duration::from_millis(500);
+/// The short hold of the hold check: longer than the first check's wait
+/// and its margin, so that the checks settle numbers still held.
+const HOLD: Duration = Duration::from_secs(6);
+/// The first check's wait in the hold check: the eight calls before the
+/// first pass must take less, on a loaded machine and a shared store too.
+const FIRST: Duration = Duration::from_secs(3);
 /// A margin past the hold, for the store's clock to have passed it.
 const MARGIN: Duration = Duration::from_millis(800);
 
@@ -169,12 +173,12 @@ where
             crate::ClaimNumber::new(n as u64).into(),
             "attempt {n} got another number"
         );
-        let queued = note(store, &call, Answered::ClaimNumber, true)
+        let queued = note(store, &call, Answered::ClaimNumber, ActionOn::Always)
             .await
             .unwrap();
         assert!(queued.is_some(), "the check of {attempt} was not queued");
         // A retried call queues nothing more.
-        assert!(note(store, &call, Answered::ClaimNumber, true)
+        assert!(note(store, &call, Answered::ClaimNumber, ActionOn::Always)
             .await
             .unwrap()
             .is_none());
@@ -281,7 +285,7 @@ pub async fn whichever_comes_first_decides<S: ClaimNumbers + Actions>(store: S) 
         claim_number_with(store, &call, &Numbering::new())
             .await
             .unwrap();
-        note(store, &call, Answered::ClaimNumber, true)
+        note(store, &call, Answered::ClaimNumber, ActionOn::Always)
             .await
             .unwrap();
         record.settle(&claim, attempt, success(0));
@@ -337,7 +341,7 @@ pub async fn not_known_yet_is_never_failed<S: ClaimNumbers + Actions>(store: S) 
     let call = executing(&claim, &attempt);
     let pool = Numbering::new().pool(&call);
     assert_eq!(store.reserve(&pool, &attempt).await.unwrap(), 0);
-    note(store, &call, Answered::ClaimNumber, false)
+    note(store, &call, Answered::ClaimNumber, ActionOn::Never)
         .await
         .unwrap();
     let (_, checked) = pass(&reconciler).await;
@@ -360,7 +364,7 @@ pub async fn not_known_yet_is_never_failed<S: ClaimNumbers + Actions>(store: S) 
         "an attempt not known yet lost its number"
     );
     // The record refuses the account: the check waits what it asked.
-    let check = Check::from_context(&call, Answered::ClaimNumber, false).unwrap();
+    let check = Check::from_context(&call, Answered::ClaimNumber, ActionOn::Never).unwrap();
     record.refuse_next(
         Unanswered::new(UnansweredKind::Throttled).with_retry_after(Some(Duration::from_secs(30))),
     );
@@ -406,7 +410,7 @@ where
         claim_number_with(&store, &call, &Numbering::new())
             .await
             .unwrap();
-        note(&store, &call, Answered::ClaimNumber, false)
+        note(&store, &call, Answered::ClaimNumber, ActionOn::Never)
             .await
             .unwrap();
     }

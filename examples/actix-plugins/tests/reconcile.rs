@@ -1,0 +1,56 @@
+//! Reconciliation on this example's binary, with a mock of the BitBadges
+//! API on loopback: a claim without status webhooks whose numbers follow
+//! the platform's record, a `SIGKILL` while checks wait (on SQLite, and on
+//! the machine's real PostgreSQL and Redis, each in a schema or key prefix
+//! of its own; skipped, saying why, where their variables are unset outside
+//! CI), and the API answering `429`, then `402`, then recovering.
+
+use parity_tests::reconcile;
+use parity_tests::replicas::Shared;
+
+const BINARY: &str = env!("CARGO_BIN_EXE_example-actix-plugins");
+
+/// A SQLite file of the test's own.
+fn sqlite() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("reconcile.db").display());
+    (dir, url)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn numbers_follow_the_record() {
+    let (_dir, url) = sqlite();
+    reconcile::numbers_follow_the_record(BINARY, &url).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusals_then_recovery() {
+    let (_dir, url) = sqlite();
+    reconcile::refusals_then_recovery(BINARY, &url).await;
+}
+
+mod survives_sigkill {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_sqlite() {
+        let (_dir, url) = sqlite();
+        reconcile::survives_sigkill(BINARY, &url).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_postgres() {
+        let Some(store) = Shared::Postgres.isolate() else {
+            return;
+        };
+        reconcile::survives_sigkill(BINARY, &store.store_url).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn on_redis() {
+        let Some(store) = Shared::Redis.isolate() else {
+            return;
+        };
+        reconcile::survives_sigkill(BINARY, &store.store_url).await;
+    }
+}
