@@ -6,6 +6,7 @@
 # synchronous write (an fsync) costs on the disk the SQLite file is on.
 #
 #   scripts/claim-numbers.sh   # ROUNDS=3 DURATION=10 CONNECTIONS=32
+#   PORT_BASE=4210 scripts/claim-numbers.sh   # ports 4210-4213 (default 3210-3213)
 #
 # Installs wrk from Debian's packages when it is missing.
 set -euo pipefail
@@ -15,6 +16,7 @@ source scripts/common.sh
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-32}
+P=${PORT_BASE:-3210}
 export PLUGIN_SECRET=${PLUGIN_SECRET:-4f9d2c1ab7e3f0d85c6b9a2e1f4d7c0b3a6e9f2c5d8b1a4e7f0c3d6b9a2e5f81}
 # On the disk, not in a tmpfs: a sync there would cost nothing.
 WORK=$(mktemp -d "${BENCH_DIR:-$PWD/target}/claim-numbers.XXXXXX")
@@ -26,10 +28,10 @@ cargo build --release -q -p example-axum-plugins -p example-actix-plugins
 # Room for every reservation of every round (the default memory store keeps
 # 100,000 and answers 503 past them).
 MEMORY=memory:?capacity=100000000
-STORE_URL=$MEMORY start axum-memory target/release/example-axum-plugins 127.0.0.1:3210
-STORE_URL="sqlite:$WORK/axum.db" start axum-sqlite target/release/example-axum-plugins 127.0.0.1:3211
-STORE_URL=$MEMORY start actix-memory target/release/example-actix-plugins 127.0.0.1:3212
-STORE_URL="sqlite:$WORK/actix.db" start actix-sqlite target/release/example-actix-plugins 127.0.0.1:3213
+STORE_URL=$MEMORY start axum-memory target/release/example-axum-plugins 127.0.0.1:$((P + 0))
+STORE_URL="sqlite:$WORK/axum.db" start axum-sqlite target/release/example-axum-plugins 127.0.0.1:$((P + 1))
+STORE_URL=$MEMORY start actix-memory target/release/example-actix-plugins 127.0.0.1:$((P + 2))
+STORE_URL="sqlite:$WORK/actix.db" start actix-sqlite target/release/example-actix-plugins 127.0.0.1:$((P + 3))
 
 run() { # run ADDRESS CLAIM
   CLAIM_ID=$2 $LOAD_CPU wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" \
@@ -38,7 +40,7 @@ run() { # run ADDRESS CLAIM
 
 declare -A rps p99
 for round in $(seq "$ROUNDS"); do
-  for pair in "axum 3210 3211" "actix 3212 3213"; do
+  for pair in "axum $P $((P + 1))" "actix $((P + 2)) $((P + 3))"; do
     set -- $pair
     for store in memory sqlite; do
       port=$2; [ "$store" = sqlite ] && port=$3

@@ -11,6 +11,7 @@
 #   N=300 GATE=0.92 scripts/server-instructions.sh
 #   ROUTE=/plugins/claim-number scripts/server-instructions.sh   # the examples only
 #   BINARIES=/tmp/before scripts/server-instructions.sh          # servers built earlier, no build
+#   PORT_BASE=4700 scripts/server-instructions.sh                # ports 4701.. (default 3701..)
 #
 # ROUTE is the examples' plugin route called (default /plugins/stateless, the
 # one route the hand-written servers have; on any other the baselines are
@@ -65,7 +66,7 @@ PY
 }
 
 declare -A result
-port=3700
+port=${PORT_BASE:-3700}
 for server in $servers; do
   port=$((port + 1))
   # ACTION_POLL: the examples' idle action runner, which the hand-written

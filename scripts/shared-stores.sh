@@ -6,6 +6,7 @@
 # redis-benchmark) for a comparable command.
 #
 #   scripts/shared-stores.sh   # ROUNDS=2 DURATION=5 CONNECTIONS=32
+#   PORT_BASE=4220 scripts/shared-stores.sh   # ports 4220-4226 (default 3220-3226)
 #
 # Needs PostgreSQL on 127.0.0.1:5432 (user postgres) and Redis on
 # 127.0.0.1:6379 (DEVELOPERS.md). Uses schemas and key prefixes of its own
@@ -17,6 +18,7 @@ source scripts/common.sh
 ROUNDS=${ROUNDS:-2}
 DURATION=${DURATION:-5}
 CONNECTIONS=${CONNECTIONS:-32}
+P=${PORT_BASE:-3220}
 PG=${CLAIMKIT_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}
 REDIS=${CLAIMKIT_TEST_REDIS:-redis://127.0.0.1:6379}
 export PLUGIN_SECRET=${PLUGIN_SECRET:-4f9d2c1ab7e3f0d85c6b9a2e1f4d7c0b3a6e9f2c5d8b1a4e7f0c3d6b9a2e5f81}
@@ -36,13 +38,13 @@ install_wrk
 cargo build --release -q -p example-axum-plugins
 cargo build --release -q -p claimkit-store --all-features --example op_rate
 
-STORE_URL=memory:?capacity=100000000 start memory target/release/example-axum-plugins 127.0.0.1:3220
-STORE_URL="$PG?schema=${RUN}_pg1" start pg1 target/release/example-axum-plugins 127.0.0.1:3221
-STORE_URL="$PG?schema=${RUN}_pg2" start pg2a target/release/example-axum-plugins 127.0.0.1:3222
-STORE_URL="$PG?schema=${RUN}_pg2" start pg2b target/release/example-axum-plugins 127.0.0.1:3223
-STORE_URL="$REDIS?prefix=${RUN}_r1" start redis1 target/release/example-axum-plugins 127.0.0.1:3224
-STORE_URL="$REDIS?prefix=${RUN}_r2" start redis2a target/release/example-axum-plugins 127.0.0.1:3225
-STORE_URL="$REDIS?prefix=${RUN}_r2" start redis2b target/release/example-axum-plugins 127.0.0.1:3226
+STORE_URL=memory:?capacity=100000000 start memory target/release/example-axum-plugins 127.0.0.1:$((P + 0))
+STORE_URL="$PG?schema=${RUN}_pg1" start pg1 target/release/example-axum-plugins 127.0.0.1:$((P + 1))
+STORE_URL="$PG?schema=${RUN}_pg2" start pg2a target/release/example-axum-plugins 127.0.0.1:$((P + 2))
+STORE_URL="$PG?schema=${RUN}_pg2" start pg2b target/release/example-axum-plugins 127.0.0.1:$((P + 3))
+STORE_URL="$REDIS?prefix=${RUN}_r1" start redis1 target/release/example-axum-plugins 127.0.0.1:$((P + 4))
+STORE_URL="$REDIS?prefix=${RUN}_r2" start redis2a target/release/example-axum-plugins 127.0.0.1:$((P + 5))
+STORE_URL="$REDIS?prefix=${RUN}_r2" start redis2b target/release/example-axum-plugins 127.0.0.1:$((P + 6))
 
 wrk_one() { # wrk_one PORT CONNECTIONS CLAIM PREFIX
   CLAIM_ID=$3 ATTEMPT_PREFIX=$4 $LOAD_CPU wrk -t1 -c"$2" -d"${DURATION}s" \
@@ -87,7 +89,7 @@ redis_cpu() {
 }
 
 declare -A rps p99 busy
-configs="memory:3220 postgres-1:3221 postgres-2:3222,3223 redis-1:3224 redis-2:3225,3226"
+configs="memory:$P postgres-1:$((P + 1)) postgres-2:$((P + 2)),$((P + 3)) redis-1:$((P + 4)) redis-2:$((P + 5)),$((P + 6))"
 for round in $(seq "$ROUNDS"); do
   for config in $configs; do
     name=${config%%:*}; ports=${config#*:}
