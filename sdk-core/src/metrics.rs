@@ -60,6 +60,22 @@ pub const STORE_OPERATIONS: &str = "claimkit_store_operations_total";
 /// `operation`, whatever its outcome.
 pub const STORE_DURATION: &str = "claimkit_store_operation_duration_seconds";
 
+/// The buckets (upper bounds, in seconds) an exporter should give
+/// [`STORE_DURATION`]: a memory store's microseconds, a local SQLite
+/// commit's and a network round trip's milliseconds, up to the stores'
+/// 2 s bound on an operation (`claimkit_store::DEFAULT_TIMEOUT`). The
+/// examples set them with `metrics-exporter-prometheus`'s
+/// `set_buckets_for_metric`.
+///
+/// ```
+/// use claimkit::metrics::STORE_SECONDS_BUCKETS;
+/// assert!(STORE_SECONDS_BUCKETS.windows(2).all(|pair| pair[0] < pair[1]));
+/// ```
+pub const STORE_SECONDS_BUCKETS: &[f64] = &[
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0,
+    2.5,
+];
+
 /// The values of the `backend` label of the store metrics.
 pub const BACKENDS: &[&str] = &["memory", "sqlite", "postgres", "redis"];
 

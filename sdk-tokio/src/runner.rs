@@ -300,8 +300,10 @@ where
             if full {
                 continue; // more may be due
             }
+            // The next look, or the next sample if it comes first.
+            let wake = (tokio::time::Instant::now() + self.poll).min(next_sample);
             tokio::select! {
-                () = tokio::time::sleep(self.poll) => {}
+                () = tokio::time::sleep_until(wake) => {}
                 Ok(()) = phase.changed() => {}
                 Some(_) = running.join_next(), if !running.is_empty() => {}
             }
