@@ -72,8 +72,7 @@ pub const STORE_DURATION: &str = "claimkit_store_operation_duration_seconds";
 /// assert!(STORE_SECONDS_BUCKETS.windows(2).all(|pair| pair[0] < pair[1]));
 /// ```
 pub const STORE_SECONDS_BUCKETS: &[f64] = &[
-    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0,
-    2.5,
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 2.5,
 ];
 
 /// The values of the `backend` label of the store metrics.

@@ -84,6 +84,7 @@ operations! {
     Confirm => "confirm",
     Release => "release",
     TakeOver => "take_over",
+    TakeOverOrReserve => "take_over_or_reserve",
     Assign => "assign",
     Purge => "purge",
     Issue => "issue",

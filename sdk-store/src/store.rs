@@ -227,7 +227,7 @@ impl ClaimNumbers for Store {
         holder: Option<&str>,
         attempt_id: &str,
     ) -> Result<u64, Error> {
-        each_backend!(self, store => store.take_over_or_reserve(pool, holder, attempt_id).await)
+        metered!(self, TakeOverOrReserve, store => store.take_over_or_reserve(pool, holder, attempt_id))
     }
 
     async fn assign(&self, claim_id: &str, attempt_id: &str, number: u64) -> Result<bool, Error> {
