@@ -1,6 +1,5 @@
 use axum::extract::State;
 use claimkit::reconcile::{ActionOn, Answered};
-use claimkit::store;
 use claimkit::{Error, Preset};
 use claimkit_axum::Plugin;
 use claimkit_store::Store;
@@ -13,26 +12,20 @@ use crate::Reconciliation;
 /// number they preview for their claim and address (`SIMULATION_HOLD`) until
 /// the attempt that replays it takes it over, `success` webhooks confirm it
 /// and `failure` webhooks release it (answering `{}`). See
-/// [`store::claim_number_with`] for the plugin-version settings that keep
+/// [`claim_number_with`](claimkit::store::claim_number_with) for the plugin-version settings that keep
 /// numbers right. With reconciliation on, each reserved number is also
 /// checked with the platform a few seconds later, and confirmed or
 /// released by its record: no status webhook is needed; and a `success`
 /// webhook for an attempt that holds no number here (its hold lapsed)
 /// confirms the number the record lists for it
-/// ([`store::claim_number_with_record`]).
+/// ([`Reconciliation::claim_number`]).
 pub async fn claim_number(
     State(store): State<Store>,
     State(reconciliation): State<Reconciliation>,
     request: Plugin,
 ) -> Result<Preset, Error> {
     let context = request.context();
-    let answer = store::claim_number_with_record(
-        &store,
-        reconciliation.record(),
-        context,
-        &reconciliation.numbering,
-    )
-    .await?;
+    let answer = reconciliation.claim_number(&store, context).await?;
     reconciliation
         .note(&store, context, Answered::ClaimNumber, ActionOn::Never)
         .await?;

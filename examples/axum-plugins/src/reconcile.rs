@@ -5,19 +5,19 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use claimkit::platform::{CallTerms, Gated};
+use claimkit::platform::CallTerms;
 use claimkit::reconcile::{self, ActionOn, Answered, ReconcileTerms, Reconciler};
-use claimkit::store::Numbering;
-use claimkit::{Context, Error};
-use claimkit_bitbadges::Client;
+use claimkit::store::{self, Numbering};
+use claimkit::{Context, Error, Preset};
 use claimkit_store::Store;
 
 use crate::PlatformApi;
 
 /// What the claim-number and status-hook plugins do besides answering:
 /// the claim numbers' hold, and the platform's record, when there is one:
-/// each answered attempt is noted for a check with it, and a `success` for
-/// an attempt that holds no number here reads its number from it.
+/// each answered attempt is noted for a check with it, and so is a
+/// `success` for an attempt that holds no number here (its number is read
+/// from the record later).
 #[derive(Debug, Clone, Default)]
 pub struct Reconciliation {
     /// The claim numbers' bound and hold (`CLAIM_NUMBER_HOLD`).
@@ -33,10 +33,23 @@ impl Reconciliation {
         self.api.is_some()
     }
 
-    /// The platform's record, for
-    /// [`claim_number_with_record`](claimkit::store::claim_number_with_record).
-    pub fn record(&self) -> Option<&Gated<Client>> {
-        self.api.as_deref()
+    /// Answers a `ClaimNumbers` call with the claim numbers' bound and
+    /// hold. Reconciled, a `success` for an attempt that holds no number
+    /// here queues a check, and the runner's reconciler confirms the number
+    /// the platform's record lists for it
+    /// ([`claim_number_reconciled`](store::claim_number_reconciled));
+    /// otherwise it is a warning
+    /// ([`claim_number_with`](store::claim_number_with)). It never calls
+    /// the API: the answer never waits for it.
+    ///
+    /// # Errors
+    /// As [`claim_number_with`](store::claim_number_with).
+    pub async fn claim_number(&self, store: &Store, context: &Context) -> Result<Preset, Error> {
+        if self.is_on() {
+            store::claim_number_reconciled(store, context, &self.numbering).await
+        } else {
+            store::claim_number_with(store, context, &self.numbering).await
+        }
     }
 
     /// Notes a check of the attempt `context` is an executing call of,

@@ -22,6 +22,12 @@ pub enum Answered {
     ClaimToken,
     /// A status-hook plugin's attempt: only its post-claim action.
     StatusHook,
+    /// A `success` status webhook for an attempt that holds no claim number
+    /// here (never reserved, or its hold lapsed): `success` assigns the
+    /// number the claim's listing reports for it
+    /// ([`ClaimNumbers::assign`](crate::store::ClaimNumbers::assign));
+    /// queued by [`Check::late_success`].
+    AssignedNumber,
 }
 
 impl Answered {
@@ -32,6 +38,7 @@ impl Answered {
             Self::ClaimNumber => "number",
             Self::ClaimToken => "token",
             Self::StatusHook => "status",
+            Self::AssignedNumber => "assigned",
         }
     }
 }
@@ -97,7 +104,8 @@ pub struct Check {
     /// under the key its status webhook would use.
     pub action: ActionOn,
     /// When the plugin answered, in UNIX milliseconds by this process's
-    /// clock.
+    /// clock (0 for a [late success](Self::late_success), whose attempt's
+    /// time is not known).
     pub answered_at_ms: u64,
     /// The plugin instance, for a plugin keyed per instance
     /// ([`KeyScope::Instance`]).
@@ -133,6 +141,50 @@ impl Check {
             answered_at_ms: unix_millis_now(),
             instance_id: scope.instance(context).map(str::to_owned),
         })
+    }
+
+    /// The check a `success` status webhook needs when its attempt holds
+    /// no claim number here: an [`Answered::AssignedNumber`] check, with no
+    /// post-claim action (the webhook queues its own). `None` for anything
+    /// but a real `success` with an attempt id and a claim id (no listing
+    /// to read the number from).
+    ///
+    /// Its [`answered_at_ms`](Self::answered_at_ms) is 0: when the attempt
+    /// was made is not known (the webhook may come hours late), so a
+    /// listing reads the claim back as far as
+    /// [`max_pages`](super::ReconcileTerms::max_pages) allows.
+    ///
+    /// ```
+    /// use claimkit::reconcile::{Answered, Check};
+    /// use claimkit::{AttemptStatus, Context};
+    ///
+    /// let mut success = Context::default();
+    /// success.claim_id = Some("c1".into());
+    /// success.claim_attempt_id = Some("a1".into());
+    /// success.attempt_status = Some(AttemptStatus::Success);
+    /// let check = Check::late_success(&success).unwrap();
+    /// assert_eq!(check.answered, Answered::AssignedNumber);
+    /// assert_eq!(check.key(), "check:assigned:a1");
+    /// ```
+    pub fn late_success(context: &Context) -> Option<Self> {
+        if context.is_simulation() || context.attempt_status() != &AttemptStatus::Success {
+            return None;
+        }
+        let claim_id = context.claim_id.as_deref().filter(|id| !id.is_empty())?;
+        Some(Self {
+            claim_attempt_id: context.attempt_id()?.to_owned(),
+            claim_id: claim_id.to_owned(),
+            answered: Answered::AssignedNumber,
+            action: ActionOn::Never,
+            answered_at_ms: 0,
+            instance_id: None,
+        })
+    }
+
+    /// Whether the check needs the claim's listing (the status route
+    /// carries no claim number): an [`Answered::AssignedNumber`] check.
+    pub(crate) fn needs_listing(&self) -> bool {
+        self.answered == Answered::AssignedNumber
     }
 
     /// The check's key in the queue:

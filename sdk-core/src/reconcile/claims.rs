@@ -136,7 +136,8 @@ impl Claims {
     }
 
     /// What `check` (answered `age` ago) does, its outcome unknown here:
-    /// list its claim when enough of its attempts wait, else ask.
+    /// list its claim when enough of its attempts wait, or when only the
+    /// listing tells what the check needs (a claim number), else ask.
     pub(super) fn plan(
         &mut self,
         check: &Check,
@@ -148,7 +149,8 @@ impl Claims {
         let Some(claim) = self.by_id.get_mut(&check.claim_id) else {
             return Plan::Ask;
         };
-        if claim.waiting.len() < terms.list_from.max(1) || check.claim_id.is_empty() {
+        let few = claim.waiting.len() < terms.list_from.max(1) && !check.needs_listing();
+        if few || check.claim_id.is_empty() {
             return Plan::Ask;
         }
         if claim.listing {

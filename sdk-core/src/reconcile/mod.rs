@@ -23,6 +23,7 @@
 //! | step | where |
 //! |---|---|
 //! | queue a check when the plugin answers | [`note`] |
+//! | queue a check for a `success` whose attempt holds no number here | [`Check::late_success`], [`claim_number_reconciled`](crate::store::claim_number_reconciled) |
 //! | when to check, back off, list a claim, give up | [`ReconcileTerms`], [`Reconciler`] |
 //! | what an outcome does (the one rule) | [`settle`] |
 //! | the check's payload and key | [`Check`], [`Answered`] |

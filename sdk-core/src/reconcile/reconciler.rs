@@ -100,6 +100,11 @@ impl Checked {
 ///   what the platform asked, at most
 ///   [`max_refusal_wait`](ReconcileTerms::max_refusal_wait).
 ///
+/// A late success's check ([`Check::late_success`]) needs the number the
+/// platform assigned, which only a listing carries: it is checked at once
+/// and always lists its claim (by the same rules of one listing at a
+/// time).
+///
 /// "Not known yet" is never "failed": only a decoded answer of the
 /// platform settles an attempt.
 ///
@@ -218,7 +223,9 @@ where
         if let Some(outcome) = self.update(|claims| claims.take_known(check)) {
             return self.apply(check, &outcome).await;
         }
-        if age < self.terms.first_check {
+        // A late success's outcome is known already: only its number is
+        // not, which the claim's listing tells.
+        if age < self.terms.first_check && !check.needs_listing() {
             return Ok(Checked::Later {
                 after: self.terms.first_check - age,
                 reason: None,

@@ -11,6 +11,7 @@ use crate::Error;
 /// | answered | `success` | `failure` |
 /// |---|---|---|
 /// | [`ClaimNumber`](Answered::ClaimNumber) | confirms the number | releases the number |
+/// | [`AssignedNumber`](Answered::AssignedNumber) | assigns the number the listing reports ([`ClaimNumbers::assign`]) | nothing |
 /// | [`ClaimToken`](Answered::ClaimToken), [`StatusHook`](Answered::StatusHook) | nothing | nothing |
 /// | [`Check::action`] [`Success`](super::ActionOn::Success) | queues `"{claimAttemptId}:success"` | nothing |
 /// | [`Check::action`] [`Always`](super::ActionOn::Always) | queues `"{claimAttemptId}:success"` | queues `"{claimAttemptId}:failure"` |
@@ -52,7 +53,9 @@ pub async fn settle<S>(store: &S, check: &Check, outcome: &Outcome) -> Result<bo
 where
     S: ClaimNumbers + Actions + ?Sized,
 {
-    if check.answered == Answered::ClaimNumber {
+    if check.answered == Answered::AssignedNumber {
+        assign_listed(store, check, outcome).await?;
+    } else if check.answered == Answered::ClaimNumber {
         if outcome.is_success() {
             store
                 .confirm(&check.claim_id, &check.claim_attempt_id)
@@ -72,4 +75,54 @@ where
         &check.status_action(outcome),
     )
     .await
+}
+
+/// Assigns the number the listing reports for an attempt whose `success`
+/// came while it held no number here, or warns what is lost.
+async fn assign_listed<S>(store: &S, check: &Check, outcome: &Outcome) -> Result<(), Error>
+where
+    S: ClaimNumbers + ?Sized,
+{
+    let (claim_id, attempt) = (&check.claim_id, &check.claim_attempt_id);
+    let number = match outcome {
+        Outcome::Succeeded {
+            claim_number: Some(number),
+            ..
+        } => *number,
+        Outcome::Succeeded { .. } => {
+            tracing::warn!(
+                claim_id,
+                claim_attempt_id = attempt,
+                "a success came for an attempt that holds no claim number here, and the \
+                 platform's record lists no number for it: nothing is recorded"
+            );
+            return Ok(());
+        }
+        Outcome::Failed { .. } => {
+            tracing::warn!(
+                claim_id,
+                claim_attempt_id = attempt,
+                "a success came for an attempt that holds no claim number here, and the \
+                 platform's record lists it as failed: nothing is recorded"
+            );
+            return Ok(());
+        }
+    };
+    if store.assign(claim_id, attempt, number).await? {
+        tracing::info!(
+            claim_id,
+            claim_attempt_id = attempt,
+            claim_number = number,
+            "confirmed the claim number the platform assigned to an attempt that held none here"
+        );
+    } else {
+        tracing::warn!(
+            claim_id,
+            claim_attempt_id = attempt,
+            claim_number = number,
+            "the platform assigned a claim number that another attempt holds here: it is not \
+             recorded for this attempt"
+        );
+    }
+    Ok(())
 }

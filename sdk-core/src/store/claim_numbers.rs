@@ -5,7 +5,8 @@ use std::future::Future;
 use std::time::Duration;
 
 use super::simulation_hold::{simulation_holder, warn_unkeyed, DEFAULT_SIMULATION_HOLD};
-use crate::platform::{AttemptsPage, Outcome, PlatformRecord, Unanswered};
+use super::Actions;
+use crate::reconcile::Check;
 use crate::{AttemptStatus, ClaimNumber, Context, Error, ErrorKind, Preset, Stateless};
 
 /// One claim's pool of numbers, as a store operation sees it: which claim,
@@ -395,7 +396,8 @@ pub async fn claim_number<P: ClaimNumbers + ?Sized>(
 /// A `success` for an attempt that holds nothing here (never reserved, or
 /// its hold lapsed) is logged as a warning: the number the platform
 /// assigned is not recorded and may be handed out again.
-/// [`claim_number_with_record`] asks the platform's record instead.
+/// [`claim_number_reconciled`] learns it from the platform's record
+/// instead.
 ///
 /// # Errors
 /// [`ErrorKind::Exhausted`](crate::ErrorKind::Exhausted) (`409 {"message":
@@ -406,58 +408,103 @@ pub async fn claim_number_with<P: ClaimNumbers + ?Sized>(
     context: &Context,
     numbering: &Numbering,
 ) -> Result<Preset, Error> {
-    claim_number_with_record(store, None::<&Unrecorded>, context, numbering).await
+    match answer(store, context, numbering).await? {
+        Answer::Done(preset) => Ok(preset),
+        Answer::Unheld => {
+            warn_unheld(context, "there is no platform record to ask");
+            Ok(Stateless.into())
+        }
+    }
 }
 
-/// [`claim_number_with`], asking `record` (the platform's record of
-/// attempts, such as `claimkit-bitbadges`' client) for the number the
-/// platform assigned when a `success` comes for an attempt that holds
-/// nothing here, and confirming it ([`ClaimNumbers::assign`]). `None`
-/// logs a warning instead, as [`claim_number_with`] does.
+/// [`claim_number_with`] for a reconciled plugin
+/// ([`reconcile`](crate::reconcile)): a `success` for an attempt that holds
+/// nothing here queues a check ([`Check::late_success`]) in `store`'s
+/// action queue, and the [`Reconciler`](crate::reconcile::Reconciler)
+/// assigns the number the claim's listing reports for it
+/// ([`ClaimNumbers::assign`]) once the platform answers.
 ///
-/// The record is read page by page from the claim's newest attempts (at
-/// most [`LISTED_PAGES`] pages, each one metered request); an attempt not
-/// found, or a record that does not answer, is logged as a warning that
-/// says what was lost.
+/// The webhook is answered at once: it only writes to the store and never
+/// calls the platform, so a slow or unreachable API never delays or fails
+/// it. The check is durable (it survives a restart and is shared by
+/// replicas), retried with the reconciler's backoff while the record does
+/// not list the attempt, and queued once however often the webhook is
+/// redelivered.
 ///
 /// # Errors
 /// As [`claim_number_with`].
 ///
 /// ```
+/// use std::time::Duration;
 /// use claimkit::platform::Outcome;
-/// use claimkit::store::{claim_number_with_record, ClaimNumbers, MemoryStore, Numbering};
+/// use claimkit::reconcile::{ReconcileTerms, Reconciler};
+/// use claimkit::store::{claim_number_reconciled, ActionTerms, Actions, ClaimNumbers, MemoryStore, Numbering};
 /// use claimkit::testing::ScriptedRecord;
 /// use claimkit::{AttemptStatus, Context};
 /// # futures_executor::block_on(async {
-/// let store = MemoryStore::default();
+/// let store = std::sync::Arc::new(MemoryStore::default());
 /// let record = ScriptedRecord::new();
-/// record.settle("c1", "a1", Outcome::Succeeded { address: "bb1a".into(), claim_number: Some(0) });
 /// let mut success = Context::default();
 /// success.claim_id = Some("c1".into());
 /// success.claim_attempt_id = Some("a1".into());
 /// success.attempt_status = Some(AttemptStatus::Success);
-/// // The plugin never reserved for `a1`: the record says it got 0.
-/// claim_number_with_record(&store, Some(&record), &success, &Numbering::new()).await?;
+/// // The plugin never reserved for `a1`: the webhook queues a check.
+/// claim_number_reconciled(&*store, &success, &Numbering::new()).await?;
+/// assert_eq!(record.list_calls(), 0);
+///
+/// // The reconciler lists the claim: the platform assigned 0.
+/// record.settle("c1", "a1", Outcome::Succeeded { address: "bb1a".into(), claim_number: Some(0) });
+/// let reconciler = Reconciler::new(&record, store.clone());
+/// let due = store.take_due(1, &ActionTerms::default()).await?.remove(0).decode()?;
+/// reconciler.check(&due).await?;
 /// let pool = Numbering::new().pool(&success);
 /// assert_eq!(store.preview(&pool).await?, 1);
 /// # Ok::<(), claimkit::Error>(())
 /// # }).unwrap();
 /// ```
-pub async fn claim_number_with_record<P, R>(
+pub async fn claim_number_reconciled<P: ClaimNumbers + Actions + ?Sized>(
     store: &P,
-    record: Option<&R>,
     context: &Context,
     numbering: &Numbering,
-) -> Result<Preset, Error>
-where
-    P: ClaimNumbers + ?Sized,
-    R: PlatformRecord + ?Sized,
-{
+) -> Result<Preset, Error> {
+    match answer(store, context, numbering).await? {
+        Answer::Done(preset) => Ok(preset),
+        Answer::Unheld => {
+            match Check::late_success(context) {
+                Some(check) => {
+                    let new = super::enqueue_action(store, &check.key(), &check).await?;
+                    tracing::debug!(
+                        claim_attempt_id = %check.claim_attempt_id,
+                        new,
+                        "a success came for an attempt that holds no claim number here: its number is learned from the platform's record"
+                    );
+                }
+                None => warn_unheld(context, "it names no claim to read the number from"),
+            }
+            Ok(Stateless.into())
+        }
+    }
+}
+
+/// What the protocol's rules answer, or that a `success` came for an
+/// attempt that holds nothing here (answered `{}` once handled).
+enum Answer {
+    Done(Preset),
+    Unheld,
+}
+
+/// The protocol's rules of [`claim_number_with`], but for a `success` for
+/// an attempt that holds nothing here.
+async fn answer<P: ClaimNumbers + ?Sized>(
+    store: &P,
+    context: &Context,
+    numbering: &Numbering,
+) -> Result<Answer, Error> {
     let pool = numbering.pool(context);
     let holder = simulation_holder(context);
     if context.is_simulation() {
         if context.attempt_status() != &AttemptStatus::Executing {
-            return Ok(Stateless.into());
+            return Ok(Answer::Done(Stateless.into()));
         }
         let number = match &holder {
             Some(holder) => {
@@ -471,158 +518,49 @@ where
                 pool.admit(store.lowest_free(pool.claim_id).await?)?
             }
         };
-        return Ok(ClaimNumber::new(number).into());
+        return Ok(Answer::Done(ClaimNumber::new(number).into()));
     }
     let holder = holder.as_deref();
     match (context.attempt_status(), context.attempt_id()) {
         (AttemptStatus::Executing, Some(attempt)) => {
             let number = store.take_over_or_reserve(&pool, holder, attempt).await?;
-            Ok(ClaimNumber::new(number).into())
+            Ok(Answer::Done(ClaimNumber::new(number).into()))
         }
         (AttemptStatus::Executing, None) => {
             // Nothing to key a reservation on: take a number for good.
             let key = format!("anonymous:{}", super::random_token());
             let number = store.take_over_or_reserve(&pool, holder, &key).await?;
             store.confirm(pool.claim_id, &key).await?;
-            Ok(ClaimNumber::new(number).into())
+            Ok(Answer::Done(ClaimNumber::new(number).into()))
         }
         (AttemptStatus::Success, Some(attempt)) => {
             match store.take_over(&pool, holder, attempt).await? {
-                Some(_) => store.confirm(pool.claim_id, attempt).await?,
-                None => learn_assigned(store, record, pool.claim_id, attempt).await?,
+                Some(_) => {
+                    store.confirm(pool.claim_id, attempt).await?;
+                    Ok(Answer::Done(Stateless.into()))
+                }
+                None => Ok(Answer::Unheld),
             }
-            Ok(Stateless.into())
         }
         (AttemptStatus::Failure, Some(attempt)) => {
             store.take_over(&pool, holder, attempt).await?;
             store.release(pool.claim_id, attempt).await?;
-            Ok(Stateless.into())
+            Ok(Answer::Done(Stateless.into()))
         }
-        _ => Ok(Stateless.into()),
+        _ => Ok(Answer::Done(Stateless.into())),
     }
 }
 
-/// How many pages of a claim's attempts [`claim_number_with_record`] reads
-/// at most to find one attempt: 10.
-pub const LISTED_PAGES: usize = 10;
-
-/// A `success` for `attempt` came, and it holds nothing here: confirms the
-/// number `record` says the platform assigned, or warns what is lost.
-async fn learn_assigned<P, R>(
-    store: &P,
-    record: Option<&R>,
-    claim_id: &str,
-    attempt: &str,
-) -> Result<(), Error>
-where
-    P: ClaimNumbers + ?Sized,
-    R: PlatformRecord + ?Sized,
-{
-    let Some(record) = record else {
-        tracing::warn!(
-            claim_id,
-            claim_attempt_id = attempt,
-            "a success came for an attempt that holds no claim number here (never reserved, \
-             or its hold lapsed), and there is no platform record to ask: the number the \
-             platform assigned is not recorded and may be handed out again"
-        );
-        return Ok(());
-    };
-    let mut bookmark: Option<String> = None;
-    for _ in 0..LISTED_PAGES {
-        let page = match record
-            .claim_attempts(claim_id, bookmark.as_deref(), false)
-            .await
-        {
-            Ok(page) => page,
-            Err(unanswered) => {
-                tracing::warn!(
-                    claim_id,
-                    claim_attempt_id = attempt,
-                    error = &unanswered as &dyn std::error::Error,
-                    "a success came for an attempt that holds no claim number here, and the \
-                     platform's record did not answer: the number the platform assigned is \
-                     not recorded and may be handed out again"
-                );
-                return Ok(());
-            }
-        };
-        if let Some(listed) = page
-            .attempts
-            .iter()
-            .find(|listed| listed.claim_attempt_id == attempt)
-        {
-            return confirm_listed(store, claim_id, attempt, &listed.outcome).await;
-        }
-        match page.next_bookmark {
-            Some(next) if !next.is_empty() => bookmark = Some(next),
-            _ => break,
-        }
-    }
+/// Warns that the number the platform assigned to a `success`'s attempt,
+/// which holds nothing here, is not recorded, and `why`.
+fn warn_unheld(context: &Context, why: &str) {
     tracing::warn!(
-        claim_id,
-        claim_attempt_id = attempt,
-        "a success came for an attempt that holds no claim number here, and the platform's \
-         record does not list it yet: the number the platform assigned is not recorded and \
+        claim_id = context.claim_id.as_deref().unwrap_or(""),
+        claim_attempt_id = context.attempt_id().unwrap_or(""),
+        "a success came for an attempt that holds no claim number here (never reserved, or \
+         its hold lapsed), and {why}: the number the platform assigned is not recorded and \
          may be handed out again"
     );
-    Ok(())
-}
-
-/// Confirms the number the record lists for `attempt`.
-async fn confirm_listed<P: ClaimNumbers + ?Sized>(
-    store: &P,
-    claim_id: &str,
-    attempt: &str,
-    outcome: &Outcome,
-) -> Result<(), Error> {
-    let Outcome::Succeeded {
-        claim_number: Some(number),
-        ..
-    } = outcome
-    else {
-        tracing::warn!(
-            claim_id,
-            claim_attempt_id = attempt,
-            "a success came for an attempt that holds no claim number here, and the platform's \
-             record lists no number for it: nothing is recorded"
-        );
-        return Ok(());
-    };
-    if store.assign(claim_id, attempt, *number).await? {
-        tracing::info!(
-            claim_id,
-            claim_attempt_id = attempt,
-            claim_number = number,
-            "confirmed the claim number the platform assigned to an attempt this plugin never reserved"
-        );
-    } else {
-        tracing::warn!(
-            claim_id,
-            claim_attempt_id = attempt,
-            claim_number = number,
-            "the platform assigned a claim number that another attempt holds here: it is not \
-             recorded for this attempt"
-        );
-    }
-    Ok(())
-}
-
-/// The record [`claim_number_with`] passes: none.
-enum Unrecorded {}
-
-impl PlatformRecord for Unrecorded {
-    async fn attempt_outcome(&self, _: &str) -> Result<Outcome, Unanswered> {
-        match *self {}
-    }
-    async fn claim_attempts(
-        &self,
-        _: &str,
-        _: Option<&str>,
-        _: bool,
-    ) -> Result<AttemptsPage, Unanswered> {
-        match *self {}
-    }
 }
 
 impl<T: ClaimNumbers + ?Sized> ClaimNumbers for std::sync::Arc<T> {
@@ -790,9 +728,12 @@ mod tests {
     #[test]
     fn a_success_the_plugin_never_reserved_is_learned_from_the_record() {
         use crate::platform::{Outcome, Unanswered, UnansweredKind};
+        use crate::reconcile::{Checked, Reconciler};
+        use crate::store::{ActionTerms, Actions};
         use crate::testing::ScriptedRecord;
+        use std::sync::Arc;
         block_on(async {
-            let store = MemoryStore::default();
+            let store = Arc::new(MemoryStore::default());
             let record = ScriptedRecord::new().with_page_size(2);
             for (attempt, number) in [("x", 5), ("y", 6), ("z", 1)] {
                 record.settle(
@@ -804,13 +745,34 @@ mod tests {
                     },
                 );
             }
+            let reconciler = Reconciler::new(&record, store.clone());
             let numbering = Numbering::new();
             let success = |attempt: &str| context("c", attempt, AttemptStatus::Success, false);
-            // Found on the second page.
-            claim_number_with_record(&store, Some(&record), &success("z"), &numbering)
-                .await
-                .unwrap();
+            let due = || async {
+                let mut due = store.take_due(1, &ActionTerms::default()).await.unwrap();
+                assert_eq!(due.len(), 1, "one check is due");
+                due.remove(0).decode().unwrap()
+            };
+            // The webhook only queues a check, once however often it comes:
+            // the record is not read while it is answered.
+            for _ in 0..2 {
+                assert_eq!(
+                    claim_number_reconciled(&*store, &success("z"), &numbering)
+                        .await
+                        .unwrap(),
+                    Preset::Stateless
+                );
+            }
+            assert_eq!(record.list_calls() + record.status_calls(), 0);
+            // The reconciler lists the claim: found on the second page.
+            let checked = reconciler.check(&due().await).await.unwrap();
+            assert!(matches!(checked, Checked::Settled { .. }), "{checked:?}");
             assert_eq!(record.list_calls(), 2);
+            assert!(store
+                .take_due(1, &ActionTerms::default())
+                .await
+                .unwrap()
+                .is_empty());
             let z = success("z");
             let pool = numbering.pool(&z);
             assert_eq!(store.preview(&pool).await.unwrap(), 0);
@@ -820,17 +782,34 @@ mod tests {
                 2,
                 "1 is confirmed"
             );
-            // Not listed, or no answer: nothing is recorded.
-            claim_number_with_record(&store, Some(&record), &success("w"), &numbering)
+            // Not listed, or no answer: nothing is recorded, checked again.
+            claim_number_reconciled(&*store, &success("w"), &numbering)
+                .await
+                .unwrap();
+            let w = due().await;
+            assert_eq!(w.payload.claim_attempt_id, "w");
+            let checked = reconciler.check(&w).await.unwrap();
+            assert!(matches!(checked, Checked::Later { .. }), "{checked:?}");
+            record.settle(
+                "c",
+                "v",
+                Outcome::Succeeded {
+                    address: "bb1".into(),
+                    claim_number: Some(3),
+                },
+            );
+            claim_number_reconciled(&*store, &success("v"), &numbering)
                 .await
                 .unwrap();
             record.refuse_next(Unanswered::new(UnansweredKind::Throttled));
-            claim_number_with_record(&store, Some(&record), &success("x"), &numbering)
+            let v = Reconciler::new(&record, store.clone())
+                .check(&due().await)
                 .await
                 .unwrap();
+            assert!(matches!(v, Checked::Later { .. }), "{v:?}");
             assert_eq!(store.reserve(&pool, "n3").await.unwrap(), 3);
             // Without a record, a warning and nothing else.
-            claim_number(&store, &success("y")).await.unwrap();
+            claim_number(&*store, &success("y")).await.unwrap();
             assert_eq!(store.reserve(&pool, "n4").await.unwrap(), 4);
         });
     }

@@ -7,7 +7,7 @@
 //!
 //! | trait | what it keeps | rules in this crate |
 //! |---|---|---|
-//! | [`ClaimNumbers`] | each claim's pool of 0-based numbers, and what simulations hold for their address | [`claim_number`], [`claim_number_with_record`], [`simulation_holder`] |
+//! | [`ClaimNumbers`] | each claim's pool of 0-based numbers, and what simulations hold for their address | [`claim_number`], [`claim_number_reconciled`], [`simulation_holder`] |
 //! | [`ClaimTokens`] | one token per claim attempt | [`claim_token`] |
 //! | [`Deliveries`] | which deliveries are new, in flight or done | the signature gate |
 //! | [`Actions`] | post-claim actions owed, until done or dead | [`ActionTerms`], [`ActionState`], [`enqueue_action`], [`enqueue_status_action`] |
@@ -111,8 +111,7 @@ pub use action_state::ActionState;
 pub use action_terms::{ActionTerms, Next};
 pub use actions::{Actions, DeadAction, DueAction};
 pub use claim_numbers::{
-    claim_number, claim_number_with, claim_number_with_record, ClaimNumbers, ClaimPool, Numbering,
-    LISTED_PAGES,
+    claim_number, claim_number_reconciled, claim_number_with, ClaimNumbers, ClaimPool, Numbering,
 };
 pub use claim_tokens::{
     claim_token, claim_token_with, random_token, ClaimTokens, DEFAULT_TOKEN_RETENTION,

@@ -27,6 +27,8 @@ struct Book {
     /// Every call is refused with this status and `Retry-After` while set.
     refusing: Option<(u16, Option<u64>)>,
     page_size: usize,
+    /// How long every call waits before it is answered.
+    stall: Duration,
     status_calls: usize,
     list_calls: usize,
     refused: usize,
@@ -128,6 +130,12 @@ impl MockApi {
         self.book.lock().unwrap().refusing = None;
     }
 
+    /// Answers every call only after `stall` (a slow API); calls are
+    /// counted when answered.
+    pub fn stall(&self, stall: Duration) {
+        self.book.lock().unwrap().stall = stall;
+    }
+
     /// The calls so far.
     pub fn calls(&self) -> Calls {
         let book = self.book.lock().unwrap();
@@ -170,6 +178,10 @@ fn json_response(status: u16, body: &Value, retry_after: Option<u64>) -> Respons
 }
 
 async fn answer(State(book): State<Arc<Mutex<Book>>>, request: Request) -> Response {
+    let stall = book.lock().unwrap().stall;
+    if !stall.is_zero() {
+        tokio::time::sleep(stall).await;
+    }
     let mut book = book.lock().unwrap();
     let key = request
         .headers()

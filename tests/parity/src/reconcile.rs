@@ -341,28 +341,43 @@ pub async fn one_gate_for_the_checks_and_the_feed(binary: &str, store_url: &str)
 }
 
 /// A `success` webhook for an attempt that holds no number here (the
-/// plugin never saw it at `executing`, or its hold lapsed) reads the
-/// number the platform assigned from its record, through the same gate,
-/// and confirms it: the next attempt gets the number after it.
+/// plugin never saw it at `executing`, or its hold lapsed) is answered at
+/// once, even while the API is slower than the route's deadline: it only
+/// queues a check, and the runner's reconciler reads the number the
+/// platform assigned from the claim's listing, through the same gate, and
+/// confirms it: the next attempt gets the number after it.
 pub async fn a_late_success_confirms_the_recorded_number(binary: &str, store_url: &str) {
     let api = MockApi::start(10);
+    // Every call answers after 7 s: past the 5 s route deadline, within
+    // the client's 10 s time-out.
+    let stall = Duration::from_secs(7);
+    api.stall(stall);
     let sink = Sink::start(0);
     let server = start(binary, store_url, &api, &sink, &[]);
     server.wait_for("listening on");
     let claim = "claim-late-success";
     api.settle(claim, "late-a0", true, Some(0));
+    let started = Instant::now();
     let webhook = call(&server, NUMBER_WITH_ACTION, claim, "late-a0", "success").await;
+    let took = started.elapsed();
     assert_eq!(webhook, (200, json!({})));
     assert!(
-        api.calls().list >= 1,
-        "the record was not read: {:?}",
-        api.calls()
+        took < Duration::from_secs(2),
+        "the webhook waited for the API: {took:?}"
     );
+    // A redelivered webhook queues nothing more, and answers at once too.
+    let again = call(&server, NUMBER_WITH_ACTION, claim, "late-a0", "success").await;
+    assert_eq!(again, (200, json!({})));
+    assert!(started.elapsed() < Duration::from_secs(4));
+    api.wait_until("the claim listed", stall * 3, |calls| calls.list >= 1)
+        .await;
+    server.wait_for("confirmed the claim number the platform assigned");
     let next = executing(&server, NUMBER_WITH_ACTION, claim, "late-a1").await;
     assert_eq!(
         number(&next),
         1,
         "the number the platform assigned to the late success was handed out again"
     );
+    assert_eq!(api.calls().list, 1, "one listing: {:?}", api.calls());
     assert_eq!(server.lines_with(&[API_KEY]), 0, "the API key was logged");
 }
