@@ -174,6 +174,8 @@ mod ping;
 mod postgres;
 #[cfg(feature = "redis")]
 mod redis;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod sql_rows;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 mod store;
