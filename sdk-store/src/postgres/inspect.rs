@@ -20,6 +20,7 @@ const NUMBERS: &str = include_str!("sql/inspect_numbers.sql");
 const NUMBER: &str = include_str!("sql/inspect_number.sql");
 const TOKEN: &str = include_str!("sql/inspect_token.sql");
 const DELIVERY: &str = include_str!("sql/inspect_delivery.sql");
+const READ_ONLY: &str = include_str!("sql/read_only.sql");
 
 impl PostgresStore {
     /// `sql` made for the store's schema (an operator's reads are rare: no
@@ -71,9 +72,7 @@ impl Inspect for PostgresStore {
         self.run(async {
             // One snapshot and one now() for both.
             let mut tx = self.pool.begin().await?;
-            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(READ_ONLY).execute(&mut *tx).await?;
             let counts = sqlx::query(&counts_sql)
                 .bind(claim_id)
                 .bind(bound(below))
