@@ -3,10 +3,12 @@
 //! integers as 64 bits), so one reader turns a row of either into the
 //! core's record, by the rules of [`crate::inspect`].
 
-use claimkit::store::{ActionRecord, ClaimUse, DeliveryRecord, HeldNumber, TokenRecord};
+use claimkit::store::{
+    ActionRecord, ClaimUse, DeliveryRecord, HeldNumber, QueueDepth, TokenRecord,
+};
 use sqlx::{ColumnIndex, Decode, Row, Type};
 
-use crate::inspect::{held_number, millis, ActionRow};
+use crate::inspect::{held_number, millis, ActionRow, QueueRow};
 use crate::unavailable::{decoded, whole};
 
 /// A row of either SQL backend, its columns read by name.
@@ -120,4 +122,19 @@ pub(crate) fn delivery(
         Some(_) => DeliveryRecord::InFlight { expires_in },
         None => DeliveryRecord::Done { expires_in },
     })
+}
+
+/// The action queue's counts: `due`, `waiting`, `running`, `dead`,
+/// `oldest_due_ms` (`NULL` when none is due).
+pub(crate) fn queue(backend: &'static str, row: &impl SqlRow) -> Result<QueueDepth, sqlx::Error> {
+    decoded(
+        QueueRow {
+            due: row.int("due")?,
+            waiting: row.int("waiting")?,
+            running: row.int("running")?,
+            dead: row.int("dead")?,
+            oldest_due_ms: row.maybe_int("oldest_due_ms")?,
+        }
+        .depth(backend),
+    )
 }

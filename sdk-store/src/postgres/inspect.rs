@@ -4,7 +4,8 @@
 //! counts as).
 
 use claimkit::store::{
-    ActionRecord, ActionState, ClaimUse, DeliveryRecord, HeldNumber, Inspect, TokenRecord,
+    ActionRecord, ActionState, ClaimUse, DeliveryRecord, HeldNumber, Inspect, QueueDepth,
+    TokenRecord,
 };
 use claimkit::Error;
 
@@ -20,6 +21,7 @@ const NUMBERS: &str = include_str!("sql/inspect_numbers.sql");
 const NUMBER: &str = include_str!("sql/inspect_number.sql");
 const TOKEN: &str = include_str!("sql/inspect_token.sql");
 const DELIVERY: &str = include_str!("sql/inspect_delivery.sql");
+const QUEUE: &str = include_str!("sql/inspect_queue.sql");
 const READ_ONLY: &str = include_str!("sql/read_only.sql");
 
 impl PostgresStore {
@@ -138,6 +140,15 @@ impl Inspect for PostgresStore {
                 .as_ref()
                 .map(|row| sql_rows::delivery(BACKEND, row))
                 .transpose()?))
+        })
+        .await
+    }
+
+    async fn queue_depth(&self) -> Result<QueueDepth, Error> {
+        let sql = self.inspection(QUEUE);
+        self.run(async {
+            let row = sqlx::query(&sql).fetch_one(&self.pool).await?;
+            Ok(Ok(sql_rows::queue(BACKEND, &row)?))
         })
         .await
     }

@@ -3,7 +3,8 @@
 //! even what expired (it is shown as what it counts as).
 
 use claimkit::store::{
-    ActionRecord, ActionState, ClaimUse, DeliveryRecord, HeldNumber, Inspect, TokenRecord,
+    ActionRecord, ActionState, ClaimUse, DeliveryRecord, HeldNumber, Inspect, QueueDepth,
+    TokenRecord,
 };
 use claimkit::Error;
 
@@ -19,6 +20,7 @@ const NUMBERS: &str = include_str!("sql/inspect_numbers.sql");
 const NUMBER: &str = include_str!("sql/inspect_number.sql");
 const TOKEN: &str = include_str!("sql/inspect_token.sql");
 const DELIVERY: &str = include_str!("sql/inspect_delivery.sql");
+const QUEUE: &str = include_str!("sql/inspect_queue.sql");
 
 impl Inspect for SqliteStore {
     async fn actions(&self, state: ActionState, max: usize) -> Result<Vec<ActionRecord>, Error> {
@@ -131,6 +133,18 @@ impl Inspect for SqliteStore {
                 .as_ref()
                 .map(|row| sql_rows::delivery(BACKEND, row))
                 .transpose()?))
+        })
+        .await
+    }
+
+    async fn queue_depth(&self) -> Result<QueueDepth, Error> {
+        self.read(async {
+            let (mut connection, now) = self.reader().await?;
+            let row = sqlx::query(QUEUE)
+                .bind(now)
+                .fetch_one(&mut *connection)
+                .await?;
+            Ok(Ok(sql_rows::queue(BACKEND, &row)?))
         })
         .await
     }

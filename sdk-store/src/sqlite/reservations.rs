@@ -19,6 +19,8 @@ pub(super) struct Reservations {
 #[derive(Debug)]
 pub(super) struct Staged {
     pub(super) attempt_id: String,
+    /// The simulation hold taken over first, if the attempt holds nothing.
+    pub(super) holder: Option<String>,
     /// The bound; `None` also for a bound beyond SQLite's integers.
     pub(super) limit: Option<i64>,
     pub(super) hold_ms: i64,
