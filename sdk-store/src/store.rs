@@ -236,6 +236,15 @@ impl ClaimNumbers for Store {
         each_backend!(self, store => store.take_over(pool, holder, attempt_id).await)
     }
 
+    async fn take_over_or_reserve(
+        &self,
+        pool: &ClaimPool<'_>,
+        holder: Option<&str>,
+        attempt_id: &str,
+    ) -> Result<u64, Error> {
+        each_backend!(self, store => store.take_over_or_reserve(pool, holder, attempt_id).await)
+    }
+
     async fn assign(&self, claim_id: &str, attempt_id: &str, number: u64) -> Result<bool, Error> {
         each_backend!(self, store => store.assign(claim_id, attempt_id, number).await)
     }
