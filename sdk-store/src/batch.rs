@@ -75,23 +75,11 @@ struct Claim {
 
 impl Batches {
     /// Reserves a number of `claim` for `attempt` in the claim's next
-    /// batch, starting the claim's leader (made by `reserver`) when none
-    /// runs, and waits at most `timeout` for the answer.
-    pub(crate) async fn reserve<R: Reserver>(
-        self: &Arc<Self>,
-        claim: &str,
-        attempt: &str,
-        terms: (Option<u64>, Duration),
-        timeout: Duration,
-        reserver: impl FnOnce() -> R,
-    ) -> Result<u64, Error> {
-        self.take_over_or_reserve(claim, None, attempt, terms, timeout, reserver)
-            .await
-    }
-
-    /// As [`reserve`](Self::reserve), `attempt` taking over what `holder`
-    /// holds first, if it holds nothing itself: the reserver must serve
-    /// [`Waiter::holder`].
+    /// batch, `attempt` taking over what `holder` holds first if it holds
+    /// nothing itself (the reserver serves [`Waiter::holder`]), starting a
+    /// leader of the claim (made by `reserver`) when fewer than
+    /// [`Reserver::IN_FLIGHT`] run, and waits at most `timeout` for the
+    /// answer.
     pub(crate) async fn take_over_or_reserve<R: Reserver>(
         self: &Arc<Self>,
         claim: &str,
@@ -265,8 +253,9 @@ mod tests {
             tasks.push(tokio::spawn(async move {
                 let hold = (None, Duration::from_secs(60));
                 let timeout = Duration::from_secs(10);
+                let attempt = format!("a{i}");
                 batches
-                    .reserve("c", &format!("a{i}"), hold, timeout, || reserver)
+                    .take_over_or_reserve("c", None, &attempt, hold, timeout, || reserver)
                     .await
             }));
         }

@@ -1,4 +1,5 @@
-//! One claim's batch of reservations on Redis (see `crate::batch`): one
+//! One claim's batch of reservations on Redis (see `crate::batch`), each
+//! taking over its holder's simulation hold first when it has one: one
 //! run of `lua/reserve.lua` for the whole batch, so that the batch pays for
 //! one round trip and one pass of the claim's prelude (the clock and the
 //! sweep of expired reservations) on Redis' single thread. Up to
@@ -38,6 +39,7 @@ impl Reserver for Batcher {
         for waiter in batch {
             invocation
                 .arg(&waiter.attempt)
+                .arg(waiter.holder.as_deref().unwrap_or(""))
                 .arg(millis(waiter.hold))
                 .arg(limit(waiter.limit));
         }
