@@ -21,17 +21,16 @@
 //! status-hook plugins reconcile: each attempt's outcome is read from the
 //! platform's record a few seconds after the answer), `CLAIM_NUMBER_HOLD`
 //! (seconds a reserved claim number waits for its outcome; default 24 h),
-//! `BITBADGES_API_BUDGET` (API calls a minute of reconciliation; default
+//! `BITBADGES_API_BUDGET` (API calls a minute, one budget and backoff
+//! for reconciliation, the feed and the claim-number plugins; default
 //! 120), `RECONCILE_FIRST_CHECK` (seconds after the answer; default 5),
 //! `WATCH_CLAIMS`
 //! (comma-separated claim ids: each new successful attempt of these claims,
 //! listed through the API, queues the post-claim action under
 //! `<claimAttemptId>:success`; needs `BITBADGES_API_KEY`), `FEED_INTERVAL`
 //! (seconds between two listings of a watched claim; default 30),
-//! `CLAIM_NUMBER_HOLD` (seconds a claim number's reservation waits for its
-//! status webhook; default 24 hours), `SIMULATION_HOLD` (seconds a
-//! simulation holds its number for its claim and address; default 300),
-//! `RUST_LOG` (default `info`).
+//! `SIMULATION_HOLD` (seconds a simulation holds its number for its claim
+//! and address; default 300), `RUST_LOG` (default `info`).
 //!
 //! `example-axum-plugins config NAME` prints the plugin version config of the
 //! plugin `NAME` (`claim-number`, `access-code`, ...) as JSON instead, to
@@ -45,7 +44,7 @@
 use std::io::IsTerminal;
 
 use claimkit::health::Readiness;
-use example_axum_plugins::{operate, platform_api, registration, FeedSettings, Settings};
+use example_axum_plugins::{operate, registration, FeedSettings, Settings};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -72,13 +71,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let settings = Settings::from_env("127.0.0.1:3000")?;
     let feed_settings = FeedSettings::from_env()?;
-    let api = platform_api()?;
     // The store first: a wrong URL or password fails the start before
     // anything says "listening".
     let store = settings.store().await?;
     println!("store: {store}");
     println!("{}", settings.reconciliation_line());
-    let feed = feed_settings.start(store.clone(), api)?;
+    let feed = feed_settings.start(store.clone(), settings.platform.clone())?;
     let listener = tokio::net::TcpListener::bind(&settings.bind).await?;
     let address = listener.local_addr()?;
     println!("claimkit axum plugins listening on http://{address}");
