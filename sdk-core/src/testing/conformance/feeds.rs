@@ -33,7 +33,8 @@ use std::time::Duration;
 
 use futures_util::future::join_all;
 
-use super::{id, Backend};
+use super::fixtures::id;
+use super::Backend;
 use crate::feed::{feed_round, FeedPosition, FeedRound, FeedTerms};
 use crate::platform::{Unanswered, UnansweredKind};
 use crate::store::{ActionTerms, Actions, Feeds, StatusAction};
