@@ -31,7 +31,8 @@
 //! `CLAIM_NUMBER_HOLD` (seconds a claim number's reservation waits for its
 //! status webhook; default 24 hours), `SIMULATION_HOLD` (seconds a
 //! simulation holds its number for its claim and address; default 300),
-//! `RUST_LOG` (default `info`).
+//! `METRICS` (`on`, the default, or `off`: the Prometheus recorder and
+//! `/metrics`), `RUST_LOG` (default `info`).
 //!
 //! `example-axum-plugins config NAME` prints the plugin version config of the
 //! plugin `NAME` (`claim-number`, `access-code`, ...) as JSON instead, to
@@ -45,7 +46,9 @@
 use std::io::IsTerminal;
 
 use claimkit::health::Readiness;
-use example_axum_plugins::{operate, platform_api, registration, FeedSettings, Settings};
+use example_axum_plugins::{
+    install_recorder, metrics, operate, platform_api, registration, upkeep, FeedSettings, Settings,
+};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -69,6 +72,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .with_ansi(std::io::stdout().is_terminal())
         .init();
+    // The recorder before anything records: a plugin route keeps the
+    // handles it makes at its first call.
+    let recorder = install_recorder()?;
 
     let settings = Settings::from_env("127.0.0.1:3000")?;
     let feed_settings = FeedSettings::from_env()?;
@@ -87,7 +93,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let actions = settings.run_actions(store.clone());
     // `/readyz` answers 503 from the first signal on.
     let ready = Readiness::new(store.clone());
-    let app = settings.app(store)?.merge(operate(ready.clone()));
+    let mut app = settings.app(store)?.merge(operate(ready.clone()));
+    if let Some(handle) = recorder {
+        tokio::spawn(upkeep(handle.clone()));
+        app = app.merge(metrics(handle));
+    }
     let shutdown = async move {
         shutdown_signal().await;
         ready.drain();
