@@ -23,6 +23,10 @@ use crate::unavailable::{corrupt, unavailable, NoAnswer};
 pub(crate) struct Waiter {
     /// The attempt reserving.
     pub(crate) attempt: String,
+    /// The simulation hold the attempt takes over, if it holds nothing
+    /// (`ClaimNumbers::take_over_or_reserve`); `None` for a plain
+    /// reservation.
+    pub(crate) holder: Option<String>,
     /// The claim's bound on its numbers, if any.
     pub(crate) limit: Option<u64>,
     /// How long the reservation holds its number unconfirmed.
@@ -36,7 +40,9 @@ pub(crate) trait Reserver: Send + 'static {
     const BACKEND: &'static str;
 
     /// Reserves for every waiter of `batch`, in order, in one call to the
-    /// store: one answer per waiter, or the error that failed them all.
+    /// store (each taking over its [`holder`](Waiter::holder)'s
+    /// reservation first, when it has one): one answer per waiter, or the
+    /// error that failed them all.
     fn reserve(
         &mut self,
         claim: &str,
@@ -59,6 +65,22 @@ impl Batches {
         self: &Arc<Self>,
         claim: &str,
         attempt: &str,
+        terms: (Option<u64>, Duration),
+        timeout: Duration,
+        reserver: impl FnOnce() -> R,
+    ) -> Result<u64, Error> {
+        self.take_over_or_reserve(claim, None, attempt, terms, timeout, reserver)
+            .await
+    }
+
+    /// As [`reserve`](Self::reserve), `attempt` taking over what `holder`
+    /// holds first, if it holds nothing itself: the reserver must serve
+    /// [`Waiter::holder`].
+    pub(crate) async fn take_over_or_reserve<R: Reserver>(
+        self: &Arc<Self>,
+        claim: &str,
+        holder: Option<&str>,
+        attempt: &str,
         (limit, hold): (Option<u64>, Duration),
         timeout: Duration,
         reserver: impl FnOnce() -> R,
@@ -66,6 +88,7 @@ impl Batches {
         let (reply, answer) = oneshot::channel();
         let waiter = Waiter {
             attempt: attempt.to_owned(),
+            holder: holder.map(str::to_owned),
             limit,
             hold,
             reply,

@@ -10,20 +10,22 @@
 use std::time::Duration;
 
 use claimkit::store::{
-    ActionRecord, ActionState, ClaimUse, DeliveryRecord, HeldNumber, Inspect, TokenRecord,
+    ActionRecord, ActionState, ClaimUse, DeliveryRecord, HeldNumber, Inspect, QueueDepth,
+    TokenRecord,
 };
 use claimkit::Error;
 
-use crate::store::{each_backend, Store};
+use crate::metered::metered;
+use crate::store::Store;
 use crate::unavailable::{corrupt, count, whole};
 
 impl Inspect for Store {
     async fn actions(&self, state: ActionState, limit: usize) -> Result<Vec<ActionRecord>, Error> {
-        each_backend!(self, store => store.actions(state, limit).await)
+        metered!(self, Actions, store => store.actions(state, limit))
     }
 
     async fn action(&self, key: &str) -> Result<Option<ActionRecord>, Error> {
-        each_backend!(self, store => store.action(key).await)
+        metered!(self, Action, store => store.action(key))
     }
 
     async fn claim_use(
@@ -32,7 +34,7 @@ impl Inspect for Store {
         bound: Option<u64>,
         limit: usize,
     ) -> Result<ClaimUse, Error> {
-        each_backend!(self, store => store.claim_use(claim_id, bound, limit).await)
+        metered!(self, ClaimUse, store => store.claim_use(claim_id, bound, limit))
     }
 
     async fn held_number(
@@ -40,15 +42,46 @@ impl Inspect for Store {
         claim_id: &str,
         attempt_id: &str,
     ) -> Result<Option<HeldNumber>, Error> {
-        each_backend!(self, store => store.held_number(claim_id, attempt_id).await)
+        metered!(self, HeldNumber, store => store.held_number(claim_id, attempt_id))
     }
 
     async fn token(&self, attempt_key: &str) -> Result<Option<TokenRecord>, Error> {
-        each_backend!(self, store => store.token(attempt_key).await)
+        metered!(self, Token, store => store.token(attempt_key))
     }
 
     async fn delivery(&self, key: &str) -> Result<Option<DeliveryRecord>, Error> {
-        each_backend!(self, store => store.delivery(key).await)
+        metered!(self, Delivery, store => store.delivery(key))
+    }
+
+    async fn queue_depth(&self) -> Result<QueueDepth, Error> {
+        metered!(self, QueueDepth, store => store.queue_depth())
+    }
+}
+
+/// The action queue's counts, as a backend reads them: the wait of the
+/// action due longest in milliseconds, `None` when none is due.
+pub(crate) struct QueueRow {
+    pub(crate) due: i64,
+    pub(crate) waiting: i64,
+    pub(crate) running: i64,
+    pub(crate) dead: i64,
+    pub(crate) oldest_due_ms: Option<i64>,
+}
+
+impl QueueRow {
+    /// The core's counts: a negative count or wait is corrupt.
+    pub(crate) fn depth(self, backend: &'static str) -> Result<QueueDepth, Error> {
+        Ok(QueueDepth {
+            due: whole(backend, "a count of due actions", self.due)?,
+            waiting: whole(backend, "a count of waiting actions", self.waiting)?,
+            running: whole(backend, "a count of running actions", self.running)?,
+            dead: whole(backend, "a count of dead actions", self.dead)?,
+            oldest_due: millis(
+                backend,
+                "a due action's wait",
+                self.oldest_due_ms.unwrap_or(0),
+            )?,
+        })
     }
 }
 

@@ -169,6 +169,7 @@
 #[cfg(any(feature = "postgres", feature = "redis"))]
 mod batch;
 mod inspect;
+mod metered;
 mod ping;
 #[cfg(feature = "postgres")]
 mod postgres;

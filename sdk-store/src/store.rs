@@ -10,6 +10,8 @@ use claimkit::store::{
 };
 use claimkit::{Error, ErrorKind};
 
+use crate::metered::metered;
+
 #[cfg(feature = "sqlite")]
 use crate::SqliteStore;
 
@@ -193,38 +195,21 @@ impl From<crate::RedisStore> for Store {
     }
 }
 
-/// Calls `$call` on the backend inside `$store`.
-macro_rules! each_backend {
-    ($store:expr, $backend:ident => $call:expr) => {
-        match $store {
-            Store::Memory($backend) => $call,
-            #[cfg(feature = "sqlite")]
-            Store::Sqlite($backend) => $call,
-            #[cfg(feature = "postgres")]
-            Store::Postgres($backend) => $call,
-            #[cfg(feature = "redis")]
-            Store::Redis($backend) => $call,
-        }
-    };
-}
-
-pub(crate) use each_backend;
-
 impl ClaimNumbers for Store {
     async fn reserve(&self, pool: &ClaimPool<'_>, attempt_id: &str) -> Result<u64, Error> {
-        each_backend!(self, store => store.reserve(pool, attempt_id).await)
+        metered!(self, Reserve, store => store.reserve(pool, attempt_id))
     }
 
     async fn lowest_free(&self, claim_id: &str) -> Result<u64, Error> {
-        each_backend!(self, store => store.lowest_free(claim_id).await)
+        metered!(self, LowestFree, store => store.lowest_free(claim_id))
     }
 
     async fn confirm(&self, claim_id: &str, attempt_id: &str) -> Result<(), Error> {
-        each_backend!(self, store => store.confirm(claim_id, attempt_id).await)
+        metered!(self, Confirm, store => store.confirm(claim_id, attempt_id))
     }
 
     async fn release(&self, claim_id: &str, attempt_id: &str) -> Result<(), Error> {
-        each_backend!(self, store => store.release(claim_id, attempt_id).await)
+        metered!(self, Release, store => store.release(claim_id, attempt_id))
     }
 
     async fn take_over(
@@ -233,23 +218,32 @@ impl ClaimNumbers for Store {
         holder: Option<&str>,
         attempt_id: &str,
     ) -> Result<Option<u64>, Error> {
-        each_backend!(self, store => store.take_over(pool, holder, attempt_id).await)
+        metered!(self, TakeOver, store => store.take_over(pool, holder, attempt_id))
+    }
+
+    async fn take_over_or_reserve(
+        &self,
+        pool: &ClaimPool<'_>,
+        holder: Option<&str>,
+        attempt_id: &str,
+    ) -> Result<u64, Error> {
+        metered!(self, TakeOverOrReserve, store => store.take_over_or_reserve(pool, holder, attempt_id))
     }
 
     async fn assign(&self, claim_id: &str, attempt_id: &str, number: u64) -> Result<bool, Error> {
-        each_backend!(self, store => store.assign(claim_id, attempt_id, number).await)
+        metered!(self, Assign, store => store.assign(claim_id, attempt_id, number))
     }
 }
 
 impl Purge for Store {
     async fn purge(&self, limit: usize) -> Result<u64, Error> {
-        each_backend!(self, store => store.purge(limit).await)
+        metered!(self, Purge, store => store.purge(limit))
     }
 }
 
 impl ClaimTokens for Store {
     async fn issue(&self, attempt_id: &str, retention: Duration) -> Result<String, Error> {
-        each_backend!(self, store => store.issue(attempt_id, retention).await)
+        metered!(self, Issue, store => store.issue(attempt_id, retention))
     }
 
     async fn take_over_token(
@@ -258,13 +252,13 @@ impl ClaimTokens for Store {
         attempt_id: &str,
         retention: Duration,
     ) -> Result<Option<String>, Error> {
-        each_backend!(self, store => store.take_over_token(holder, attempt_id, retention).await)
+        metered!(self, TakeOverToken, store => store.take_over_token(holder, attempt_id, retention))
     }
 }
 
 impl Deliveries for Store {
     async fn begin(&self, key: &str, terms: &DeliveryTerms) -> Result<Begun, Error> {
-        each_backend!(self, store => store.begin(key, terms).await)
+        metered!(self, Begin, store => store.begin(key, terms))
     }
 
     async fn complete(
@@ -273,29 +267,29 @@ impl Deliveries for Store {
         lease: &Lease,
         terms: &DeliveryTerms,
     ) -> Result<bool, Error> {
-        each_backend!(self, store => store.complete(key, lease, terms).await)
+        metered!(self, Complete, store => store.complete(key, lease, terms))
     }
 
     async fn abandon(&self, key: &str, lease: &Lease) -> Result<bool, Error> {
-        each_backend!(self, store => store.abandon(key, lease).await)
+        metered!(self, Abandon, store => store.abandon(key, lease))
     }
 }
 
 impl Actions for Store {
     async fn enqueue(&self, key: &str, payload: &str) -> Result<bool, Error> {
-        each_backend!(self, store => store.enqueue(key, payload).await)
+        metered!(self, Enqueue, store => store.enqueue(key, payload))
     }
 
     async fn take_due(&self, limit: usize, terms: &ActionTerms) -> Result<Vec<DueAction>, Error> {
-        each_backend!(self, store => store.take_due(limit, terms).await)
+        metered!(self, TakeDue, store => store.take_due(limit, terms))
     }
 
     async fn renew(&self, key: &str, lease: &Lease, terms: &ActionTerms) -> Result<bool, Error> {
-        each_backend!(self, store => store.renew(key, lease, terms).await)
+        metered!(self, Renew, store => store.renew(key, lease, terms))
     }
 
     async fn succeed(&self, key: &str, lease: &Lease, terms: &ActionTerms) -> Result<bool, Error> {
-        each_backend!(self, store => store.succeed(key, lease, terms).await)
+        metered!(self, Succeed, store => store.succeed(key, lease, terms))
     }
 
     async fn fail(
@@ -306,21 +300,21 @@ impl Actions for Store {
         error: &str,
         terms: &ActionTerms,
     ) -> Result<bool, Error> {
-        each_backend!(self, store => store.fail(key, lease, next, error, terms).await)
+        metered!(self, Fail, store => store.fail(key, lease, next, error, terms))
     }
 
     async fn dead(&self, limit: usize) -> Result<Vec<DeadAction>, Error> {
-        each_backend!(self, store => store.dead(limit).await)
+        metered!(self, Dead, store => store.dead(limit))
     }
 
     async fn retry(&self, key: &str) -> Result<bool, Error> {
-        each_backend!(self, store => store.retry(key).await)
+        metered!(self, Retry, store => store.retry(key))
     }
 }
 
 impl claimkit::store::Feeds for Store {
     async fn feed_position(&self, claim_id: &str) -> Result<Option<String>, Error> {
-        each_backend!(self, store => store.feed_position(claim_id).await)
+        metered!(self, FeedPosition, store => store.feed_position(claim_id))
     }
 
     async fn advance_feed(
@@ -329,6 +323,6 @@ impl claimkit::store::Feeds for Store {
         from: Option<&str>,
         to: &str,
     ) -> Result<bool, Error> {
-        each_backend!(self, store => store.advance_feed(claim_id, from, to).await)
+        metered!(self, AdvanceFeed, store => store.advance_feed(claim_id, from, to))
     }
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use claimkit::platform::PlatformRecord;
 use claimkit::reconcile::{is_check_key, Check, Checked, Reconciler};
 use claimkit::store::{
-    ActionTerms, Actions, ClaimNumbers, DueAction, Next, Purge, DEFAULT_PURGE_EVERY,
+    ActionTerms, Actions, ClaimNumbers, DueAction, Inspect, Next, Purge, DEFAULT_PURGE_EVERY,
 };
 use serde::de::DeserializeOwned;
 use tokio::sync::watch;
@@ -45,6 +45,15 @@ use tracing::Instrument;
 /// Each try runs in a `post_claim_action` span with its `key`, `attempt`
 /// and `outcome` (`done`, `retry`, `dead`, `interrupted`), and never the
 /// payload (it may hold what the author put there).
+///
+/// Through the [`metrics`](claimkit::metrics) facade, the runner samples
+/// the queue's depth ([`Inspect::queue_depth`]: one cheap read) when it
+/// starts and every [`DEFAULT_SAMPLE_EVERY`](Self::DEFAULT_SAMPLE_EVERY)
+/// (set with [`with_sample_every`](Self::with_sample_every)) as the gauges
+/// [`ACTIONS`](claimkit::metrics::ACTIONS) (`due`, `waiting`, `running`,
+/// `dead`) and [`ACTIONS_OLDEST_DUE`](claimkit::metrics::ACTIONS_OLDEST_DUE),
+/// and counts each failed try it retries in
+/// [`ACTION_RETRIES`](claimkit::metrics::ACTION_RETRIES).
 ///
 /// ```
 /// use std::time::Duration;
@@ -86,6 +95,7 @@ pub struct Runner<S> {
     poll: Duration,
     concurrency: usize,
     purge_every: Duration,
+    sample_every: Duration,
     checks: Option<Checks>,
 }
 
@@ -122,12 +132,15 @@ impl fmt::Debug for Checks {
 
 impl<S> Runner<S>
 where
-    S: Actions + Purge + Clone + 'static,
+    S: Actions + Purge + Inspect + Clone + 'static,
 {
     /// The default pause between two looks at an idle store: 250 ms.
     pub const DEFAULT_POLL: Duration = Duration::from_millis(250);
     /// The default number of actions run at once: 16.
     pub const DEFAULT_CONCURRENCY: usize = 16;
+    /// The default time between two samples of the queue's depth for its
+    /// gauges: 15 s, a common scrape interval.
+    pub const DEFAULT_SAMPLE_EVERY: Duration = Duration::from_secs(15);
 
     /// A runner of `store`'s actions with the default terms.
     pub fn new(store: S) -> Self {
@@ -137,6 +150,7 @@ where
             poll: Self::DEFAULT_POLL,
             concurrency: Self::DEFAULT_CONCURRENCY,
             purge_every: DEFAULT_PURGE_EVERY,
+            sample_every: Self::DEFAULT_SAMPLE_EVERY,
             checks: None,
         }
     }
@@ -167,6 +181,14 @@ where
     /// unless set.
     pub fn with_purge_every(mut self, every: Duration) -> Self {
         self.purge_every = every.max(Duration::from_millis(1));
+        self
+    }
+
+    /// Samples the queue's depth for its gauges every `every` (and once at
+    /// the start); [`DEFAULT_SAMPLE_EVERY`](Self::DEFAULT_SAMPLE_EVERY)
+    /// unless set.
+    pub fn with_sample_every(mut self, every: Duration) -> Self {
+        self.sample_every = every.max(Duration::from_millis(1));
         self
     }
 
@@ -216,10 +238,15 @@ where
         let mut running = JoinSet::new();
         let mut store_down = false;
         let mut next_purge = tokio::time::Instant::now();
+        let mut next_sample = next_purge;
         while *phase.borrow() == Phase::Running {
             if tokio::time::Instant::now() >= next_purge {
                 purge(&self.store).await;
                 next_purge = tokio::time::Instant::now() + self.purge_every;
+            }
+            if tokio::time::Instant::now() >= next_sample {
+                sample(&self.store).await;
+                next_sample = tokio::time::Instant::now() + self.sample_every;
             }
             while running.try_join_next().is_some() {}
             let room = self.concurrency.saturating_sub(running.len());
@@ -273,8 +300,10 @@ where
             if full {
                 continue; // more may be due
             }
+            // The next look, or the next sample if it comes first.
+            let wake = (tokio::time::Instant::now() + self.poll).min(next_sample);
             tokio::select! {
-                () = tokio::time::sleep(self.poll) => {}
+                () = tokio::time::sleep_until(wake) => {}
                 Ok(()) = phase.changed() => {}
                 Some(_) = running.join_next(), if !running.is_empty() => {}
             }
@@ -329,6 +358,15 @@ async fn purge<S: Purge>(store: &S) {
         }
     }
     tracing::debug!(forgotten, "store purged of expired entries");
+}
+
+/// Records the queue's depth in its gauges; a store that fails leaves
+/// them as they were (the failure is logged where the runner takes work).
+async fn sample<S: Inspect>(store: &S) {
+    match store.queue_depth().await {
+        Ok(depth) => claimkit::metrics::record_queue_depth(&depth),
+        Err(err) => tracing::debug!(error = %err, "the queue's depth could not be read"),
+    }
 }
 
 /// How long interrupted tries have to record that they are due again.
@@ -428,6 +466,7 @@ async fn run_one<S, T, F, Fut, E>(
                 let recorded = store.fail(&due.key, &due.lease, next, error, &terms).await;
                 match next {
                     Next::Retry(delay) => {
+                        claimkit::metrics::action_retried();
                         span.record("outcome", tracing::field::display("retry"));
                         tracing::warn!(error = %error, retry_in_ms = delay.as_millis() as u64, "post-claim action failed; it will be retried");
                     }
@@ -574,6 +613,9 @@ async fn run_check<S: Actions>(
             }
             Err(Failure::Failed(error)) => {
                 let next = terms.after_failure(due.attempt, due.age);
+                if matches!(next, Next::Retry(_)) {
+                    claimkit::metrics::action_retried();
+                }
                 span.record("outcome", tracing::field::display("retry"));
                 tracing::warn!(error = %error, "a check failed; it will be retried");
                 store.fail(&key, &lease, next, error, &terms).await

@@ -32,7 +32,8 @@ impl FeedSettings {
     }
 
     /// Starts the feed of the watched claims, queuing into `store`, listed
-    /// through `api`; `None` when no claim is watched. Prints a start-up
+    /// through `api` (the gate reconciliation shares: one budget, one
+    /// backoff); `None` when no claim is watched. Prints a start-up
     /// line saying which claims are watched, or that none is.
     ///
     /// # Errors

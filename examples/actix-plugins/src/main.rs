@@ -21,7 +21,8 @@
 //! status-hook plugins reconcile: each attempt's outcome is read from the
 //! platform's record a few seconds after the answer), `CLAIM_NUMBER_HOLD`
 //! (seconds a reserved claim number waits for its outcome; default 24 h),
-//! `BITBADGES_API_BUDGET` (API calls a minute of reconciliation; default
+//! `BITBADGES_API_BUDGET` (API calls a minute, one budget and backoff
+//! for reconciliation, the feed and the claim-number plugins; default
 //! 120), `RECONCILE_FIRST_CHECK` (seconds after the answer; default 5),
 //! `WATCH_CLAIMS`
 //! (comma-separated claim ids: each new successful attempt of these claims,
@@ -49,7 +50,7 @@ use std::io::IsTerminal;
 use actix_web::web;
 use claimkit::health::Readiness;
 use example_actix_plugins::{
-    install_recorder, metrics, operate, platform_api, registration, upkeep, FeedSettings, Settings,
+    install_recorder, metrics, operate, registration, upkeep, FeedSettings, Settings,
 };
 use tracing_subscriber::EnvFilter;
 
@@ -80,13 +81,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let settings = Settings::from_env("127.0.0.1:3001")?;
     let feed_settings = FeedSettings::from_env()?;
-    let api = platform_api()?;
     // The store first: a wrong URL or password fails the start before
     // anything says "listening".
     let store = settings.store().await?;
     println!("store: {store}");
     println!("{}", settings.reconciliation_line());
-    let feed = feed_settings.start(store.clone(), api)?;
+    let feed = feed_settings.start(store.clone(), settings.platform.clone())?;
     let listener = std::net::TcpListener::bind(&settings.bind)?;
     let address = listener.local_addr()?;
     println!("claimkit actix plugins listening on http://{address}");

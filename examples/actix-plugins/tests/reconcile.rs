@@ -3,7 +3,9 @@
 //! the platform's record, a `SIGKILL` while checks wait (on SQLite, and on
 //! the machine's real PostgreSQL and Redis, each in a schema or key prefix
 //! of its own; skipped, saying why, where their variables are unset outside
-//! CI), and the API answering `429`, then `402`, then recovering.
+//! CI), the API answering `429`, then `402`, then recovering, one gate
+//! (budget and backoff) for the checks and the feed, and a late `success`
+//! confirming the number the platform's record lists.
 
 use parity_tests::reconcile;
 use parity_tests::replicas::Shared;
@@ -27,6 +29,18 @@ async fn numbers_follow_the_record() {
 async fn refusals_then_recovery() {
     let (_dir, url) = sqlite();
     reconcile::refusals_then_recovery(BINARY, &url).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_gate_for_the_checks_and_the_feed() {
+    let (_dir, url) = sqlite();
+    reconcile::one_gate_for_the_checks_and_the_feed(BINARY, &url).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_late_success_confirms_the_recorded_number() {
+    let (_dir, url) = sqlite();
+    reconcile::a_late_success_confirms_the_recorded_number(BINARY, &url).await;
 }
 
 mod survives_sigkill {

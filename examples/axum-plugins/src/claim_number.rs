@@ -16,14 +16,23 @@ use crate::Reconciliation;
 /// [`store::claim_number_with`] for the plugin-version settings that keep
 /// numbers right. With reconciliation on, each reserved number is also
 /// checked with the platform a few seconds later, and confirmed or
-/// released by its record: no status webhook is needed.
+/// released by its record: no status webhook is needed; and a `success`
+/// webhook for an attempt that holds no number here (its hold lapsed)
+/// confirms the number the record lists for it
+/// ([`store::claim_number_with_record`]).
 pub async fn claim_number(
     State(store): State<Store>,
     State(reconciliation): State<Reconciliation>,
     request: Plugin,
 ) -> Result<Preset, Error> {
     let context = request.context();
-    let answer = store::claim_number_with(&store, context, &reconciliation.numbering).await?;
+    let answer = store::claim_number_with_record(
+        &store,
+        reconciliation.record(),
+        context,
+        &reconciliation.numbering,
+    )
+    .await?;
     reconciliation
         .note(&store, context, Answered::ClaimNumber, ActionOn::Never)
         .await?;

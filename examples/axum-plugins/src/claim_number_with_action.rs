@@ -25,14 +25,21 @@ use crate::Reconciliation;
 /// store ([`PostClaimAction`](crate::PostClaimAction)). Register the plugin
 /// with `receiveStatusWebhook`, or set `BITBADGES_API_KEY`: with
 /// reconciliation on, the platform's record confirms or releases the number
-/// and queues the action under the same key, whichever comes first.
+/// and queues the action under the same key, whichever comes first; a
+/// `success` webhook for an attempt that holds no number here confirms the
+/// number the record lists for it.
 pub async fn claim_number_with_action(
     State(store): State<Store>,
     State(reconciliation): State<Reconciliation>,
     request: Plugin,
 ) -> Result<Preset, Error> {
-    let answer =
-        store::claim_number_with(&store, request.context(), &reconciliation.numbering).await?;
+    let answer = store::claim_number_with_record(
+        &store,
+        reconciliation.record(),
+        request.context(),
+        &reconciliation.numbering,
+    )
+    .await?;
     reconciliation
         .note(
             &store,

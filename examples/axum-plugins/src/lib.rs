@@ -47,7 +47,7 @@ pub use platform::{route_options, signature_mode};
 pub use platform_api::{platform_api, PlatformApi};
 pub use post_claim_action::PostClaimAction;
 pub use prometheus::{install_recorder, metrics, upkeep};
-pub use reconcile::{reconciler, startup_line, Reconciliation, Record};
+pub use reconcile::{reconciler, startup_line, Reconciliation};
 pub use serve::{serve, HEAD_TIMEOUT, MAX_HEAD, MAX_HEADERS};
 pub use standard_webhook::standard_webhook;
 pub use stateless::stateless;
@@ -241,11 +241,12 @@ pub struct Settings {
     /// The claim numbers' hold (`CLAIM_NUMBER_HOLD`) and what a simulation
     /// holds for its claim and address (`SIMULATION_HOLD`).
     pub numbering: Numbering,
-    /// The BitBadges API client, when `BITBADGES_API_KEY` is set:
-    /// reconciliation is on.
-    pub platform: Option<claimkit_bitbadges::Client>,
+    /// The BitBadges API, when `BITBADGES_API_KEY` is set: one client
+    /// behind one call gate for reconciliation, the feed and the
+    /// claim-number plugins. Reconciliation is on.
+    pub platform: Option<PlatformApi>,
     /// The budget of calls to the API (`BITBADGES_API_BUDGET` calls a
-    /// minute) and its backoff.
+    /// minute) and its backoff: the gate of [`platform`](Self::platform).
     pub api_calls: CallTerms,
     /// When attempts are checked (`RECONCILE_FIRST_CHECK` seconds).
     pub reconcile_terms: ReconcileTerms,
@@ -324,15 +325,6 @@ impl Settings {
             .with_simulation_hold(
                 seconds("SIMULATION_HOLD")?.unwrap_or(claimkit::store::DEFAULT_SIMULATION_HOLD),
             );
-        let platform = match std::env::var_os(claimkit_bitbadges::API_KEY_VAR) {
-            Some(key) if !key.is_empty() => {
-                Some(claimkit_bitbadges::Client::from_env().map_err(|err| {
-                    claimkit::Error::with_message(ErrorKind::InvalidConfig, err.to_string())
-                        .with_source(err)
-                })?)
-            }
-            _ => None,
-        };
         let api_calls = CallTerms {
             budget: match std::env::var("BITBADGES_API_BUDGET") {
                 Ok(value) => value.trim().parse().map_err(|_| {
@@ -345,6 +337,7 @@ impl Settings {
             },
             ..CallTerms::default()
         };
+        let platform = platform_api(api_calls)?;
         let reconcile_terms = ReconcileTerms {
             first_check: seconds("RECONCILE_FIRST_CHECK")?
                 .unwrap_or(ReconcileTerms::DEFAULT_FIRST_CHECK),
@@ -389,7 +382,7 @@ impl Settings {
     pub fn reconciliation(&self) -> Reconciliation {
         Reconciliation {
             numbering: self.numbering,
-            on: self.platform.is_some(),
+            api: self.platform.clone(),
         }
     }
 
@@ -418,12 +411,9 @@ impl Settings {
         let action = PostClaimAction::new(self.action_url.clone());
         let runner = Runner::new(store.clone()).with_terms(self.action_terms);
         let runner = match &self.platform {
-            Some(client) => runner.with_reconciler(reconciler(
-                client.clone(),
-                self.api_calls,
-                self.reconcile_terms,
-                store,
-            )),
+            Some(api) => {
+                runner.with_reconciler(reconciler(api.clone(), self.reconcile_terms, store))
+            }
             None => runner,
         };
         let runner = match self.action_poll {

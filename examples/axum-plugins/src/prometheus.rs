@@ -7,7 +7,9 @@ use std::time::Duration;
 use axum::http::header;
 use axum::routing::get;
 use axum::Router;
-use claimkit::metrics::{CALL_SECONDS_BUCKETS, PLUGIN_CALL_SECONDS};
+use claimkit::metrics::{
+    CALL_SECONDS_BUCKETS, PLUGIN_CALL_SECONDS, STORE_DURATION, STORE_SECONDS_BUCKETS,
+};
 use claimkit::ErrorKind;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
@@ -20,7 +22,8 @@ const UPKEEP: Duration = Duration::from_secs(5);
 
 /// Installs the Prometheus recorder as the process's, unless `METRICS` is
 /// `off`: with it, nothing is recorded and `/metrics` is not served.
-/// [`PLUGIN_CALL_SECONDS`] gets the buckets [`CALL_SECONDS_BUCKETS`]. Call
+/// [`PLUGIN_CALL_SECONDS`] gets the buckets [`CALL_SECONDS_BUCKETS`],
+/// [`STORE_DURATION`] [`STORE_SECONDS_BUCKETS`]. Call
 /// it before serving, once per process.
 ///
 /// # Errors
@@ -44,6 +47,11 @@ pub fn install_recorder() -> Result<Option<PrometheusHandle>, claimkit::Error> {
         .set_buckets_for_metric(
             Matcher::Full(PLUGIN_CALL_SECONDS.to_owned()),
             CALL_SECONDS_BUCKETS,
+        )
+        .map_err(invalid)?
+        .set_buckets_for_metric(
+            Matcher::Full(STORE_DURATION.to_owned()),
+            STORE_SECONDS_BUCKETS,
         )
         .map_err(invalid)?
         .install_recorder()

@@ -5,26 +5,40 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use claimkit::platform::{CallGate, CallTerms, Gated};
+use claimkit::platform::{CallTerms, Gated};
 use claimkit::reconcile::{self, ActionOn, Answered, ReconcileTerms, Reconciler};
 use claimkit::store::Numbering;
 use claimkit::{Context, Error};
 use claimkit_bitbadges::Client;
 use claimkit_store::Store;
 
+use crate::PlatformApi;
+
 /// What the claim-number and status-hook plugins do besides answering:
-/// the claim numbers' hold, and whether each answered attempt is noted
-/// for a check with the platform.
-#[derive(Debug, Clone, Copy, Default)]
+/// the claim numbers' hold, and the platform's record, when there is one:
+/// each answered attempt is noted for a check with it, and a `success` for
+/// an attempt that holds no number here reads its number from it.
+#[derive(Debug, Clone, Default)]
 pub struct Reconciliation {
     /// The claim numbers' bound and hold (`CLAIM_NUMBER_HOLD`).
     pub numbering: Numbering,
-    /// Whether answered attempts are checked with the platform's record
-    /// (`BITBADGES_API_KEY` is set).
-    pub on: bool,
+    /// The BitBadges API (`BITBADGES_API_KEY` is set), behind the call
+    /// gate the runner's checks and the feed share: reconciliation is on.
+    pub api: Option<PlatformApi>,
 }
 
 impl Reconciliation {
+    /// Whether answered attempts are checked with the platform's record.
+    pub fn is_on(&self) -> bool {
+        self.api.is_some()
+    }
+
+    /// The platform's record, for
+    /// [`claim_number_with_record`](claimkit::store::claim_number_with_record).
+    pub fn record(&self) -> Option<&Gated<Client>> {
+        self.api.as_deref()
+    }
+
     /// Notes a check of the attempt `context` is an executing call of,
     /// when reconciliation is on: the runner checks it with the platform a
     /// few seconds later. It only writes to the store: the answer never
@@ -39,25 +53,21 @@ impl Reconciliation {
         answered: Answered,
         action: ActionOn,
     ) -> Result<(), Error> {
-        if self.on {
+        if self.is_on() {
             reconcile::note(store, context, answered, action).await?;
         }
         Ok(())
     }
 }
 
-/// The platform's record as the runner reads it: the BitBadges client
-/// behind a budget and the account's pauses.
-pub type Record = Gated<Client>;
-
-/// The reconciler the runner hands the queue's checks to.
+/// The reconciler the runner hands the queue's checks to, calling `api`
+/// through the gate the feed and the plugins share.
 pub fn reconciler(
-    client: Client,
-    calls: CallTerms,
+    api: PlatformApi,
     terms: ReconcileTerms,
     store: Store,
-) -> Arc<Reconciler<Record, Store>> {
-    Arc::new(Reconciler::new(Gated::new(client, CallGate::new(calls)), store).with_terms(terms))
+) -> Arc<Reconciler<PlatformApi, Store>> {
+    Arc::new(Reconciler::new(api, store).with_terms(terms))
 }
 
 /// The start-up line that says whether reconciliation is on (never the
@@ -65,7 +75,7 @@ pub fn reconciler(
 pub fn startup_line(on: bool, terms: &ReconcileTerms, calls: &CallTerms, hold: Duration) -> String {
     if on {
         format!(
-            "reconciliation: on (the claim-number and status-hook plugins' attempts are checked with the BitBadges API {} s after the answer; at most {} calls a minute; claim numbers held {} s)",
+            "reconciliation: on (the claim-number and status-hook plugins' attempts are checked with the BitBadges API {} s after the answer; at most {} calls a minute, one budget and backoff with the feed; claim numbers held {} s)",
             terms.first_check.as_secs_f64(),
             calls.budget,
             hold.as_secs()

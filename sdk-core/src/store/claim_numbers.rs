@@ -140,6 +140,50 @@ pub trait ClaimNumbers: Send + Sync {
         attempt_id: &str,
     ) -> impl Future<Output = Result<Option<u64>, Error>> + Send;
 
+    /// The number an executing attempt gets: what
+    /// [`take_over`](Self::take_over) answers (the number `attempt_id`
+    /// holds, else `holder`'s simulation hold handed over to it), else the
+    /// lowest free number reserved for it as [`reserve`](Self::reserve)
+    /// does.
+    ///
+    /// The default is those two calls, one after the other. A store that
+    /// makes them one step (one batch, one round trip, one commit) overrides
+    /// it; the answer must be the same as the two calls' at some instant,
+    /// and the guarantees of [`reserve`](Self::reserve) and
+    /// [`take_over`](Self::take_over) hold.
+    ///
+    /// ```
+    /// use claimkit::store::{ClaimNumbers, ClaimPool, MemoryStore, Numbering};
+    /// # futures_executor::block_on(async {
+    /// let store = MemoryStore::default();
+    /// let pool = ClaimPool { claim_id: "c", limit: None, hold: Numbering::DEFAULT_HOLD };
+    /// // A simulation's hold, then the attempt that replays it takes it over.
+    /// assert_eq!(store.reserve(&pool, "simulation:bb1").await?, 0);
+    /// assert_eq!(store.take_over_or_reserve(&pool, Some("simulation:bb1"), "a").await?, 0);
+    /// // No hold to take: the lowest free number.
+    /// assert_eq!(store.take_over_or_reserve(&pool, Some("simulation:bb2"), "b").await?, 1);
+    /// // The same attempt again keeps its number.
+    /// assert_eq!(store.take_over_or_reserve(&pool, None, "a").await?, 0);
+    /// # Ok::<(), claimkit::Error>(())
+    /// # }).unwrap();
+    /// ```
+    ///
+    /// # Errors
+    /// As [`reserve`](Self::reserve).
+    fn take_over_or_reserve(
+        &self,
+        pool: &ClaimPool<'_>,
+        holder: Option<&str>,
+        attempt_id: &str,
+    ) -> impl Future<Output = Result<u64, Error>> + Send {
+        async move {
+            match self.take_over(pool, holder, attempt_id).await? {
+                Some(number) => Ok(number),
+                None => self.reserve(pool, attempt_id).await,
+            }
+        }
+    }
+
     /// Records `number` as confirmed for `attempt_id` in `claim_id`: the
     /// number the platform assigned to an attempt this store never
     /// reserved. Numbers below it that were never handed out become free,
@@ -432,19 +476,13 @@ where
     let holder = holder.as_deref();
     match (context.attempt_status(), context.attempt_id()) {
         (AttemptStatus::Executing, Some(attempt)) => {
-            let number = match store.take_over(&pool, holder, attempt).await? {
-                Some(number) => number,
-                None => store.reserve(&pool, attempt).await?,
-            };
+            let number = store.take_over_or_reserve(&pool, holder, attempt).await?;
             Ok(ClaimNumber::new(number).into())
         }
         (AttemptStatus::Executing, None) => {
             // Nothing to key a reservation on: take a number for good.
             let key = format!("anonymous:{}", super::random_token());
-            let number = match store.take_over(&pool, holder, &key).await? {
-                Some(number) => number,
-                None => store.reserve(&pool, &key).await?,
-            };
+            let number = store.take_over_or_reserve(&pool, holder, &key).await?;
             store.confirm(pool.claim_id, &key).await?;
             Ok(ClaimNumber::new(number).into())
         }
@@ -619,6 +657,14 @@ impl<T: ClaimNumbers + ?Sized> ClaimNumbers for std::sync::Arc<T> {
         attempt_id: &str,
     ) -> impl Future<Output = Result<Option<u64>, Error>> + Send {
         (**self).take_over(pool, holder, attempt_id)
+    }
+    fn take_over_or_reserve(
+        &self,
+        pool: &ClaimPool<'_>,
+        holder: Option<&str>,
+        attempt_id: &str,
+    ) -> impl Future<Output = Result<u64, Error>> + Send {
+        (**self).take_over_or_reserve(pool, holder, attempt_id)
     }
     fn assign(
         &self,

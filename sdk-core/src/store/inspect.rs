@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use super::ActionState;
+use super::{ActionState, QueueDepth};
 use crate::Error;
 
 /// An action as the store holds it now, as [`Inspect::actions`] and
@@ -230,6 +230,16 @@ pub trait Inspect: Send + Sync {
         &self,
         key: &str,
     ) -> impl Future<Output = Result<Option<DeliveryRecord>, Error>> + Send;
+
+    /// How many actions are due, waiting, running and dead, and how long
+    /// the action due longest has been due: one cheap read (one statement
+    /// or script), what `claimkit_tokio::Runner` samples now and then for
+    /// the queue's gauges. Done actions are not counted, and a dead one
+    /// past its retention counts as forgotten.
+    ///
+    /// # Errors
+    /// As [`actions`](Self::actions).
+    fn queue_depth(&self) -> impl Future<Output = Result<QueueDepth, Error>> + Send;
 }
 
 impl<T: Inspect + ?Sized> Inspect for std::sync::Arc<T> {
@@ -272,6 +282,9 @@ impl<T: Inspect + ?Sized> Inspect for std::sync::Arc<T> {
         key: &str,
     ) -> impl Future<Output = Result<Option<DeliveryRecord>, Error>> + Send {
         (**self).delivery(key)
+    }
+    fn queue_depth(&self) -> impl Future<Output = Result<QueueDepth, Error>> + Send {
+        (**self).queue_depth()
     }
 }
 

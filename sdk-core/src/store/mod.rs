@@ -13,7 +13,7 @@
 //! | [`Actions`] | post-claim actions owed, until done or dead | [`ActionTerms`], [`ActionState`], [`enqueue_action`], [`enqueue_status_action`] |
 //! | [`Feeds`] | where each watched claim's feed stands in the platform's listing | [`feed_round`](crate::feed::feed_round) |
 //! | [`Purge`] | nothing: it forgets what expired | driven by `claimkit_tokio::Runner` every [`DEFAULT_PURGE_EVERY`] |
-//! | [`Inspect`] | nothing: it reads what the others keep, for an operator | [`inspect_attempt`], [`ActionRecord::is_due`], [`ClaimUse::free`] |
+//! | [`Inspect`] | nothing: it reads what the others keep, for an operator and for the queue's gauges | [`inspect_attempt`], [`ActionRecord::is_due`], [`ClaimUse::free`], [`QueueDepth`] |
 //!
 //! **The core decides; a backend executes.** The rules live in this crate,
 //! once: what a simulation may touch, which status confirms or releases,
@@ -103,6 +103,7 @@ mod feeds;
 mod inspect;
 mod memory;
 mod purge;
+mod queue_depth;
 mod simulation_hold;
 mod status_action;
 
@@ -125,5 +126,6 @@ pub use inspect::{
 };
 pub use memory::{MemoryBuilder, MemoryStore};
 pub use purge::{Purge, DEFAULT_PURGE_EVERY};
+pub use queue_depth::QueueDepth;
 pub use simulation_hold::{simulation_holder, warn_unkeyed, DEFAULT_SIMULATION_HOLD};
 pub use status_action::{enqueue_status_action, enqueue_status_action_with, StatusAction};

@@ -1,5 +1,5 @@
 //! One claim's batch of reservations on PostgreSQL (see `crate::batch`):
-//! one call of the schema's `reserve_numbers` function (`migration_3.sql`),
+//! one call of the schema's `reserve_numbers` function (`migration_5.sql`),
 //! with no transaction around it, so one round trip and one commit (one
 //! WAL flush) for the whole batch. The function takes the claim's advisory
 //! lock first, so replicas change a claim's pool one batch at a time.
@@ -45,6 +45,7 @@ impl Reserver for Batcher {
                 .map_err(|err| unavailable(BACKEND, err))?,
         };
         let attempts: Vec<&str> = batch.iter().map(|w| w.attempt.as_str()).collect();
+        let holders: Vec<Option<&str>> = batch.iter().map(|w| w.holder.as_deref()).collect();
         let holds: Vec<f64> = batch.iter().map(|w| w.hold.as_secs_f64()).collect();
         // A bound past PostgreSQL's integers bounds nothing it can hold.
         let limits: Vec<Option<i64>> = batch
@@ -58,6 +59,7 @@ impl Reserver for Batcher {
             .bind(claim)
             .bind(&self.lock_key)
             .bind(&attempts)
+            .bind(&holders)
             .bind(&holds)
             .bind(&limits)
             .fetch_one(&mut *connection)

@@ -2,7 +2,8 @@
 //! numbers attempts hold (`claim_numbers`, with an expiry while reserved)
 //! and the numbers freed below the next one (`free_numbers`). Reservations
 //! are made in batches (`crate::batch`), one call per batch of the schema's
-//! `reserve_numbers` function under the claim's advisory lock (`batch.rs`).
+//! `reserve_numbers` function under the claim's advisory lock (`batch.rs`);
+//! an executing call's take-over is made in the same batch.
 
 use claimkit::store::{ClaimNumbers, ClaimPool};
 use claimkit::{Error, ErrorKind};
@@ -47,6 +48,17 @@ impl PostgresStore {
 
 impl ClaimNumbers for PostgresStore {
     async fn reserve(&self, pool: &ClaimPool<'_>, attempt_id: &str) -> Result<u64, Error> {
+        self.take_over_or_reserve(pool, None, attempt_id).await
+    }
+
+    /// Both steps in the claim's next batch: one call of `reserve_numbers`
+    /// (one round trip, one commit) for the whole batch.
+    async fn take_over_or_reserve(
+        &self,
+        pool: &ClaimPool<'_>,
+        holder: Option<&str>,
+        attempt_id: &str,
+    ) -> Result<u64, Error> {
         let batcher = || batch::Batcher {
             pool: self.pool.clone(),
             sql: self.inner.sql.clone(),
@@ -55,8 +67,9 @@ impl ClaimNumbers for PostgresStore {
         };
         self.inner
             .batches
-            .reserve(
+            .take_over_or_reserve(
                 pool.claim_id,
+                holder,
                 attempt_id,
                 (pool.limit, pool.hold),
                 self.inner.timeout,

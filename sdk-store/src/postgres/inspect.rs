@@ -4,7 +4,8 @@
 //! counts as).
 
 use claimkit::store::{
-    ActionRecord, ActionState, ClaimUse, DeliveryRecord, HeldNumber, Inspect, TokenRecord,
+    ActionRecord, ActionState, ClaimUse, DeliveryRecord, HeldNumber, Inspect, QueueDepth,
+    TokenRecord,
 };
 use claimkit::Error;
 use sqlx::postgres::PgRow;
@@ -12,7 +13,7 @@ use sqlx::Row;
 
 use super::sql::{in_schema, BACKEND};
 use super::store::PostgresStore;
-use crate::inspect::{bound, held_number, limit, millis, ActionRow};
+use crate::inspect::{bound, held_number, limit, millis, ActionRow, QueueRow};
 use crate::unavailable::{decoded, whole};
 
 const ACTIONS: &str = include_str!("sql/inspect_actions.sql");
@@ -22,6 +23,7 @@ const NUMBERS: &str = include_str!("sql/inspect_numbers.sql");
 const NUMBER: &str = include_str!("sql/inspect_number.sql");
 const TOKEN: &str = include_str!("sql/inspect_token.sql");
 const DELIVERY: &str = include_str!("sql/inspect_delivery.sql");
+const QUEUE: &str = include_str!("sql/inspect_queue.sql");
 
 fn action(row: &PgRow) -> Result<ActionRecord, sqlx::Error> {
     decoded(
@@ -177,6 +179,24 @@ impl Inspect for PostgresStore {
                 Some(_) => DeliveryRecord::InFlight { expires_in },
                 None => DeliveryRecord::Done { expires_in },
             })))
+        })
+        .await
+    }
+
+    async fn queue_depth(&self) -> Result<QueueDepth, Error> {
+        let sql = self.inspection(QUEUE);
+        self.run(async {
+            let row = sqlx::query(&sql).fetch_one(&self.pool).await?;
+            Ok(Ok(decoded(
+                QueueRow {
+                    due: row.try_get("due")?,
+                    waiting: row.try_get("waiting")?,
+                    running: row.try_get("running")?,
+                    dead: row.try_get("dead")?,
+                    oldest_due_ms: row.try_get("oldest_due_ms")?,
+                }
+                .depth(BACKEND),
+            )?))
         })
         .await
     }

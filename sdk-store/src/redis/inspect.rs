@@ -6,13 +6,14 @@
 use std::sync::LazyLock;
 
 use claimkit::store::{
-    ActionRecord, ActionState, ClaimUse, DeliveryRecord, HeldNumber, Inspect, TokenRecord,
+    ActionRecord, ActionState, ClaimUse, DeliveryRecord, HeldNumber, Inspect, QueueDepth,
+    TokenRecord,
 };
 use claimkit::Error;
 use redis::Script;
 
 use super::store::{RedisStore, BACKEND};
-use crate::inspect::{held_number, millis, ActionRow};
+use crate::inspect::{held_number, millis, ActionRow, QueueRow};
 use crate::unavailable::{corrupt, whole};
 
 /// The inspection scripts.
@@ -22,6 +23,7 @@ struct Scripts {
     claim: Script,
     number: Script,
     kept: Script,
+    queue: Script,
 }
 
 static SCRIPTS: LazyLock<Scripts> = LazyLock::new(|| Scripts {
@@ -30,6 +32,7 @@ static SCRIPTS: LazyLock<Scripts> = LazyLock::new(|| Scripts {
     claim: Script::new(include_str!("lua/inspect_claim.lua")),
     number: Script::new(include_str!("lua/inspect_number.lua")),
     kept: Script::new(include_str!("lua/inspect_kept.lua")),
+    queue: Script::new(include_str!("lua/inspect_queue.lua")),
 });
 
 /// An action as the scripts answer it: its key (in a list) or its state
@@ -160,5 +163,18 @@ impl Inspect for RedisStore {
             }
             _ => Err(corrupt(BACKEND, "a delivery's value is unknown")),
         }
+    }
+
+    async fn queue_depth(&self) -> Result<QueueDepth, Error> {
+        let (due, waiting, running, dead, oldest): (i64, i64, i64, i64, i64) =
+            self.script(&SCRIPTS.queue, self.queue_keys(), &[]).await?;
+        QueueRow {
+            due,
+            waiting,
+            running,
+            dead,
+            oldest_due_ms: (oldest != -1).then_some(oldest),
+        }
+        .depth(BACKEND)
     }
 }

@@ -3,8 +3,9 @@
 //! (an attempt and an expiry) or free (no attempt). An expired reservation
 //! is free. A transaction makes its reservations of one claim together: it
 //! marks the claim's expired reservations free, looks up in one statement
-//! the numbers its attempts hold, the lowest free numbers and the next one,
-//! and takes them in one statement, whatever the number of reservations.
+//! the numbers its attempts (and the holders they take over from) hold, the
+//! lowest free numbers and the next one, and takes them in one statement,
+//! whatever the number of reservations (hand-overs in one more).
 
 use std::collections::HashMap;
 
@@ -30,7 +31,7 @@ const ASSIGN_NUMBER: &str = include_str!("sql/assign_number.sql");
 const CONFIRM_HELD_NUMBER: &str = include_str!("sql/confirm_held_number.sql");
 
 /// Reserves the lowest free number for an attempt (or answers the one it
-/// holds).
+/// holds, or takes over its holder's reservation).
 struct Reserve {
     claim_id: String,
     staged: Staged,
@@ -40,6 +41,8 @@ struct Reserve {
 #[derive(Debug)]
 struct Staged {
     attempt_id: String,
+    /// The simulation hold taken over first, if the attempt holds nothing.
+    holder: Option<String>,
     /// The bound; `None` also for a bound beyond SQLite's integers.
     limit: Option<i64>,
     hold_ms: i64,
@@ -56,6 +59,7 @@ impl Write for Reserve {
             .or_default()
             .push(Staged {
                 attempt_id: self.staged.attempt_id.clone(),
+                holder: self.staged.holder.clone(),
                 ..self.staged
             });
     }
@@ -94,7 +98,8 @@ pub(super) struct Reservations {
 }
 
 /// Makes the reservations `staged` of `claim_id`, in order, at `now`: each
-/// attempt's answer.
+/// attempt's answer. An attempt that holds nothing takes over its holder's
+/// reservation, if any, before it reserves; each is served as if alone.
 async fn reserve_together(
     tx: &mut SqliteConnection,
     now: i64,
@@ -106,7 +111,11 @@ async fn reserve_together(
         .bind(now)
         .execute(&mut *tx)
         .await?;
-    let attempts: Vec<&str> = staged.iter().map(|s| s.attempt_id.as_str()).collect();
+    let attempts: Vec<&str> = staged
+        .iter()
+        .map(|s| s.attempt_id.as_str())
+        .chain(staged.iter().filter_map(|s| s.holder.as_deref()))
+        .collect();
     let attempts =
         serde_json::to_string(&attempts).map_err(|err| sqlx::Error::Encode(err.into()))?;
     let rows: Vec<(i64, Option<String>, i64)> = sqlx::query_as(LOOK_UP_CLAIM)
@@ -115,11 +124,12 @@ async fn reserve_together(
         .bind(i64::try_from(staged.len()).unwrap_or(i64::MAX))
         .fetch_all(&mut *tx)
         .await?;
+    // What each attempt or holder holds, and whether it is a reservation.
     let (mut held, mut free, mut next) = (HashMap::new(), Vec::new(), None);
     for (kind, attempt, number) in rows {
         match (kind, attempt) {
-            (0, Some(attempt)) => {
-                held.insert(attempt, number);
+            (0 | 3, Some(attempt)) => {
+                held.insert(attempt, (number, kind == 3));
             }
             (1, None) => free.push(number),
             (2, None) => next = Some(number),
@@ -137,10 +147,33 @@ async fn reserve_together(
     free.sort_unstable();
     let mut free = free.into_iter().peekable();
     let mut taken: Vec<(i64, &str, i64)> = Vec::new();
+    let mut handed: Vec<(i64, &str, i64)> = Vec::new();
     let mut answers = HashMap::with_capacity(staged.len());
     for reservation in staged {
         let attempt = reservation.attempt_id.as_str();
-        if let Some(&number) = held.get(attempt) {
+        if let Some(&(number, _)) = held.get(attempt) {
+            answers.insert(attempt.to_owned(), whole(BACKEND, "a claim number", number));
+            continue;
+        }
+        let holding = reservation.holder.as_deref().and_then(|holder| {
+            // A confirmed number is never a hold.
+            let &(number, reserved) = held.get(holder)?;
+            reserved.then_some((holder, number))
+        });
+        if let Some((holder, number)) = holding {
+            held.remove(holder);
+            held.insert(attempt.to_owned(), (number, true));
+            let expiry = now.saturating_add(reservation.hold_ms);
+            // Taken or handed over earlier in this batch: its row is not
+            // written yet, so it changes hands before it is.
+            match taken
+                .iter_mut()
+                .chain(handed.iter_mut())
+                .find(|entry| entry.0 == number)
+            {
+                Some(entry) => *entry = (number, attempt, expiry),
+                None => handed.push((number, attempt, expiry)),
+            }
             answers.insert(attempt.to_owned(), whole(BACKEND, "a claim number", number));
             continue;
         }
@@ -161,18 +194,24 @@ async fn reserve_together(
                 } else {
                     next += 1;
                 }
-                held.insert(attempt.to_owned(), number);
+                held.insert(attempt.to_owned(), (number, true));
                 taken.push((number, attempt, now.saturating_add(reservation.hold_ms)));
                 Ok(unsigned)
             }
         };
         answers.insert(attempt.to_owned(), answer);
     }
-    if !taken.is_empty() {
-        let taken = serde_json::to_string(&taken).map_err(|err| sqlx::Error::Encode(err.into()))?;
+    // Hand-overs first: a holder that handed its number over may have
+    // reserved another, and an attempt holds one number at a time.
+    for entries in [handed, taken] {
+        if entries.is_empty() {
+            continue;
+        }
+        let entries =
+            serde_json::to_string(&entries).map_err(|err| sqlx::Error::Encode(err.into()))?;
         sqlx::query(TAKE_NUMBERS)
             .bind(claim_id)
-            .bind(taken)
+            .bind(entries)
             .execute(&mut *tx)
             .await?;
     }
@@ -281,10 +320,22 @@ impl Write for Assign {
 
 impl ClaimNumbers for SqliteStore {
     async fn reserve(&self, pool: &ClaimPool<'_>, attempt_id: &str) -> Result<u64, Error> {
+        self.take_over_or_reserve(pool, None, attempt_id).await
+    }
+
+    /// Both steps as one reservation of the writer's batch: one
+    /// transaction, one sync.
+    async fn take_over_or_reserve(
+        &self,
+        pool: &ClaimPool<'_>,
+        holder: Option<&str>,
+        attempt_id: &str,
+    ) -> Result<u64, Error> {
         self.write(Reserve {
             claim_id: pool.claim_id.to_owned(),
             staged: Staged {
                 attempt_id: attempt_id.to_owned(),
+                holder: holder.map(str::to_owned),
                 limit: pool.limit.and_then(|limit| i64::try_from(limit).ok()),
                 hold_ms: super::millis(pool.hold),
             },

@@ -3,7 +3,8 @@
 //! even what expired (it is shown as what it counts as).
 
 use claimkit::store::{
-    ActionRecord, ActionState, ClaimUse, DeliveryRecord, HeldNumber, Inspect, TokenRecord,
+    ActionRecord, ActionState, ClaimUse, DeliveryRecord, HeldNumber, Inspect, QueueDepth,
+    TokenRecord,
 };
 use claimkit::Error;
 use sqlx::sqlite::SqliteRow;
@@ -11,7 +12,7 @@ use sqlx::Row;
 
 use super::store::SqliteStore;
 use super::writer::BACKEND;
-use crate::inspect::{bound, held_number, limit, millis, ActionRow};
+use crate::inspect::{bound, held_number, limit, millis, ActionRow, QueueRow};
 use crate::unavailable::{decoded, whole};
 
 const ACTIONS: &str = include_str!("sql/inspect_actions.sql");
@@ -21,6 +22,7 @@ const NUMBERS: &str = include_str!("sql/inspect_numbers.sql");
 const NUMBER: &str = include_str!("sql/inspect_number.sql");
 const TOKEN: &str = include_str!("sql/inspect_token.sql");
 const DELIVERY: &str = include_str!("sql/inspect_delivery.sql");
+const QUEUE: &str = include_str!("sql/inspect_queue.sql");
 
 fn action(row: &SqliteRow) -> Result<ActionRecord, sqlx::Error> {
     decoded(
@@ -169,6 +171,27 @@ impl Inspect for SqliteStore {
                 Some(_) => DeliveryRecord::InFlight { expires_in },
                 None => DeliveryRecord::Done { expires_in },
             })))
+        })
+        .await
+    }
+
+    async fn queue_depth(&self) -> Result<QueueDepth, Error> {
+        self.read(async {
+            let (mut connection, now) = self.reader().await?;
+            let row = sqlx::query(QUEUE)
+                .bind(now)
+                .fetch_one(&mut *connection)
+                .await?;
+            Ok(Ok(decoded(
+                QueueRow {
+                    due: row.try_get("due")?,
+                    waiting: row.try_get("waiting")?,
+                    running: row.try_get("running")?,
+                    dead: row.try_get("dead")?,
+                    oldest_due_ms: row.try_get("oldest_due_ms")?,
+                }
+                .depth(BACKEND),
+            )?))
         })
         .await
     }

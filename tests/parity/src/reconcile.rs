@@ -1,9 +1,11 @@
 //! Reconciliation on the real example binaries, with a mock of the
 //! BitBadges API on loopback ([`MockApi`]) and a real HTTP sink for the
 //! post-claim actions: a claim without status webhooks whose numbers follow
-//! the platform's record, a `SIGKILL` while checks wait, and the API
-//! answering `429`, then `402`, then recovering. Each example's
-//! `tests/reconcile.rs` runs these against its own binary.
+//! the platform's record, a `SIGKILL` while checks wait, the API
+//! answering `429`, then `402`, then recovering, one gate for the checks
+//! and the feed, and a late `success` confirming the number the record
+//! lists. Each example's `tests/reconcile.rs` runs these against its own
+//! binary.
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
@@ -276,5 +278,91 @@ pub async fn refusals_then_recovery(binary: &str, store_url: &str) {
         "the spent credits were not logged once"
     );
     server.wait_for("calls resume");
+    assert_eq!(server.lines_with(&[API_KEY]), 0, "the API key was logged");
+}
+
+/// The checks and the feed call the API through one gate: the API answers
+/// the feed's first listing `429` with `Retry-After`, and until that wait
+/// has passed neither the feed (listing every second) nor the check of an
+/// attempt answered meanwhile (due a second after its answer) makes a
+/// call. Once it has, both go on, and both actions run.
+pub async fn one_gate_for_the_checks_and_the_feed(binary: &str, store_url: &str) {
+    /// The wait the API asks for.
+    const WAIT_S: u64 = 10;
+    let api = MockApi::start(10);
+    let sink = Sink::start(0);
+    let watched = "claim-watched-gate";
+    api.settle(watched, "gate-w0", true, None);
+    let wait = WAIT_S.to_string();
+    api.refuse(429, Some(WAIT_S));
+    let server = start(
+        binary,
+        store_url,
+        &api,
+        &sink,
+        &[("WATCH_CLAIMS", watched), ("FEED_INTERVAL", "1")],
+    );
+    // The feed's first round lists at once, before the server listens.
+    api.wait_until("the feed's first listing", Duration::from_secs(30), |c| {
+        c.refused >= 1
+    })
+    .await;
+    let refused_at = Instant::now();
+    server.wait_for("listening on");
+    let claim = "claim-checked-gate";
+    let answer = executing(&server, STATUS_HOOK, claim, "gate-a0").await;
+    assert_eq!(answer, (200, json!({})));
+    api.settle(claim, "gate-a0", true, None);
+    // The check was due a second after the answer, the feed's next round
+    // a second after the first: neither calls before the wait is over.
+    tokio::time::sleep(
+        (refused_at + Duration::from_secs(WAIT_S - 3)).saturating_duration_since(Instant::now()),
+    )
+    .await;
+    let held = api.calls();
+    assert_eq!(
+        held.total(),
+        1,
+        "a call went out during the {wait} s the API asked to wait: {held:?}"
+    );
+    api.answer_again();
+    sink.wait_until(
+        "the feed's and the check's actions",
+        Duration::from_secs(60),
+        |r| r.iter().filter(|r| r.accepted).count() >= 2,
+    )
+    .await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(accepted_keys(&sink), ["gate-a0:success", "gate-w0:success"]);
+    let calls = api.calls();
+    assert!(calls.status + calls.list >= 2, "{calls:?}");
+    assert_eq!(calls.wrong_key, 0);
+    assert_eq!(server.lines_with(&[API_KEY]), 0, "the API key was logged");
+}
+
+/// A `success` webhook for an attempt that holds no number here (the
+/// plugin never saw it at `executing`, or its hold lapsed) reads the
+/// number the platform assigned from its record, through the same gate,
+/// and confirms it: the next attempt gets the number after it.
+pub async fn a_late_success_confirms_the_recorded_number(binary: &str, store_url: &str) {
+    let api = MockApi::start(10);
+    let sink = Sink::start(0);
+    let server = start(binary, store_url, &api, &sink, &[]);
+    server.wait_for("listening on");
+    let claim = "claim-late-success";
+    api.settle(claim, "late-a0", true, Some(0));
+    let webhook = call(&server, NUMBER_WITH_ACTION, claim, "late-a0", "success").await;
+    assert_eq!(webhook, (200, json!({})));
+    assert!(
+        api.calls().list >= 1,
+        "the record was not read: {:?}",
+        api.calls()
+    );
+    let next = executing(&server, NUMBER_WITH_ACTION, claim, "late-a1").await;
+    assert_eq!(
+        number(&next),
+        1,
+        "the number the platform assigned to the late success was handed out again"
+    );
     assert_eq!(server.lines_with(&[API_KEY]), 0, "the API key was logged");
 }

@@ -16,12 +16,40 @@ impl MemoryStore {
     ) -> Result<u64, Error> {
         let mut state = self.lock();
         state.expire(now);
+        self.reserve_in(&mut state, pool, attempt, now)
+    }
+
+    /// Both steps of an executing call under one lock: the number the
+    /// attempt holds or takes over, else the lowest free reserved.
+    pub(super) fn take_over_or_reserve_at(
+        &self,
+        pool: &ClaimPool<'_>,
+        holder: Option<&str>,
+        attempt: &str,
+        now: Instant,
+    ) -> Result<u64, Error> {
+        let mut state = self.lock();
+        state.expire(now);
+        match take_over_in(&mut state, pool, holder, attempt, now) {
+            Some(number) => Ok(number),
+            None => self.reserve_in(&mut state, pool, attempt, now),
+        }
+    }
+
+    /// [`reserve_at`](Self::reserve_at) on the locked, expired state.
+    fn reserve_in(
+        &self,
+        state: &mut State,
+        pool: &ClaimPool<'_>,
+        attempt: &str,
+        now: Instant,
+    ) -> Result<u64, Error> {
         if let Some(claim) = state.claims.get(pool.claim_id) {
             if let Some(&(number, _)) = claim.held.get(attempt) {
                 return Ok(number);
             }
         }
-        self.make_room(&mut state, now)?;
+        self.make_room(state, now)?;
         let claim = state.claims.entry(pool.claim_id.to_owned()).or_default();
         let number = pool.admit(claim.lowest_free())?;
         if !claim.free.remove(&number) {
@@ -56,35 +84,7 @@ impl MemoryStore {
     ) -> Option<u64> {
         let mut state = self.lock();
         state.expire(now);
-        let State {
-            claims, deadlines, ..
-        } = &mut *state;
-        let claim = claims.get_mut(pool.claim_id)?;
-        if let Some(&(number, _)) = claim.held.get(attempt) {
-            return Some(number);
-        }
-        let holder = holder?;
-        let &(number, Some(until)) = claim.held.get(holder)? else {
-            return None; // a holder's number is never confirmed
-        };
-        claim.held.remove(holder);
-        deadlines.remove(&(
-            until,
-            Entry::Reservation {
-                claim: pool.claim_id.to_owned(),
-                attempt: holder.to_owned(),
-            },
-        ));
-        let until = now + pool.hold;
-        claim.held.insert(attempt.to_owned(), (number, Some(until)));
-        deadlines.insert((
-            until,
-            Entry::Reservation {
-                claim: pool.claim_id.to_owned(),
-                attempt: attempt.to_owned(),
-            },
-        ));
-        Some(number)
+        take_over_in(&mut state, pool, holder, attempt, now)
     }
 
     pub(super) fn assign_at(
@@ -157,6 +157,46 @@ impl MemoryStore {
     }
 }
 
+/// [`take_over_at`](MemoryStore::take_over_at) on the locked, expired
+/// state.
+fn take_over_in(
+    state: &mut State,
+    pool: &ClaimPool<'_>,
+    holder: Option<&str>,
+    attempt: &str,
+    now: Instant,
+) -> Option<u64> {
+    let State {
+        claims, deadlines, ..
+    } = state;
+    let claim = claims.get_mut(pool.claim_id)?;
+    if let Some(&(number, _)) = claim.held.get(attempt) {
+        return Some(number);
+    }
+    let holder = holder?;
+    let &(number, Some(until)) = claim.held.get(holder)? else {
+        return None; // a holder's number is never confirmed
+    };
+    claim.held.remove(holder);
+    deadlines.remove(&(
+        until,
+        Entry::Reservation {
+            claim: pool.claim_id.to_owned(),
+            attempt: holder.to_owned(),
+        },
+    ));
+    let until = now + pool.hold;
+    claim.held.insert(attempt.to_owned(), (number, Some(until)));
+    deadlines.insert((
+        until,
+        Entry::Reservation {
+            claim: pool.claim_id.to_owned(),
+            attempt: attempt.to_owned(),
+        },
+    ));
+    Some(number)
+}
+
 impl ClaimNumbers for MemoryStore {
     async fn reserve(&self, pool: &ClaimPool<'_>, attempt_id: &str) -> Result<u64, Error> {
         self.reserve_at(pool, attempt_id, self.now())
@@ -183,6 +223,15 @@ impl ClaimNumbers for MemoryStore {
         attempt_id: &str,
     ) -> Result<Option<u64>, Error> {
         Ok(self.take_over_at(pool, holder, attempt_id, self.now()))
+    }
+
+    async fn take_over_or_reserve(
+        &self,
+        pool: &ClaimPool<'_>,
+        holder: Option<&str>,
+        attempt_id: &str,
+    ) -> Result<u64, Error> {
+        self.take_over_or_reserve_at(pool, holder, attempt_id, self.now())
     }
 
     async fn assign(&self, claim_id: &str, attempt_id: &str, number: u64) -> Result<bool, Error> {

@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 use super::schema::{Action, Delivery, Entry, Phase, State};
 use super::store::MemoryStore;
 use crate::store::{
-    ActionRecord, ActionState, ClaimUse, DeliveryRecord, HeldNumber, Inspect, TokenRecord,
+    ActionRecord, ActionState, ClaimUse, DeliveryRecord, HeldNumber, Inspect, QueueDepth,
+    TokenRecord,
 };
 use crate::Error;
 
@@ -135,6 +136,24 @@ impl MemoryStore {
         })
     }
 
+    fn queue_depth_at(&self, now: Instant) -> QueueDepth {
+        let kept = self.lock();
+        let mut depth = QueueDepth::default();
+        for action in kept.actions.values() {
+            match &action.phase {
+                Phase::Pending { due: at } | Phase::Running { until: at, .. } if *at <= now => {
+                    depth.due += 1;
+                    depth.oldest_due = depth.oldest_due.max(now.duration_since(*at));
+                }
+                Phase::Pending { .. } => depth.waiting += 1,
+                Phase::Running { .. } => depth.running += 1,
+                Phase::Dead { until, .. } if *until > now => depth.dead += 1,
+                Phase::Dead { .. } | Phase::Done { .. } => {}
+            }
+        }
+        depth
+    }
+
     fn actions_at(&self, state: ActionState, limit: usize, now: Instant) -> Vec<ActionRecord> {
         let kept = self.lock();
         let mut listed: Vec<ActionRecord> = kept
@@ -186,5 +205,9 @@ impl Inspect for MemoryStore {
 
     async fn delivery(&self, key: &str) -> Result<Option<DeliveryRecord>, Error> {
         Ok(self.delivery_at(key, self.now()))
+    }
+
+    async fn queue_depth(&self) -> Result<QueueDepth, Error> {
+        Ok(self.queue_depth_at(self.now()))
     }
 }

@@ -75,6 +75,7 @@ where
     tokens_and_deliveries(&backend.open().await).await;
     one_attempt(&backend.open().await).await;
     expired_reservations(backend, &backend.open().await).await;
+    queue_depth_over_time(backend, &backend.open().await).await;
 }
 
 /// A claim's numbers: confirmed, held and free below a bound, listed
@@ -157,7 +158,8 @@ pub async fn claim_numbers<S: ClaimNumbers + Inspect>(store: &S) {
     );
 }
 
-/// The queue in each state, with tries, last errors and times.
+/// The queue in each state, with tries, last errors and times, and its
+/// depth as a runner samples it.
 pub async fn actions<S: Actions + Inspect>(store: &S) {
     let terms = terms();
     assert_eq!(store.action("unknown").await.unwrap(), None);
@@ -202,6 +204,17 @@ pub async fn actions<S: Actions + Inspect>(store: &S) {
         .unwrap();
     // Due now, never tried.
     store.enqueue("now", r#"{"n":3}"#).await.unwrap();
+    let depth = store.queue_depth().await.unwrap();
+    assert_eq!(
+        (depth.due, depth.waiting, depth.running, depth.dead),
+        (1, 1, 0, 1),
+        "due, waiting, running, dead: {depth:?}"
+    );
+    assert!(
+        depth.oldest_due < WIDE,
+        "due a moment ago: {:?}",
+        depth.oldest_due
+    );
 
     let pending = store.actions(ActionState::Pending, 10).await.unwrap();
     let keys: Vec<&str> = pending.iter().map(|a| a.key.as_str()).collect();
@@ -241,6 +254,13 @@ pub async fn actions<S: Actions + Inspect>(store: &S) {
     assert_eq!(running.len(), 1, "{running:?}");
     assert_eq!((running[0].key.as_str(), running[0].attempts), ("now", 1));
     assert!(!running[0].is_due(), "a lease of an hour");
+    let depth = store.queue_depth().await.unwrap();
+    assert_eq!(
+        (depth.due, depth.waiting, depth.running, depth.dead),
+        (0, 1, 1, 1),
+        "one taken: {depth:?}"
+    );
+    assert_eq!(depth.oldest_due, Duration::ZERO, "none due");
     store.succeed("now", &taken[0].lease, &terms).await.unwrap();
     let done = store.action("now").await.unwrap().unwrap();
     assert_eq!((done.state, done.payload), (ActionState::Done, None));
@@ -262,6 +282,12 @@ pub async fn actions<S: Actions + Inspect>(store: &S) {
         .await
         .unwrap()
         .is_empty());
+    let depth = store.queue_depth().await.unwrap();
+    assert_eq!(
+        (depth.due, depth.waiting, depth.running, depth.dead),
+        (1, 1, 0, 0),
+        "done is not counted, the retried one is due: {depth:?}"
+    );
     // Reading took nothing: both due actions are still there to take.
     let keys: Vec<String> = store
         .take_due(10, &terms)
@@ -385,4 +411,40 @@ where
         "reading twice reads the same"
     );
     assert_eq!(store.reserve(&long, "next").await.unwrap(), 0);
+}
+
+/// The oldest due action's wait grows with the store's clock, and a dead
+/// action past its retention is no longer counted (even before a purge).
+pub async fn queue_depth_over_time<B>(backend: &B, store: &B::Store)
+where
+    B: Backend,
+    B::Store: Inspect + Actions,
+{
+    let brief = ActionTerms {
+        dead_retention: SHORT,
+        ..terms()
+    };
+    store.enqueue("gone", "{}").await.unwrap();
+    let taken = store.take_due(10, &brief).await.unwrap();
+    assert_eq!(taken.len(), 1);
+    store
+        .fail("gone", &taken[0].lease, Next::GiveUp, "refused", &brief)
+        .await
+        .unwrap();
+    store.enqueue("old", "{}").await.unwrap();
+    let depth = store.queue_depth().await.unwrap();
+    assert_eq!((depth.due, depth.dead), (1, 1), "{depth:?}");
+    backend.sleep(SHORT + MARGIN).await;
+    let depth = store.queue_depth().await.unwrap();
+    assert_eq!(
+        (depth.due, depth.waiting, depth.running, depth.dead),
+        (1, 0, 0, 0),
+        "a dead action past its retention counts as forgotten: {depth:?}"
+    );
+    assert!(
+        depth.oldest_due >= SHORT && depth.oldest_due < WIDE,
+        "due for {:?} after a wait of {:?}",
+        depth.oldest_due,
+        SHORT + MARGIN
+    );
 }

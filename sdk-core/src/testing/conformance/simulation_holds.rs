@@ -17,6 +17,7 @@ use crate::{AttemptStatus, Context, Preset};
 pub async fn run<S: ClaimNumbers + ClaimTokens>(store: &S) {
     simultaneous_simulations(store).await;
     take_over_hands_a_hold_to_its_attempt(store).await;
+    take_over_or_reserve_in_one_step(store).await;
     replayed_simulations_stay_dense(store).await;
     sequential_attempts_from_one_address(store).await;
     assigned_numbers(store).await;
@@ -141,6 +142,104 @@ pub async fn take_over_hands_a_hold_to_its_attempt<S: ClaimNumbers>(store: &S) {
             .await
             .unwrap(),
         None
+    );
+}
+
+/// [`take_over_or_reserve`](ClaimNumbers::take_over_or_reserve), called
+/// all at once: attempts take their holders' numbers over, the others get
+/// the lowest free numbers, distinct, below the bound; retries agree; a
+/// holder that handed its number over holds nothing.
+pub async fn take_over_or_reserve_in_one_step<S: ClaimNumbers>(store: &S) {
+    let claim = id("claim");
+    let pool = pool(&claim, Some(7));
+    let (alice, bob) = ("simulation:bb1alice", "simulation:bb1bob");
+    assert_eq!(store.reserve(&pool, "before").await.unwrap(), 0);
+    assert_eq!(store.reserve(&pool, alice).await.unwrap(), 1);
+    assert_eq!(store.reserve(&pool, bob).await.unwrap(), 2);
+    let calls = [
+        (Some(alice), "a"),
+        (Some(bob), "b"),
+        (None, "c"),
+        (Some("simulation:bb1nobody"), "d"),
+        (Some(alice), "a"),
+        (None, "before"),
+        (Some(alice), "a"),
+        (None, "c"),
+    ];
+    let numbers = join_all(
+        calls
+            .iter()
+            .map(|&(holder, attempt)| store.take_over_or_reserve(&pool, holder, attempt)),
+    )
+    .await;
+    let numbers: Vec<u64> = numbers.into_iter().map(Result::unwrap).collect();
+    assert_eq!(
+        [numbers[0], numbers[4], numbers[6]],
+        [1, 1, 1],
+        "an attempt did not take its simulation's number: {numbers:?}"
+    );
+    assert_eq!(
+        numbers[1], 2,
+        "an attempt did not take its simulation's number"
+    );
+    assert_eq!(numbers[5], 0, "a retried attempt lost its number");
+    assert_eq!(
+        numbers[7], numbers[2],
+        "a retried attempt got another number"
+    );
+    let fresh = BTreeSet::from([numbers[2], numbers[3]]);
+    assert_eq!(
+        fresh,
+        BTreeSet::from([3, 4]),
+        "attempts with nothing to take over did not get the lowest free numbers: {numbers:?}"
+    );
+    assert_eq!(
+        store.reserve(&pool, alice).await.unwrap(),
+        5,
+        "a holder still held the number it handed over"
+    );
+    // The taken-over number waits for its webhook like a reservation.
+    store.release(&claim, "a").await.unwrap();
+    assert_eq!(
+        store.take_over_or_reserve(&pool, None, "e").await.unwrap(),
+        1,
+        "a released number was not the lowest free"
+    );
+    assert_eq!(
+        store
+            .take_over_or_reserve(&pool, Some(alice), "f")
+            .await
+            .unwrap(),
+        5
+    );
+    assert_eq!(
+        store.take_over_or_reserve(&pool, None, "g").await.unwrap(),
+        6
+    );
+    let err = store
+        .take_over_or_reserve(&pool, Some(bob), "h")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.kind(),
+        crate::ErrorKind::Exhausted,
+        "a number at the bound was reserved"
+    );
+    // Many attempts at once on a claim of their own: 0..20, distinct.
+    let other = id("claim");
+    let other = self::pool(&other, None);
+    let attempts: Vec<String> = (0..20).map(|i| format!("attempt-{i}")).collect();
+    let numbers = join_all(
+        attempts
+            .iter()
+            .map(|a| store.take_over_or_reserve(&other, Some(bob), a)),
+    )
+    .await;
+    let unique: BTreeSet<u64> = numbers.into_iter().map(Result::unwrap).collect();
+    assert_eq!(
+        unique,
+        (0..20).collect(),
+        "simultaneous attempts did not get 0..20"
     );
 }
 
