@@ -7,6 +7,7 @@
 #
 #   scripts/claim-numbers.sh   # ROUNDS=3 DURATION=10 CONNECTIONS=32
 #   PORT_BASE=4210 scripts/claim-numbers.sh   # ports 4210-4213 (default 3210-3213)
+#   CALL=simulation scripts/claim-numbers.sh   # a drop of simulations, each from a new address
 #
 # Installs wrk from Debian's packages when it is missing.
 set -euo pipefail
@@ -17,6 +18,11 @@ ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-32}
 P=${PORT_BASE:-3210}
+case "${CALL:-execution}" in
+  execution) WRK_SCRIPT=scripts/wrk/claim-number.lua ;;
+  simulation) WRK_SCRIPT=scripts/wrk/claim-number-simulation.lua ;;
+  *) echo "CALL is execution or simulation, not ${CALL}" >&2; exit 2 ;;
+esac
 export PLUGIN_SECRET=${PLUGIN_SECRET:-4f9d2c1ab7e3f0d85c6b9a2e1f4d7c0b3a6e9f2c5d8b1a4e7f0c3d6b9a2e5f81}
 # On the disk, not in a tmpfs: a sync there would cost nothing.
 WORK=$(mktemp -d "${BENCH_DIR:-$PWD/target}/claim-numbers.XXXXXX")
@@ -35,7 +41,7 @@ STORE_URL="sqlite:$WORK/actix.db" start actix-sqlite target/release/example-acti
 
 run() { # run ADDRESS CLAIM
   CLAIM_ID=$2 $LOAD_CPU wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" \
-    -s scripts/wrk/claim-number.lua "http://$1/plugins/claim-number" | grep '^RESULT'
+    -s "$WRK_SCRIPT" "http://$1/plugins/claim-number" | grep '^RESULT'
 }
 
 declare -A rps p99
@@ -58,7 +64,7 @@ done
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo
-echo "median of $ROUNDS rounds, ${DURATION}s each, $CONNECTIONS connections, 1 wrk thread:"
+echo "${CALL:-execution} drop, median of $ROUNDS rounds, ${DURATION}s each, $CONNECTIONS connections, 1 wrk thread:"
 printf '%-6s %14s %14s %10s %12s %12s\n' framework "memory req/s" "sqlite req/s" ratio "memory p99" "sqlite p99"
 for framework in axum actix; do
   mr=$(median <<<"${rps[$framework-memory]}"); sr=$(median <<<"${rps[$framework-sqlite]}")

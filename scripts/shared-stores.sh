@@ -7,6 +7,15 @@
 #
 #   scripts/shared-stores.sh   # ROUNDS=2 DURATION=5 CONNECTIONS=32
 #   PORT_BASE=4220 scripts/shared-stores.sh   # ports 4220-4226 (default 3220-3226)
+#   CONFIGS="memory redis-1 redis-2" scripts/shared-stores.sh   # some configurations only
+#   CALL=simulation scripts/shared-stores.sh   # a drop of simulations, each from a new address
+#
+# CONFIGS picks among memory, postgres-1, postgres-2, redis-1, redis-2 (all
+# by default; memory always runs, as the reference); the store operations
+# and the limits after the drop are measured only for the stores picked.
+# CALL is `execution` (default: executing calls, scripts/wrk/claim-number.lua)
+# or `simulation` (scripts/wrk/claim-number-simulation.lua: under the 2026
+# call model each simulation with an address holds its number, a write).
 #
 # Needs PostgreSQL on 127.0.0.1:5432 (user postgres) and Redis on
 # 127.0.0.1:6379 (DEVELOPERS.md). Uses schemas and key prefixes of its own
@@ -19,6 +28,14 @@ ROUNDS=${ROUNDS:-2}
 DURATION=${DURATION:-5}
 CONNECTIONS=${CONNECTIONS:-32}
 P=${PORT_BASE:-3220}
+CONFIGS=${CONFIGS:-memory postgres-1 postgres-2 redis-1 redis-2}
+case "${CALL:-execution}" in
+  execution) WRK_SCRIPT=scripts/wrk/claim-number.lua ;;
+  simulation) WRK_SCRIPT=scripts/wrk/claim-number-simulation.lua ;;
+  *) echo "CALL is execution or simulation, not ${CALL}" >&2; exit 2 ;;
+esac
+# picked NAME: whether configuration NAME (or, for a store, any of its) runs.
+picked() { [[ " memory $CONFIGS " == *" $1"[-\ ]* ]]; }
 PG=${CLAIMKIT_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/postgres}
 REDIS=${CLAIMKIT_TEST_REDIS:-redis://127.0.0.1:6379}
 export PLUGIN_SECRET=${PLUGIN_SECRET:-4f9d2c1ab7e3f0d85c6b9a2e1f4d7c0b3a6e9f2c5d8b1a4e7f0c3d6b9a2e5f81}
@@ -39,16 +56,24 @@ cargo build --release -q -p example-axum-plugins
 cargo build --release -q -p claimkit-store --all-features --example op_rate
 
 STORE_URL=memory:?capacity=100000000 start memory target/release/example-axum-plugins 127.0.0.1:$((P + 0))
-STORE_URL="$PG?schema=${RUN}_pg1" start pg1 target/release/example-axum-plugins 127.0.0.1:$((P + 1))
-STORE_URL="$PG?schema=${RUN}_pg2" start pg2a target/release/example-axum-plugins 127.0.0.1:$((P + 2))
-STORE_URL="$PG?schema=${RUN}_pg2" start pg2b target/release/example-axum-plugins 127.0.0.1:$((P + 3))
-STORE_URL="$REDIS?prefix=${RUN}_r1" start redis1 target/release/example-axum-plugins 127.0.0.1:$((P + 4))
-STORE_URL="$REDIS?prefix=${RUN}_r2" start redis2a target/release/example-axum-plugins 127.0.0.1:$((P + 5))
-STORE_URL="$REDIS?prefix=${RUN}_r2" start redis2b target/release/example-axum-plugins 127.0.0.1:$((P + 6))
+if picked postgres-1; then
+  STORE_URL="$PG?schema=${RUN}_pg1" start pg1 target/release/example-axum-plugins 127.0.0.1:$((P + 1))
+fi
+if picked postgres-2; then
+  STORE_URL="$PG?schema=${RUN}_pg2" start pg2a target/release/example-axum-plugins 127.0.0.1:$((P + 2))
+  STORE_URL="$PG?schema=${RUN}_pg2" start pg2b target/release/example-axum-plugins 127.0.0.1:$((P + 3))
+fi
+if picked redis-1; then
+  STORE_URL="$REDIS?prefix=${RUN}_r1" start redis1 target/release/example-axum-plugins 127.0.0.1:$((P + 4))
+fi
+if picked redis-2; then
+  STORE_URL="$REDIS?prefix=${RUN}_r2" start redis2a target/release/example-axum-plugins 127.0.0.1:$((P + 5))
+  STORE_URL="$REDIS?prefix=${RUN}_r2" start redis2b target/release/example-axum-plugins 127.0.0.1:$((P + 6))
+fi
 
 wrk_one() { # wrk_one PORT CONNECTIONS CLAIM PREFIX
   CLAIM_ID=$3 ATTEMPT_PREFIX=$4 $LOAD_CPU wrk -t1 -c"$2" -d"${DURATION}s" \
-    -s scripts/wrk/claim-number.lua "http://127.0.0.1:$1/plugins/claim-number" | grep '^RESULT'
+    -s "$WRK_SCRIPT" "http://127.0.0.1:$1/plugins/claim-number" | grep '^RESULT'
 }
 
 # run PORT [PORT2]: the drop on one replica, or split over two (one wrk
@@ -89,7 +114,11 @@ redis_cpu() {
 }
 
 declare -A rps p99 busy
-configs="memory:$P postgres-1:$((P + 1)) postgres-2:$((P + 2)),$((P + 3)) redis-1:$((P + 4)) redis-2:$((P + 5)),$((P + 6))"
+configs=""
+for config in "memory:$P" "postgres-1:$((P + 1))" "postgres-2:$((P + 2)),$((P + 3))" \
+  "redis-1:$((P + 4))" "redis-2:$((P + 5)),$((P + 6))"; do
+  if picked "${config%%:*}"; then configs+="$config "; fi
+done
 for round in $(seq "$ROUNDS"); do
   for config in $configs; do
     name=${config%%:*}; ports=${config#*:}
@@ -115,7 +144,7 @@ done
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo
-echo "claim-number drop, median of $ROUNDS rounds, ${DURATION}s each, $CONNECTIONS connections:"
+echo "claim-number drop (${CALL:-execution}), median of $ROUNDS rounds, ${DURATION}s each, $CONNECTIONS connections:"
 printf '%-11s %10s %14s %10s\n' store "req/s" "× memory" "p99"
 memory=$(median <<<"${rps[memory]}")
 for config in $configs; do
@@ -136,23 +165,26 @@ op() { # op URL OPERATION
   STORE_URL=$1 OPERATION=$2 SECONDS=$DURATION CONNECTIONS=$CONNECTIONS \
     target/release/examples/op_rate | sed -n 's/.*rate=\([0-9]*\).*/\1/p'
 }
-# Redis: the token script through the crate; the same script by EVALSHA,
-# and a plain SET … NX PX, from redis-benchmark.
-crate_issue=$(op "$REDIS?prefix=${RUN}_op" issue)
-sha=$(redis-cli -u "$REDIS" script load "$(cat sdk-store/src/redis/lua/issue.lua)")
-raw_script=$(redis-benchmark -u "$REDIS" -c "$CONNECTIONS" -n 200000 -r 100000000 -q \
-  evalsha "$sha" 1 "${RUN}_op:raw:{__rand_int__}" token 600000 | sed -n 's/.*: \([0-9.]*\) requests.*/\1/p')
-raw_set=$(redis-benchmark -u "$REDIS" -c "$CONNECTIONS" -n 200000 -r 100000000 -q \
-  set "${RUN}_op:set:{__rand_int__}" token NX PX 600000 | sed -n 's/.*: \([0-9.]*\) requests.*/\1/p')
-printf 'redis    issue: crate %s/s; redis-benchmark EVALSHA of the same script %s/s (%.3f×), SET NX PX %s/s (%.3f×)\n' \
-  "$crate_issue" "$raw_script" "$(echo "$crate_issue / $raw_script" | bc -l)" \
-  "$raw_set" "$(echo "$crate_issue / $raw_set" | bc -l)"
-crate_reserve=$(op "$REDIS?prefix=${RUN}_op" reserve)
-printf 'redis    reserve (one claim): crate %s/s\n' "$crate_reserve"
-# PostgreSQL: the token upsert through the crate; the same statement from
-# pgbench (prepared, random attempt ids) on the tables the crate made.
-crate_issue=$(op "$PG?schema=${RUN}_op" issue)
-cat >"$WORK/issue.sql" <<SQL
+if picked redis; then
+  # Redis: the token script through the crate; the same script by EVALSHA,
+  # and a plain SET … NX PX, from redis-benchmark.
+  crate_issue=$(op "$REDIS?prefix=${RUN}_op" issue)
+  sha=$(redis-cli -u "$REDIS" script load "$(cat sdk-store/src/redis/lua/issue.lua)")
+  raw_script=$(redis-benchmark -u "$REDIS" -c "$CONNECTIONS" -n 200000 -r 100000000 -q \
+    evalsha "$sha" 1 "${RUN}_op:raw:{__rand_int__}" token 600000 | sed -n 's/.*: \([0-9.]*\) requests.*/\1/p')
+  raw_set=$(redis-benchmark -u "$REDIS" -c "$CONNECTIONS" -n 200000 -r 100000000 -q \
+    set "${RUN}_op:set:{__rand_int__}" token NX PX 600000 | sed -n 's/.*: \([0-9.]*\) requests.*/\1/p')
+  printf 'redis    issue: crate %s/s; redis-benchmark EVALSHA of the same script %s/s (%.3f×), SET NX PX %s/s (%.3f×)\n' \
+    "$crate_issue" "$raw_script" "$(echo "$crate_issue / $raw_script" | bc -l)" \
+    "$raw_set" "$(echo "$crate_issue / $raw_set" | bc -l)"
+  crate_reserve=$(op "$REDIS?prefix=${RUN}_op" reserve)
+  printf 'redis    reserve (one claim): crate %s/s\n' "$crate_reserve"
+fi
+if picked postgres; then
+  # PostgreSQL: the token upsert through the crate; the same statement from
+  # pgbench (prepared, random attempt ids) on the tables the crate made.
+  crate_issue=$(op "$PG?schema=${RUN}_op" issue)
+  cat >"$WORK/issue.sql" <<SQL
 \set attempt random(1, 1000000000)
 INSERT INTO "${RUN}_op".claim_tokens AS t (attempt_id, token, expires_at)
 VALUES ('raw-' || :attempt, md5(:attempt::text), now() + make_interval(secs => 600))
@@ -161,27 +193,32 @@ ON CONFLICT (attempt_id) DO UPDATE SET
     expires_at = CASE WHEN t.expires_at <= now() THEN EXCLUDED.expires_at ELSE t.expires_at END
 RETURNING token;
 SQL
-raw_issue=$(pgbench "$PG" -n -M prepared -c "$CONNECTIONS" -j 2 -T "$DURATION" -f "$WORK/issue.sql" 2>/dev/null |
-  sed -n 's/^tps = \([0-9.]*\).*/\1/p')
-printf 'postgres issue: crate %s/s; pgbench of the same statement %s/s (%.3f×)\n' \
-  "$crate_issue" "$raw_issue" "$(echo "$crate_issue / $raw_issue" | bc -l)"
-crate_reserve=$(op "$PG?schema=${RUN}_op" reserve)
-printf 'postgres reserve (one claim): crate %s/s\n' "$crate_reserve"
+  raw_issue=$(pgbench "$PG" -n -M prepared -c "$CONNECTIONS" -j 2 -T "$DURATION" -f "$WORK/issue.sql" 2>/dev/null |
+    sed -n 's/^tps = \([0-9.]*\).*/\1/p')
+  printf 'postgres issue: crate %s/s; pgbench of the same statement %s/s (%.3f×)\n' \
+    "$crate_issue" "$raw_issue" "$(echo "$crate_issue / $raw_issue" | bc -l)"
+  crate_reserve=$(op "$PG?schema=${RUN}_op" reserve)
+  printf 'postgres reserve (one claim): crate %s/s\n' "$crate_reserve"
+fi
 
 echo
 echo "the limits, ${DURATION}s each"
-# PostgreSQL: a commit (one WAL flush) at 1 connection, and single-row
-# insert transactions at $CONNECTIONS connections, whose flushes the server
-# groups.
-psql "$PG" -qc "CREATE TABLE IF NOT EXISTS \"${RUN}_op\".commit_probe (id bigserial PRIMARY KEY)"
-echo "INSERT INTO \"${RUN}_op\".commit_probe DEFAULT VALUES;" >"$WORK/commit.sql"
-for c in 1 "$CONNECTIONS"; do
-  tps=$(pgbench "$PG" -n -M prepared -c "$c" -j 1 -T "$DURATION" -f "$WORK/commit.sql" 2>/dev/null |
-    sed -n 's/^tps = \([0-9.]*\).*/\1/p')
-  printf 'postgres single-row insert transactions, %s connections: %.0f/s (%.3f ms each)\n' \
-    "$c" "$tps" "$(echo "1000 / $tps" | bc -l)"
-done
-# Redis: its one thread answering the cheapest command.
-ping=$(redis-benchmark -u "$REDIS" -c "$CONNECTIONS" -n 400000 -q -t ping_mbulk |
-  sed -n 's/.*: \([0-9.]*\) requests.*/\1/p')
-printf 'redis    PING at %s connections: %s/s\n' "$CONNECTIONS" "$ping"
+if picked postgres; then
+  # PostgreSQL: a commit (one WAL flush) at 1 connection, and single-row
+  # insert transactions at $CONNECTIONS connections, whose flushes the server
+  # groups.
+  psql "$PG" -qc "CREATE TABLE IF NOT EXISTS \"${RUN}_op\".commit_probe (id bigserial PRIMARY KEY)"
+  echo "INSERT INTO \"${RUN}_op\".commit_probe DEFAULT VALUES;" >"$WORK/commit.sql"
+  for c in 1 "$CONNECTIONS"; do
+    tps=$(pgbench "$PG" -n -M prepared -c "$c" -j 1 -T "$DURATION" -f "$WORK/commit.sql" 2>/dev/null |
+      sed -n 's/^tps = \([0-9.]*\).*/\1/p')
+    printf 'postgres single-row insert transactions, %s connections: %.0f/s (%.3f ms each)\n' \
+      "$c" "$tps" "$(echo "1000 / $tps" | bc -l)"
+  done
+fi
+if picked redis; then
+  # Redis: its one thread answering the cheapest command.
+  ping=$(redis-benchmark -u "$REDIS" -c "$CONNECTIONS" -n 400000 -q -t ping_mbulk |
+    sed -n 's/.*: \([0-9.]*\) requests.*/\1/p')
+  printf 'redis    PING at %s connections: %s/s\n' "$CONNECTIONS" "$ping"
+fi

@@ -1,5 +1,6 @@
 //! Configuration: the key, the API URL, the time-outs, from code or the
-//! environment.
+//! environment; the ways a [`Client`] is made ([`Client::builder`],
+//! [`Client::from_env`]) live here, beside the builder they start.
 
 use std::fmt;
 use std::sync::Arc;
@@ -55,6 +56,24 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     body_limit: usize,
     http: Option<reqwest::Client>,
+}
+
+impl Client {
+    /// A builder for a client that sends `key`.
+    pub fn builder(key: ApiKey) -> ClientBuilder {
+        ClientBuilder::new(key)
+    }
+
+    /// A client configured from the environment (`BITBADGES_API_KEY`,
+    /// `BITBADGES_API_URL`), with the default time-outs: a shortcut for
+    /// [`ClientBuilder::from_env`] then [`ClientBuilder::build`].
+    ///
+    /// # Errors
+    /// [`ErrorKind::Config`](crate::ErrorKind::Config) as [`ClientBuilder::from_env`] and
+    /// [`ClientBuilder::build`] say.
+    pub fn from_env() -> Result<Self, Error> {
+        ClientBuilder::from_env()?.build()
+    }
 }
 
 impl ClientBuilder {

@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use tracing::Instrument;
 
-use crate::{meter, retry_after, ApiKey, ClientBuilder, Error, ErrorKind};
+use crate::{meter, retry_after, ApiKey, Error, ErrorKind};
 
 /// The header that carries the API key.
 pub const API_KEY_HEADER: &str = "x-api-key";
@@ -64,22 +64,6 @@ pub(crate) struct Call<'a> {
 impl Client {
     pub(crate) fn from_inner(inner: Arc<Inner>) -> Self {
         Self { inner }
-    }
-
-    /// A builder for a client that sends `key`.
-    pub fn builder(key: ApiKey) -> ClientBuilder {
-        ClientBuilder::new(key)
-    }
-
-    /// A client configured from the environment (`BITBADGES_API_KEY`,
-    /// `BITBADGES_API_URL`), with the default time-outs: a shortcut for
-    /// [`ClientBuilder::from_env`] then [`ClientBuilder::build`].
-    ///
-    /// # Errors
-    /// [`ErrorKind::Config`] as [`ClientBuilder::from_env`] and
-    /// [`ClientBuilder::build`] say.
-    pub fn from_env() -> Result<Self, Error> {
-        ClientBuilder::from_env()?.build()
     }
 
     /// The base URL the routes are joined to, ending in `/`.

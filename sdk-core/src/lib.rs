@@ -83,7 +83,7 @@
 //!
 //! | concept | module |
 //! |---|---|
-//! | the HTTP head: methods, [`Source`], `Content-Length`, content type | [`head`] |
+//! | the HTTP head: methods, [`Source`], `Content-Length`, content type (the method rule itself in `head::method`, below [`Error`], whose `405` derives from it) | [`head`] |
 //! | [`PluginConfig`]: secrets, body limit, signed requests, header inputs, and a plugin call's road ([`receive`](PluginConfig::receive)) | `config` |
 //! | a request body read within its limit or drained: [`RequestBody`] | `body` |
 //! | JSON bodies and axios queries (`decode::query`: a parser, a deserializer), naming the failing field | `decode` |
@@ -99,11 +99,20 @@
 //! | durable state: traits, memory store, conformance suite | [`store`] |
 //! | how attempts ended, from the platform's own record: [`PlatformRecord`](platform::PlatformRecord) | [`platform`] |
 //! | every answered attempt checked with that record until its outcome is known, then settled as its webhook would: [`Reconciler`](reconcile::Reconciler), [`note`](reconcile::note), [`settle`](reconcile::settle) | [`reconcile`] |
+//! | the feed of a claim's new successes, polled from the platform's listing: [`FeedRound`](feed::FeedRound) | [`feed`] |
+//! | liveness and readiness: [`Ping`](health::Ping), [`Readiness`](health::Readiness) | [`health`] |
+//! | the metric names claimkit records, through the `metrics` facade | [`metrics`] |
 //! | work after the response, contained | [`task`] |
 //! | the spans and events every adapter emits | [`trace`] |
 //! | axum and actix-web response conversions (features) | `integration` |
 //! | request builders and signers for tests (feature `testing`) | [`testing`] |
 //! | the plugin version config from the inputs type (feature `config`) | [`registration`] |
+//!
+//! The modules depend on each other without a cycle, and no module reaches
+//! up into its parent's: [`Error`] sits at the bottom (it depends only on
+//! the method rule), `decode` and `plugin` above it, the store's rules
+//! above those, [`testing`] on top. `scripts/import-graph.py` in the
+//! repository prints each crate's graph and fails on a cycle.
 //!
 //! # What the platform has not confirmed
 //!

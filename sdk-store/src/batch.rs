@@ -5,9 +5,14 @@
 //! One claim's reservations are serial by nature (each takes the lowest
 //! free number), so a call per reservation holds the claim to one
 //! reservation per round trip (and, on PostgreSQL, per WAL flush). A claim
-//! with reservations waiting has one leader task; it takes every
-//! reservation that arrived while its last call ran and makes them in the
-//! next.
+//! with reservations waiting has a leader task; it takes every reservation
+//! that arrived while its last call ran and makes them in the next.
+//!
+//! A backend whose calls of one claim need no order between them (Redis:
+//! each script is atomic on its one thread) lets up to
+//! [`Reserver::IN_FLIGHT`] leaders of one claim run at once, so a batch
+//! does not wait for the round trip of the one before. PostgreSQL keeps one:
+//! its batches of one claim take turns at the claim's lock anyway.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -39,6 +44,11 @@ pub(crate) trait Reserver: Send + 'static {
     /// The backend's name, in logs.
     const BACKEND: &'static str;
 
+    /// How many batches of one claim this process may have in flight at
+    /// once: 1 unless the store makes concurrent calls of one claim
+    /// correctly without an order between them.
+    const IN_FLIGHT: usize = 1;
+
     /// Reserves for every waiter of `batch`, in order, in one call to the
     /// store (each taking over its [`holder`](Waiter::holder)'s
     /// reservation first, when it has one): one answer per waiter, or the
@@ -50,32 +60,26 @@ pub(crate) trait Reserver: Send + 'static {
     ) -> impl Future<Output = Result<Vec<Result<u64, Error>>, Error>> + Send;
 }
 
-/// Each claim's waiting reservations; a claim present here has a leader
-/// task that takes them, batch after batch, until none is left.
+/// Each claim's waiting reservations; a claim present here has at least one
+/// leader task that takes them, batch after batch, until none is left.
 #[derive(Default)]
 pub(crate) struct Batches {
-    waiting: Mutex<HashMap<String, Vec<Waiter>>>,
+    claims: Mutex<HashMap<String, Claim>>,
+}
+
+/// One claim's reservations waiting for a leader, and its leaders running.
+struct Claim {
+    waiting: Vec<Waiter>,
+    leaders: usize,
 }
 
 impl Batches {
     /// Reserves a number of `claim` for `attempt` in the claim's next
-    /// batch, starting the claim's leader (made by `reserver`) when none
-    /// runs, and waits at most `timeout` for the answer.
-    pub(crate) async fn reserve<R: Reserver>(
-        self: &Arc<Self>,
-        claim: &str,
-        attempt: &str,
-        terms: (Option<u64>, Duration),
-        timeout: Duration,
-        reserver: impl FnOnce() -> R,
-    ) -> Result<u64, Error> {
-        self.take_over_or_reserve(claim, None, attempt, terms, timeout, reserver)
-            .await
-    }
-
-    /// As [`reserve`](Self::reserve), `attempt` taking over what `holder`
-    /// holds first, if it holds nothing itself: the reserver must serve
-    /// [`Waiter::holder`].
+    /// batch, `attempt` taking over what `holder` holds first if it holds
+    /// nothing itself (the reserver serves [`Waiter::holder`]), starting a
+    /// leader of the claim (made by `reserver`) when fewer than
+    /// [`Reserver::IN_FLIGHT`] run, and waits at most `timeout` for the
+    /// answer.
     pub(crate) async fn take_over_or_reserve<R: Reserver>(
         self: &Arc<Self>,
         claim: &str,
@@ -93,7 +97,7 @@ impl Batches {
             hold,
             reply,
         };
-        if self.queue(claim, waiter) {
+        if self.queue(claim, waiter, R::IN_FLIGHT) {
             tokio::spawn(lead(self.clone(), reserver(), claim.to_owned(), timeout));
         }
         match tokio::time::timeout(timeout, answer).await {
@@ -103,44 +107,56 @@ impl Batches {
         }
     }
 
-    /// Queues `waiter` on `claim`; returns `true` when no leader runs for
-    /// the claim, so the caller must start one.
-    fn queue(&self, claim: &str, waiter: Waiter) -> bool {
-        let mut waiting = self.lock();
-        match waiting.get_mut(claim) {
-            Some(list) => {
-                list.push(waiter);
+    /// Queues `waiter` on `claim`; returns `true` when fewer than `leaders`
+    /// leaders run for the claim, so the caller must start one (counted
+    /// here).
+    fn queue(&self, claim: &str, waiter: Waiter, leaders: usize) -> bool {
+        let mut claims = self.lock();
+        match claims.get_mut(claim) {
+            Some(state) => {
+                state.waiting.push(waiter);
+                if state.leaders < leaders {
+                    state.leaders += 1;
+                    return true;
+                }
                 false
             }
             None => {
-                waiting.insert(claim.to_owned(), vec![waiter]);
+                let state = Claim {
+                    waiting: vec![waiter],
+                    leaders: 1,
+                };
+                claims.insert(claim.to_owned(), state);
                 true
             }
         }
     }
 
-    /// The claim's next batch; `None` (and the claim forgotten) when no
-    /// reservation waits.
+    /// The claim's next batch; `None` (the leader counted out, and the
+    /// claim forgotten with its last leader) when no reservation waits.
     fn next(&self, claim: &str) -> Option<Vec<Waiter>> {
-        let mut waiting = self.lock();
-        let list = waiting.get_mut(claim)?;
-        if list.is_empty() {
-            waiting.remove(claim);
+        let mut claims = self.lock();
+        let state = claims.get_mut(claim)?;
+        if state.waiting.is_empty() {
+            state.leaders -= 1;
+            if state.leaders == 0 {
+                claims.remove(claim);
+            }
             return None;
         }
-        Some(std::mem::take(list))
+        Some(std::mem::take(&mut state.waiting))
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Vec<Waiter>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Claim>> {
         // The map is consistent between statements: a panic cannot leave
         // it half-changed.
-        self.waiting
+        self.claims
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
-/// The leader of one claim: runs its batches until none waits.
+/// A leader of one claim: runs its batches until none waits.
 async fn lead<R: Reserver>(
     batches: Arc<Batches>,
     mut reserver: R,
@@ -172,5 +188,96 @@ async fn lead<R: Reserver>(
             // A waiter that gave up has dropped its receiver.
             let _ = waiter.reply.send(answer);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    /// Hands out numbers in order, counting the calls in flight at once.
+    struct Counter<const N: usize> {
+        next: Arc<Mutex<u64>>,
+        running: Arc<AtomicUsize>,
+        most: Arc<AtomicUsize>,
+    }
+
+    impl<const N: usize> Reserver for Counter<N> {
+        const BACKEND: &'static str = "test";
+        const IN_FLIGHT: usize = N;
+
+        async fn reserve(
+            &mut self,
+            _: &str,
+            batch: &[Waiter],
+        ) -> Result<Vec<Result<u64, Error>>, Error> {
+            let now = self.running.fetch_add(1, Ordering::SeqCst) + 1;
+            self.most.fetch_max(now, Ordering::SeqCst);
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            let answers = {
+                let mut next = self.next.lock().unwrap();
+                batch
+                    .iter()
+                    .map(|_| {
+                        *next += 1;
+                        Ok(*next - 1)
+                    })
+                    .collect()
+            };
+            self.running.fetch_sub(1, Ordering::SeqCst);
+            Ok(answers)
+        }
+    }
+
+    /// Runs 200 reservations of one claim, in 10 waves 1 ms apart, each
+    /// batch taking 50 ms; answers their numbers sorted, the most batches
+    /// that were in flight together, and whether the claim was forgotten.
+    async fn drop_of<const N: usize>() -> (Vec<u64>, usize, bool) {
+        let batches = Arc::new(Batches::default());
+        let next = Arc::new(Mutex::new(0));
+        let running = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let mut tasks = Vec::new();
+        for i in 0..200 {
+            if i % 20 == 0 {
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+            let batches = batches.clone();
+            let reserver = Counter::<N> {
+                next: next.clone(),
+                running: running.clone(),
+                most: most.clone(),
+            };
+            tasks.push(tokio::spawn(async move {
+                let hold = (None, Duration::from_secs(60));
+                let timeout = Duration::from_secs(10);
+                let attempt = format!("a{i}");
+                batches
+                    .take_over_or_reserve("c", None, &attempt, hold, timeout, || reserver)
+                    .await
+            }));
+        }
+        let mut numbers = Vec::new();
+        for task in tasks {
+            numbers.push(task.await.unwrap().unwrap());
+        }
+        numbers.sort_unstable();
+        let forgotten = batches.lock().is_empty();
+        (numbers, most.load(Ordering::SeqCst), forgotten)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn one_batch_of_a_claim_in_flight_unless_the_backend_allows_more() {
+        let (numbers, most, forgotten) = drop_of::<1>().await;
+        assert_eq!(numbers, (0..200).collect::<Vec<_>>());
+        assert_eq!(most, 1);
+        assert!(forgotten, "a claim with nothing waiting is forgotten");
+
+        let (numbers, most, forgotten) = drop_of::<4>().await;
+        assert_eq!(numbers, (0..200).collect::<Vec<_>>());
+        assert!((2..=4).contains(&most), "{most} batches in flight at once");
+        assert!(forgotten, "a claim with nothing waiting is forgotten");
     }
 }

@@ -50,12 +50,18 @@
 //! Each has one piece of its own: SQLite's `writer.rs` (one connection
 //! writes; every write waiting goes into one transaction and one sync, each
 //! a typed job that carries its own reply channel; a transaction's
-//! reservations of one claim are made together), PostgreSQL's `batch.rs`
+//! reservations of one claim, staged in `reservations.rs`, are made
+//! together) and `statement.rs` (the one-statement write most operations
+//! are), PostgreSQL's `sql.rs` (its statements, made for its schema once)
+//! and `batch.rs`
 //! (one claim's waiting reservations in one call of a function of the
 //! schema, under the claim's lock), Redis' `scripts.rs` (each script loaded
 //! once, run by `EVALSHA`) and `batch.rs` (one claim's waiting reservations
 //! in one script run). The shared stores' group commit of one claim's
-//! reservations is `batch.rs` at the top.
+//! reservations is `batch.rs` at the top; the rows inspection reads are
+//! decoded by one set of rules (`inspect.rs`), and the two SQL backends
+//! read them with one reader (`sql_rows.rs`). No module imports one that
+//! imports it (`scripts/import-graph.py`).
 //!
 //! **Reconciliation** needs nothing more of a backend: its checks
 //! (`claimkit::reconcile`) are jobs of the same action queue, which confirm
@@ -175,6 +181,8 @@ mod ping;
 mod postgres;
 #[cfg(feature = "redis")]
 mod redis;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod sql_rows;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 mod store;

@@ -28,12 +28,12 @@ use tokio::task::JoinHandle;
 /// use std::time::Duration;
 /// use claimkit::platform::{CallGate, Gated};
 /// use claimkit::store::MemoryStore;
-/// use claimkit::testing::ListingRecord;
+/// use claimkit::testing::ScriptedRecord;
 /// use claimkit_tokio::Feed;
 ///
 /// # async fn run() {
 /// let store = Arc::new(MemoryStore::default());
-/// let record = Arc::new(Gated::new(ListingRecord::new(), CallGate::default()));
+/// let record = Arc::new(Gated::new(ScriptedRecord::new().newest_first(), CallGate::default()));
 /// let feed = Feed::new(store, record, ["claim-1".to_owned()])
 ///     .with_interval(Duration::from_secs(60))
 ///     .start();

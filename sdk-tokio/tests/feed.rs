@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use claimkit::platform::{Unanswered, UnansweredKind};
 use claimkit::store::{ActionTerms, Actions, MemoryStore};
-use claimkit::testing::ListingRecord;
+use claimkit::testing::ScriptedRecord;
 use claimkit_tokio::Feed;
 
 const MINUTE: u64 = 60_000;
@@ -27,7 +27,7 @@ async fn queued(store: &MemoryStore) -> Vec<String> {
 #[tokio::test(start_paused = true)]
 async fn watched_claims_queue_each_success_once_and_new_ones_later() {
     let store = Arc::new(MemoryStore::default());
-    let record = Arc::new(ListingRecord::new().with_page_size(2));
+    let record = Arc::new(ScriptedRecord::new().newest_first().with_page_size(2));
     for i in 0..7u64 {
         // a0..a6, a minute apart; a2 and a5 failed.
         record.attempt("c1", &format!("a{i}"), i % 3 != 2, i * MINUTE);

@@ -29,11 +29,9 @@
 //! listed through the API, queues the post-claim action under
 //! `<claimAttemptId>:success`; needs `BITBADGES_API_KEY`), `FEED_INTERVAL`
 //! (seconds between two listings of a watched claim; default 30),
-//! `CLAIM_NUMBER_HOLD` (seconds a claim number's reservation waits for its
-//! status webhook; default 24 hours), `SIMULATION_HOLD` (seconds a
-//! simulation holds its number for its claim and address; default 300),
-//! `METRICS` (`on`, the default, or `off`: the Prometheus recorder and
-//! `/metrics`), `RUST_LOG` (default `info`).
+//! `SIMULATION_HOLD` (seconds a simulation holds its number for its claim
+//! and address; default 300), `METRICS` (`on`, the default, or `off`: the
+//! Prometheus recorder and `/metrics`), `RUST_LOG` (default `info`).
 //!
 //! `example-actix-plugins config NAME` prints the plugin version config of the
 //! plugin `NAME` (`claim-number`, `access-code`, ...) as JSON instead, to

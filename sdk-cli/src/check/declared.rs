@@ -8,9 +8,10 @@ use claimkit::registration::{CallMethod, Need, PluginVersionConfig, StateFunctio
 use claimkit::testing::PluginCall;
 use serde_json::Value;
 
-use super::{
-    common, exchange, message_of, outcome, preset_value, Outcome, Preset, Report, Target, Verdict,
-};
+use super::answer::{common, exchange, message_of, outcome, preset_value};
+use super::battery;
+use super::report::{Outcome, Report, Verdict};
+use super::target::{Preset, Target};
 
 /// The check preset that answers for a config's preset: a custom handler
 /// is checked on its status alone.
@@ -55,7 +56,7 @@ pub fn run(
 ) -> Report {
     let mut target = target.clone();
     apply(&mut target, config);
-    let mut report = super::run(&target, &mut progress);
+    let mut report = battery::run(&target, &mut progress);
     let mut record = |outcome: Outcome| {
         progress(&outcome);
         report.outcomes.push(outcome);

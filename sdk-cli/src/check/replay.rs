@@ -4,7 +4,9 @@
 
 use claimkit::testing::PluginCall;
 
-use super::{success_check, webhook_check, Issued, Outcome, Preset, Target, Verdict};
+use super::answer::{success_check, webhook_check, Issued};
+use super::report::{Outcome, Verdict};
+use super::target::{Preset, Target};
 
 /// How many simulations are sent at once, each from an address of its own.
 pub(super) const SIMULTANEOUS: usize = 8;

@@ -6,8 +6,8 @@ use claimkit::store::{ActionRecord, ActionState, Actions, Inspect};
 use claimkit::Error;
 use serde_json::json;
 
+use super::exit::{Exit, Shown};
 use super::show::{action_json, action_row, table, ACTION_HEADERS};
-use super::{Exit, Shown};
 
 /// Which actions [`list_actions`] lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,10 +6,10 @@ use claimkit::store::{inspect_attempt, AttemptQuery, Inspect};
 use claimkit::Error;
 use serde_json::json;
 
+use super::exit::{Exit, Shown};
 use super::show::{
     action_json, action_time, delivery_json, delivery_text, number_json, number_state, span,
 };
-use super::{Exit, Shown};
 
 /// `claimkit store attempt ATTEMPT_ID`: its number (with `--claim-id`:
 /// numbers are kept per claim), its token, its status webhooks' actions

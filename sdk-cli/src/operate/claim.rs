@@ -6,8 +6,8 @@ use claimkit::store::Inspect;
 use claimkit::Error;
 use serde_json::json;
 
+use super::exit::{Exit, Shown};
 use super::show::{number_json, number_state, table};
-use super::{Exit, Shown};
 
 /// `claimkit store claim CLAIM_ID`: how many numbers of the claim are
 /// confirmed and held below `max_uses` (the claim's bound; all without

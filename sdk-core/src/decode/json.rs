@@ -61,7 +61,7 @@ fn check_secret(body: &str, secrets: &Secrets) -> Result<SecretMatch, Error> {
     if let Some(value) = value {
         let mut de = serde_json::Deserializer::from_str(value);
         if let Ok(presented) = PresentedSeed.deserialize(&mut de) {
-            return super::verify(presented.as_ref().map(Presented::as_bytes), secrets);
+            return super::presented::verify(presented.as_ref().map(Presented::as_bytes), secrets);
         }
     }
     let mut in_secret = false;
@@ -74,10 +74,12 @@ fn check_secret(body: &str, secrets: &Secrets) -> Result<SecretMatch, Error> {
     match (found, scanned) {
         // Stopping early leaves the object open, which the deserializer
         // reports as an error: expected, and ignored.
-        (Some(presented), _) => super::verify(presented.as_ref().map(Presented::as_bytes), secrets),
+        (Some(presented), _) => {
+            super::presented::verify(presented.as_ref().map(Presented::as_bytes), secrets)
+        }
         (None, Ok(())) => {
             de.end().map_err(|err| scan_error(&err, false))?;
-            super::verify(None, secrets)
+            super::presented::verify(None, secrets)
         }
         (None, Err(err)) => Err(scan_error(&err, in_secret)),
     }

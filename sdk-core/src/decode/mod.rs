@@ -11,6 +11,7 @@ mod headers;
 mod inputs;
 mod json;
 mod message;
+mod presented;
 mod query;
 mod scan;
 
@@ -19,16 +20,3 @@ pub(crate) use inputs::Extra;
 pub(crate) use json::decode as json;
 pub(crate) use query::decode as query;
 pub(crate) use query::Node;
-
-use crate::{Error, ErrorKind, SecretMatch, Secrets};
-
-/// Checks a presented secret: absent or empty is missing, anything else must
-/// match one of `secrets`.
-fn verify(presented: Option<&[u8]>, secrets: &Secrets) -> Result<SecretMatch, Error> {
-    match presented {
-        None | Some([]) => Err(Error::new(ErrorKind::MissingSecret)),
-        Some(presented) => secrets
-            .verify(presented)
-            .ok_or_else(|| Error::new(ErrorKind::InvalidSecret)),
-    }
-}

@@ -67,11 +67,11 @@ impl FeedRound {
 /// use claimkit::feed::{feed_round, FeedTerms};
 /// use claimkit::platform::Outcome;
 /// use claimkit::store::{Actions, ActionTerms, MemoryStore};
-/// use claimkit::testing::ListingRecord;
+/// use claimkit::testing::ScriptedRecord;
 ///
 /// # futures_executor::block_on(async {
 /// let store = MemoryStore::default();
-/// let record = ListingRecord::new().with_page_size(2);
+/// let record = ScriptedRecord::new().newest_first().with_page_size(2);
 /// // Four attempts, ten minutes apart.
 /// for (i, success) in [true, false, true, true].into_iter().enumerate() {
 ///     record.attempt("claim-1", &format!("a{i}"), success, i as u64 * 600_000);
@@ -232,14 +232,14 @@ mod tests {
 
     use super::*;
     use crate::store::MemoryStore;
-    use crate::testing::ListingRecord;
+    use crate::testing::ScriptedRecord;
 
     #[test]
     fn each_new_action_is_counted_once_without_a_label() {
         let recorder = DebuggingRecorder::new();
         let snapshotter = recorder.snapshotter();
         let store = MemoryStore::default();
-        let record = ListingRecord::new().with_page_size(2);
+        let record = ScriptedRecord::new().newest_first().with_page_size(2);
         for (i, success) in [true, false, true, true, false].into_iter().enumerate() {
             record.attempt("c", &format!("a{i}"), success, i as u64 * 600_000);
         }

@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use super::{AttemptStatus, Version};
+use super::{state_key, AttemptStatus, Version};
 
 /// A linked social account, as sent in the legacy `discord`, `twitter`,
 /// `github`, `google` and `twitch` fields (and in some shapes of `email`).
@@ -261,7 +261,22 @@ impl Context {
     /// assert_eq!(context.status_webhook_key().as_deref(), Some("a1:success"));
     /// ```
     pub fn status_webhook_key(&self) -> Option<String> {
-        super::KeyScope::Attempt.status_key(self)
+        self.status_key_for(None)
+    }
+
+    /// The status key of this call, per attempt or for `instance`: `None`
+    /// unless this is a status webhook with an attempt id, outside a
+    /// simulation.
+    pub(crate) fn status_key_for(&self, instance: Option<&str>) -> Option<String> {
+        if self.is_simulation() || !self.is_status_webhook() {
+            return None;
+        }
+        let attempt = self.attempt_id()?;
+        Some(state_key::status_key(
+            attempt,
+            instance,
+            self.attempt_status().as_str(),
+        ))
     }
 
     /// The plugin version as text, whether it was sent as `"0"` or `0`.

@@ -1,7 +1,8 @@
 //! The keys a plugin's state is kept under: per attempt, or per plugin
-//! instance within the attempt. The formulas are written here once.
+//! instance within the attempt. The formulas are written once, in
+//! `state_key`.
 
-use super::Context;
+use super::{state_key, Context};
 
 /// What one key of a plugin's state stands for: one claim attempt (the
 /// default), or one plugin instance within the attempt.
@@ -52,7 +53,7 @@ impl KeyScope {
     /// attempt id (a simulation, a legacy call).
     pub fn attempt_key(self, context: &Context) -> Option<String> {
         let attempt = context.attempt_id()?;
-        Some(attempt_key(attempt, self.instance(context)))
+        Some(state_key::attempt_key(attempt, self.instance(context)))
     }
 
     /// The key of this status webhook among its retries:
@@ -61,15 +62,7 @@ impl KeyScope {
     /// the call is a status webhook (`success` or `failure`) with an
     /// attempt id, outside a simulation.
     pub fn status_key(self, context: &Context) -> Option<String> {
-        if context.is_simulation() || !context.is_status_webhook() {
-            return None;
-        }
-        let attempt = context.attempt_id()?;
-        Some(status_key(
-            attempt,
-            self.instance(context),
-            context.attempt_status().as_str(),
-        ))
+        context.status_key_for(self.instance(context))
     }
 
     /// The instance id this scope keys by, if any.
@@ -78,22 +71,6 @@ impl KeyScope {
             Self::Attempt => None,
             Self::Instance => context.instance_id().filter(|id| !id.is_empty()),
         }
-    }
-}
-
-/// The one formula of an attempt key, from its parts.
-pub(crate) fn attempt_key(attempt: &str, instance: Option<&str>) -> String {
-    match instance {
-        Some(instance) => format!("{attempt}:{instance}"),
-        None => attempt.to_owned(),
-    }
-}
-
-/// The one formula of a status key, from its parts.
-pub(crate) fn status_key(attempt: &str, instance: Option<&str>, status: &str) -> String {
-    match instance {
-        Some(instance) => format!("{attempt}:{instance}:{status}"),
-        None => format!("{attempt}:{status}"),
     }
 }
 

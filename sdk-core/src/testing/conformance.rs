@@ -47,60 +47,19 @@ pub mod inspect;
 pub mod reconcile;
 pub mod simulation_holds;
 
+mod backend;
+mod fixtures;
+
 use std::collections::BTreeSet;
-use std::future::Future;
 use std::time::Duration;
 
 use futures_util::future::join_all;
 
-use crate::store::{
-    random_token, Begun, ClaimNumbers, ClaimPool, ClaimTokens, Deliveries, DeliveryTerms, Lease,
-};
+pub use backend::Backend;
+use fixtures::{id, pool, terms, LONG, SHORT, WIDE};
+
+use crate::store::{Begun, ClaimNumbers, ClaimPool, ClaimTokens, Deliveries, Lease};
 use crate::ErrorKind;
-
-/// What the suite needs of a backend.
-pub trait Backend: Sync {
-    /// The store under test.
-    type Store: ClaimNumbers + ClaimTokens + Deliveries + Send + Sync;
-
-    /// A new store, isolated from every other one this backend opened (its
-    /// own file, schema or key prefix), so that checks run in parallel.
-    fn open(&self) -> impl Future<Output = Self::Store> + Send;
-
-    /// `store`, dropped and opened again as after a restart; `None` for a
-    /// store that keeps nothing across one (the durability check is then
-    /// skipped).
-    fn reopen(&self, store: Self::Store) -> impl Future<Output = Option<Self::Store>> + Send;
-
-    /// Waits for `duration` (with the runtime's timer).
-    fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + Send;
-}
-
-/// The short times of the expiry check.
-const SHORT: Duration = Duration::from_secs(2);
-/// Long enough to hold through any check.
-const LONG: Duration = Duration::from_secs(3600);
-/// What must still hold after a check's wait: far longer than any pause a
-/// loaded machine makes between two calls, so that a check that something
-/// has not happened yet never races the clock, and short enough that
-/// seconds read as milliseconds still show.
-const WIDE: Duration = Duration::from_secs(60);
-
-fn pool(claim_id: &str, limit: Option<u64>) -> ClaimPool<'_> {
-    ClaimPool {
-        claim_id,
-        limit,
-        hold: LONG,
-    }
-}
-
-fn terms(lease: Duration, retention: Duration) -> DeliveryTerms {
-    DeliveryTerms { lease, retention }
-}
-
-fn id(prefix: &str) -> String {
-    format!("{prefix}-{}", &random_token()[..12])
-}
 
 /// Runs every check, each on a store of its own.
 pub async fn run<B: Backend>(backend: &B) {

@@ -1,4 +1,5 @@
-//! A platform record for tests: answers from what the test settled.
+//! A platform record for tests: answers from what the test recorded, and
+//! lists a claim's attempts page by page.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -7,10 +8,18 @@ use crate::platform::{
     AttemptsPage, ListedAttempt, Outcome, PlatformRecord, Unanswered, UnansweredKind,
 };
 
-/// A [`PlatformRecord`] for tests: it knows the attempts the test settled,
-/// answers [`NotKnownYet`](UnansweredKind::NotKnownYet) for the others,
-/// refuses when told to, and counts the calls made to it (each would cost a
-/// credit).
+/// A [`PlatformRecord`] for tests: it knows the attempts the test recorded
+/// ([`settle`](Self::settle) an outcome, or [`attempt`](Self::attempt) at
+/// a time of its own), answers [`NotKnownYet`](UnansweredKind::NotKnownYet)
+/// for the others, refuses when told to, and counts the calls made to it
+/// (each would cost a credit).
+///
+/// A claim's attempts are listed in the order they were recorded, or, with
+/// [`newest_first`](Self::newest_first), as the platform's listings go:
+/// newest first (by attempt time, then the latest recorded first). Either
+/// way a page's bookmark is the id of its last attempt, so that the next
+/// page is the attempts listed after it: attempts recorded since never
+/// shift the pages below.
 ///
 /// ```
 /// use claimkit::platform::{Outcome, PlatformRecord, Unanswered, UnansweredKind};
@@ -28,6 +37,31 @@ use crate::platform::{
 /// # });
 /// assert_eq!(record.status_calls(), 3);
 /// ```
+///
+/// Listed as the platform lists:
+///
+/// ```
+/// use claimkit::platform::PlatformRecord;
+/// use claimkit::testing::ScriptedRecord;
+///
+/// let record = ScriptedRecord::new().newest_first().with_page_size(2);
+/// record.attempt("c", "a1", true, 10);
+/// record.attempt("c", "a2", false, 20);
+/// record.attempt("c", "a3", true, 30);
+/// # futures_executor::block_on(async {
+/// let first = record.claim_attempts("c", None, true).await.unwrap();
+/// let ids: Vec<&str> = first.attempts.iter().map(|a| a.claim_attempt_id.as_str()).collect();
+/// assert_eq!(ids, ["a3", "a2"]);
+/// assert_eq!(first.next_bookmark.as_deref(), Some("a2"));
+/// let last = record.claim_attempts("c", Some("a2"), true).await.unwrap();
+/// assert_eq!(last.attempts[0].claim_attempt_id, "a1");
+/// assert_eq!(last.next_bookmark, None);
+/// // Without the failures.
+/// let successes = record.claim_attempts("c", None, false).await.unwrap();
+/// assert_eq!(successes.attempts.len(), 2);
+/// # });
+/// assert_eq!(record.list_calls(), 3);
+/// ```
 #[derive(Debug)]
 pub struct ScriptedRecord {
     state: Mutex<Script>,
@@ -35,26 +69,27 @@ pub struct ScriptedRecord {
 
 #[derive(Debug)]
 struct Script {
-    outcomes: HashMap<String, Outcome>,
     claims: HashMap<String, Vec<ListedAttempt>>,
     refusals: VecDeque<Unanswered>,
     page_size: usize,
+    newest_first: bool,
     status_calls: usize,
     list_calls: usize,
 }
 
 impl ScriptedRecord {
-    /// The default number of attempts on a page of a listing.
+    /// The default number of attempts on a page of a listing, as the
+    /// platform's.
     pub const DEFAULT_PAGE_SIZE: usize = 25;
 
     /// A record that knows no attempt yet.
     pub fn new() -> Self {
         Self {
             state: Mutex::new(Script {
-                outcomes: HashMap::new(),
                 claims: HashMap::new(),
                 refusals: VecDeque::new(),
                 page_size: Self::DEFAULT_PAGE_SIZE,
+                newest_first: false,
                 status_calls: 0,
                 list_calls: 0,
             }),
@@ -67,15 +102,19 @@ impl ScriptedRecord {
         self
     }
 
+    /// Lists each claim's attempts as the platform does: newest first (by
+    /// attempt time, then the latest recorded first).
+    pub fn newest_first(self) -> Self {
+        self.lock().newest_first = true;
+        self
+    }
+
     /// Records that attempt `claim_attempt_id` of `claim_id` ended with
-    /// `outcome`: from now on the record answers it, and lists it last
-    /// among the claim's attempts. Settling an attempt again changes its
-    /// outcome in place.
+    /// `outcome`: from now on the record answers it. A new attempt is
+    /// listed after the claim's others, its attempt time their number;
+    /// settling an attempt again changes its outcome in place.
     pub fn settle(&self, claim_id: &str, claim_attempt_id: &str, outcome: Outcome) {
         let mut script = self.lock();
-        script
-            .outcomes
-            .insert(claim_attempt_id.to_owned(), outcome.clone());
         let attempts = script.claims.entry(claim_id.to_owned()).or_default();
         match attempts
             .iter_mut()
@@ -91,6 +130,39 @@ impl ScriptedRecord {
                 ));
             }
         }
+    }
+
+    /// Records that attempt `claim_attempt_id` of `claim_id`, made at
+    /// `attempted_at_ms`, succeeded (by the address `bb1<claim_attempt_id>`,
+    /// without a claim number) or failed.
+    pub fn attempt(
+        &self,
+        claim_id: &str,
+        claim_attempt_id: &str,
+        success: bool,
+        attempted_at_ms: u64,
+    ) {
+        let address = format!("bb1{claim_attempt_id}");
+        let outcome = if success {
+            Outcome::Succeeded {
+                address,
+                claim_number: None,
+            }
+        } else {
+            Outcome::Failed {
+                address,
+                reason: Some("a plugin refused".to_owned()),
+            }
+        };
+        self.lock()
+            .claims
+            .entry(claim_id.to_owned())
+            .or_default()
+            .push(ListedAttempt::new(
+                claim_attempt_id,
+                outcome,
+                attempted_at_ms,
+            ));
     }
 
     /// The next call, of either method, answers `unanswered`; queued
@@ -130,14 +202,17 @@ impl PlatformRecord for ScriptedRecord {
             return Err(refusal);
         }
         script
-            .outcomes
-            .get(claim_attempt_id)
-            .cloned()
+            .claims
+            .values()
+            .flatten()
+            .find(|listed| listed.claim_attempt_id == claim_attempt_id)
+            .map(|listed| listed.outcome.clone())
             .ok_or_else(|| Unanswered::new(UnansweredKind::NotKnownYet))
     }
 
-    /// Pages of the settled attempts in the order they were settled; the
-    /// bookmark is the index of the page's first attempt.
+    /// A page of the claim's attempts from after the attempt `bookmark`
+    /// names; a bookmark the listing does not hold is
+    /// [`NotKnownYet`](UnansweredKind::NotKnownYet).
     async fn claim_attempts(
         &self,
         claim_id: &str,
@@ -149,35 +224,48 @@ impl PlatformRecord for ScriptedRecord {
         if let Some(refusal) = script.refusals.pop_front() {
             return Err(refusal);
         }
-        let start = match bookmark {
-            None => 0,
-            Some(bookmark) => bookmark
-                .parse::<usize>()
-                .map_err(|_| Unanswered::new(UnansweredKind::NotKnownYet))?,
-        };
-        let page_size = script.page_size;
-        let listed: Vec<&ListedAttempt> = script
+        let mut listed: Vec<(usize, &ListedAttempt)> = script
             .claims
             .get(claim_id)
             .map(|attempts| {
                 attempts
                     .iter()
-                    .filter(|listed| include_failures || listed.outcome.is_success())
+                    .enumerate()
+                    .filter(|(_, listed)| include_failures || listed.outcome.is_success())
                     .collect()
             })
             .unwrap_or_default();
-        let end = (start + page_size).min(listed.len());
+        if script.newest_first {
+            listed.sort_by(|(i, a), (j, b)| {
+                b.attempted_at_ms
+                    .cmp(&a.attempted_at_ms)
+                    .then_with(|| j.cmp(i))
+            });
+        }
+        let start = match bookmark {
+            None => 0,
+            Some(bookmark) => {
+                listed
+                    .iter()
+                    .position(|(_, listed)| listed.claim_attempt_id == bookmark)
+                    .ok_or_else(|| Unanswered::new(UnansweredKind::NotKnownYet))?
+                    + 1
+            }
+        };
+        let end = (start + script.page_size).min(listed.len());
         let attempts: Vec<ListedAttempt> = listed
             .get(start..end)
             .unwrap_or_default()
             .iter()
-            .map(|listed| (*listed).clone())
+            .map(|(_, listed)| (*listed).clone())
             .collect();
-        let next_bookmark = (end < listed.len()).then(|| end.to_string());
+        let next_bookmark = match attempts.last() {
+            Some(last) if end < listed.len() => Some(last.claim_attempt_id.clone()),
+            _ => None,
+        };
         Ok(AttemptsPage::new(attempts, next_bookmark))
     }
 }
-
 #[cfg(test)]
 mod tests {
     use futures_executor::block_on;
@@ -227,6 +315,48 @@ mod tests {
             assert!(none.attempts.is_empty() && none.next_bookmark.is_none());
         });
         assert_eq!(record.list_calls(), 5);
+    }
+
+    #[test]
+    fn newest_first_pages_are_not_shifted_by_newer_attempts() {
+        let record = ScriptedRecord::new().newest_first().with_page_size(2);
+        for n in 0..5u64 {
+            record.attempt("c", &format!("a{n}"), n != 3, 100 + n);
+        }
+        block_on(async {
+            let first = record.claim_attempts("c", None, true).await.unwrap();
+            let bookmark = first.next_bookmark.unwrap();
+            assert_eq!(bookmark, "a3");
+            // Two newer attempts: the page after the bookmark is the same.
+            record.attempt("c", "a5", true, 105);
+            record.attempt("c", "a6", true, 105);
+            let second = record
+                .claim_attempts("c", Some(&bookmark), true)
+                .await
+                .unwrap();
+            let ids: Vec<&str> = second
+                .attempts
+                .iter()
+                .map(|a| a.claim_attempt_id.as_str())
+                .collect();
+            assert_eq!(ids, ["a2", "a1"]);
+            let head = record.claim_attempts("c", None, true).await.unwrap();
+            // Equal times: the latest recorded first.
+            assert_eq!(head.attempts[0].claim_attempt_id, "a6");
+            let unknown = record
+                .claim_attempts("c", Some("nope"), true)
+                .await
+                .unwrap_err();
+            assert_eq!(unknown.kind(), UnansweredKind::NotKnownYet);
+            assert_eq!(
+                record.attempt_outcome("a3").await.unwrap(),
+                Outcome::Failed {
+                    address: "bb1a3".into(),
+                    reason: Some("a plugin refused".into()),
+                }
+            );
+        });
+        assert_eq!((record.list_calls(), record.status_calls()), (4, 1));
     }
 
     #[test]

@@ -15,11 +15,8 @@ use sqlx::Row;
 
 use super::sql::BACKEND;
 use super::store::PostgresStore;
+use crate::inspect::limit;
 use crate::unavailable::{corrupt, count, decoded};
-
-fn limit(limit: usize) -> i64 {
-    i64::try_from(limit).unwrap_or(i64::MAX)
-}
 
 impl Actions for PostgresStore {
     async fn enqueue(&self, key: &str, payload: &str) -> Result<bool, Error> {
@@ -62,29 +59,19 @@ impl Actions for PostgresStore {
     }
 
     async fn renew(&self, key: &str, lease: &Lease, terms: &ActionTerms) -> Result<bool, Error> {
-        self.run(async {
-            let renewed = sqlx::query(&self.sql().renew_action)
-                .bind(key)
-                .bind(lease.token())
-                .bind(terms.lease.as_secs_f64())
-                .execute(&self.pool)
-                .await?;
-            Ok(Ok(renewed.rows_affected() == 1))
-        })
-        .await
+        let renew = sqlx::query(&self.sql().renew_action)
+            .bind(key)
+            .bind(lease.token())
+            .bind(terms.lease.as_secs_f64());
+        self.changes_one(renew).await
     }
 
     async fn succeed(&self, key: &str, lease: &Lease, terms: &ActionTerms) -> Result<bool, Error> {
-        self.run(async {
-            let done = sqlx::query(&self.sql().succeed_action)
-                .bind(key)
-                .bind(lease.token())
-                .bind(terms.retention.as_secs_f64())
-                .execute(&self.pool)
-                .await?;
-            Ok(Ok(done.rows_affected() == 1))
-        })
-        .await
+        let succeed = sqlx::query(&self.sql().succeed_action)
+            .bind(key)
+            .bind(lease.token())
+            .bind(terms.retention.as_secs_f64());
+        self.changes_one(succeed).await
     }
 
     async fn fail(
@@ -96,18 +83,13 @@ impl Actions for PostgresStore {
         terms: &ActionTerms,
     ) -> Result<bool, Error> {
         let (state, after) = ActionState::after_failure(next, terms);
-        self.run(async {
-            let failed = sqlx::query(&self.sql().fail_action)
-                .bind(key)
-                .bind(lease.token())
-                .bind(state.as_str())
-                .bind(after.as_secs_f64())
-                .bind(error)
-                .execute(&self.pool)
-                .await?;
-            Ok(Ok(failed.rows_affected() == 1))
-        })
-        .await
+        let fail = sqlx::query(&self.sql().fail_action)
+            .bind(key)
+            .bind(lease.token())
+            .bind(state.as_str())
+            .bind(after.as_secs_f64())
+            .bind(error);
+        self.changes_one(fail).await
     }
 
     async fn dead(&self, limit_: usize) -> Result<Vec<DeadAction>, Error> {
@@ -135,13 +117,7 @@ impl Actions for PostgresStore {
     }
 
     async fn retry(&self, key: &str) -> Result<bool, Error> {
-        self.run(async {
-            let retried = sqlx::query(&self.sql().retry_action)
-                .bind(key)
-                .execute(&self.pool)
-                .await?;
-            Ok(Ok(retried.rows_affected() == 1))
-        })
-        .await
+        let retry = sqlx::query(&self.sql().retry_action).bind(key);
+        self.changes_one(retry).await
     }
 }

@@ -31,27 +31,17 @@ impl Deliveries for PostgresStore {
         lease: &Lease,
         terms: &DeliveryTerms,
     ) -> Result<bool, Error> {
-        self.run(async {
-            let done = sqlx::query(&self.sql().complete_delivery)
-                .bind(key)
-                .bind(lease.token())
-                .bind(terms.retention.as_secs_f64())
-                .execute(&self.pool)
-                .await?;
-            Ok(Ok(done.rows_affected() == 1))
-        })
-        .await
+        let complete = sqlx::query(&self.sql().complete_delivery)
+            .bind(key)
+            .bind(lease.token())
+            .bind(terms.retention.as_secs_f64());
+        self.changes_one(complete).await
     }
 
     async fn abandon(&self, key: &str, lease: &Lease) -> Result<bool, Error> {
-        self.run(async {
-            let freed = sqlx::query(&self.sql().abandon_delivery)
-                .bind(key)
-                .bind(lease.token())
-                .execute(&self.pool)
-                .await?;
-            Ok(Ok(freed.rows_affected() == 1))
-        })
-        .await
+        let abandon = sqlx::query(&self.sql().abandon_delivery)
+            .bind(key)
+            .bind(lease.token());
+        self.changes_one(abandon).await
     }
 }

@@ -8,13 +8,11 @@ use claimkit::store::{
     TokenRecord,
 };
 use claimkit::Error;
-use sqlx::postgres::PgRow;
-use sqlx::Row;
 
 use super::sql::{in_schema, BACKEND};
 use super::store::PostgresStore;
-use crate::inspect::{bound, held_number, limit, millis, ActionRow, QueueRow};
-use crate::unavailable::{decoded, whole};
+use crate::inspect::{bound, limit};
+use crate::sql_rows;
 
 const ACTIONS: &str = include_str!("sql/inspect_actions.sql");
 const ACTION: &str = include_str!("sql/inspect_action.sql");
@@ -24,30 +22,7 @@ const NUMBER: &str = include_str!("sql/inspect_number.sql");
 const TOKEN: &str = include_str!("sql/inspect_token.sql");
 const DELIVERY: &str = include_str!("sql/inspect_delivery.sql");
 const QUEUE: &str = include_str!("sql/inspect_queue.sql");
-
-fn action(row: &PgRow) -> Result<ActionRecord, sqlx::Error> {
-    decoded(
-        ActionRow {
-            key: row.try_get("key")?,
-            state: row.try_get("state")?,
-            payload: row.try_get("payload")?,
-            attempts: row.try_get::<i32, _>("attempts")?.into(),
-            last_error: row.try_get("last_error")?,
-            at_ms: row.try_get("at_ms")?,
-            age_ms: row.try_get("age_ms")?,
-        }
-        .record(BACKEND),
-    )
-}
-
-fn number(row: &PgRow) -> Result<HeldNumber, sqlx::Error> {
-    decoded(held_number(
-        BACKEND,
-        row.try_get("number")?,
-        row.try_get("attempt_id")?,
-        row.try_get("expires_in_ms")?,
-    ))
-}
+const READ_ONLY: &str = include_str!("sql/read_only.sql");
 
 impl PostgresStore {
     /// `sql` made for the store's schema (an operator's reads are rare: no
@@ -66,7 +41,10 @@ impl Inspect for PostgresStore {
                 .bind(limit(max))
                 .fetch_all(&self.pool)
                 .await?;
-            Ok(Ok(rows.iter().map(action).collect::<Result<_, _>>()?))
+            Ok(Ok(rows
+                .iter()
+                .map(|row| sql_rows::action(BACKEND, row))
+                .collect::<Result<_, _>>()?))
         })
         .await
     }
@@ -78,7 +56,10 @@ impl Inspect for PostgresStore {
                 .bind(key)
                 .fetch_optional(&self.pool)
                 .await?;
-            Ok(Ok(row.as_ref().map(action).transpose()?))
+            Ok(Ok(row
+                .as_ref()
+                .map(|row| sql_rows::action(BACKEND, row))
+                .transpose()?))
         })
         .await
     }
@@ -93,9 +74,7 @@ impl Inspect for PostgresStore {
         self.run(async {
             // One snapshot and one now() for both.
             let mut tx = self.pool.begin().await?;
-            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(READ_ONLY).execute(&mut *tx).await?;
             let counts = sqlx::query(&counts_sql)
                 .bind(claim_id)
                 .bind(bound(below))
@@ -108,14 +87,9 @@ impl Inspect for PostgresStore {
                 .fetch_all(&mut *tx)
                 .await?;
             tx.rollback().await?;
-            Ok(Ok(ClaimUse {
-                claim_id: claim_id.to_owned(),
-                bound: below,
-                confirmed: decoded(whole(BACKEND, "a count", counts.try_get("confirmed")?))?,
-                held: decoded(whole(BACKEND, "a count", counts.try_get("held")?))?,
-                next: decoded(whole(BACKEND, "a claim number", counts.try_get("next")?))?,
-                numbers: rows.iter().map(number).collect::<Result<_, _>>()?,
-            }))
+            Ok(Ok(sql_rows::claim_use(
+                BACKEND, claim_id, below, &counts, &rows,
+            )?))
         })
         .await
     }
@@ -132,7 +106,10 @@ impl Inspect for PostgresStore {
                 .bind(attempt_id)
                 .fetch_optional(&self.pool)
                 .await?;
-            Ok(Ok(row.as_ref().map(number).transpose()?))
+            Ok(Ok(row
+                .as_ref()
+                .map(|row| sql_rows::number(BACKEND, row))
+                .transpose()?))
         })
         .await
     }
@@ -144,17 +121,10 @@ impl Inspect for PostgresStore {
                 .bind(attempt_key)
                 .fetch_optional(&self.pool)
                 .await?;
-            let Some(row) = row else {
-                return Ok(Ok(None));
-            };
-            Ok(Ok(Some(TokenRecord {
-                token: row.try_get("token")?,
-                expires_in: decoded(millis(
-                    BACKEND,
-                    "a token's time",
-                    row.try_get("expires_in_ms")?,
-                ))?,
-            })))
+            Ok(Ok(row
+                .as_ref()
+                .map(|row| sql_rows::token(BACKEND, row))
+                .transpose()?))
         })
         .await
     }
@@ -166,19 +136,10 @@ impl Inspect for PostgresStore {
                 .bind(key)
                 .fetch_optional(&self.pool)
                 .await?;
-            let Some(row) = row else {
-                return Ok(Ok(None));
-            };
-            let lease: Option<String> = row.try_get("lease")?;
-            let expires_in = decoded(millis(
-                BACKEND,
-                "a delivery's time",
-                row.try_get("expires_in_ms")?,
-            ))?;
-            Ok(Ok(Some(match lease {
-                Some(_) => DeliveryRecord::InFlight { expires_in },
-                None => DeliveryRecord::Done { expires_in },
-            })))
+            Ok(Ok(row
+                .as_ref()
+                .map(|row| sql_rows::delivery(BACKEND, row))
+                .transpose()?))
         })
         .await
     }
@@ -187,16 +148,7 @@ impl Inspect for PostgresStore {
         let sql = self.inspection(QUEUE);
         self.run(async {
             let row = sqlx::query(&sql).fetch_one(&self.pool).await?;
-            Ok(Ok(decoded(
-                QueueRow {
-                    due: row.try_get("due")?,
-                    waiting: row.try_get("waiting")?,
-                    running: row.try_get("running")?,
-                    dead: row.try_get("dead")?,
-                    oldest_due_ms: row.try_get("oldest_due_ms")?,
-                }
-                .depth(BACKEND),
-            )?))
+            Ok(Ok(sql_rows::queue(BACKEND, &row)?))
         })
         .await
     }

@@ -6,12 +6,17 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use claimkit::health::Ping;
 use claimkit::Error;
-use sqlx::PgPool;
+use sqlx::postgres::PgArguments;
+use sqlx::query::Query;
+use sqlx::{PgPool, Postgres};
 
 use super::sql::{Statements, BACKEND};
 use crate::batch::Batches;
-use crate::unavailable::bounded;
+use crate::unavailable::{bounded, unavailable};
+
+const PING: &str = include_str!("sql/ping.sql");
 
 /// Every store trait ([`ClaimNumbers`](claimkit::store::ClaimNumbers),
 /// [`ClaimTokens`](claimkit::store::ClaimTokens),
@@ -95,6 +100,16 @@ impl PostgresStore {
     ) -> Result<T, Error> {
         bounded(BACKEND, self.inner.timeout, operation).await
     }
+
+    /// Runs one statement within the store's bound, answered whether it
+    /// changed exactly one row: a fenced step of a lease, a state change.
+    pub(super) async fn changes_one(
+        &self,
+        statement: Query<'_, Postgres, PgArguments>,
+    ) -> Result<bool, Error> {
+        self.run(async { Ok(Ok(statement.execute(&self.pool).await?.rows_affected() == 1)) })
+            .await
+    }
 }
 
 impl fmt::Display for PostgresStore {
@@ -110,5 +125,16 @@ impl fmt::Debug for PostgresStore {
             .field("schema", &self.inner.schema)
             .field("timeout", &self.inner.timeout)
             .finish_non_exhaustive()
+    }
+}
+
+/// The smallest round trip: `SELECT 1` on a connection of the pool.
+impl Ping for PostgresStore {
+    async fn ping(&self) -> Result<(), Error> {
+        sqlx::query(PING)
+            .execute(self.pool())
+            .await
+            .map(drop)
+            .map_err(|err| unavailable(BACKEND, err))
     }
 }

@@ -1,7 +1,9 @@
-//! One claim's batch of reservations on Redis (see `crate::batch`): one
+//! One claim's batch of reservations on Redis (see `crate::batch`), each
+//! taking over its holder's simulation hold first when it has one: one
 //! run of `lua/reserve.lua` for the whole batch, so that the batch pays for
 //! one round trip and one pass of the claim's prelude (the clock and the
-//! sweep of expired reservations) on Redis' single thread.
+//! sweep of expired reservations) on Redis' single thread. Up to
+//! [`IN_FLIGHT`] batches of one claim run at once.
 
 use claimkit::{Error, ErrorKind};
 
@@ -10,6 +12,12 @@ use super::store::{millis, RedisStore, BACKEND};
 use crate::batch::{Reserver, Waiter};
 use crate::unavailable::whole;
 
+/// How many batches of one claim a process has in flight at once: each run
+/// of the script is atomic, so they need no order between them, and a batch
+/// need not wait for the round trip of the one before. The connection
+/// pipelines them.
+const IN_FLIGHT: usize = 4;
+
 /// What a claim's leader needs of the store.
 pub(super) struct Batcher {
     pub(super) store: RedisStore,
@@ -17,6 +25,7 @@ pub(super) struct Batcher {
 
 impl Reserver for Batcher {
     const BACKEND: &'static str = BACKEND;
+    const IN_FLIGHT: usize = IN_FLIGHT;
 
     async fn reserve(
         &mut self,
@@ -30,6 +39,7 @@ impl Reserver for Batcher {
         for waiter in batch {
             invocation
                 .arg(&waiter.attempt)
+                .arg(waiter.holder.as_deref().unwrap_or(""))
                 .arg(millis(waiter.hold))
                 .arg(limit(waiter.limit));
         }

@@ -1,8 +1,9 @@
 //! Claim numbers on Redis: each claim's pool is four keys under one hash
 //! tag (see `schema.rs`), changed by one script per operation, which first
 //! frees the reservations whose time is up (`lua/claim_prelude.lua`). The
-//! reservations waiting on one claim are made in batches (`crate::batch`),
-//! one script run per batch (`batch.rs`).
+//! reservations waiting on one claim, and an executing attempt's take-over
+//! of its simulation hold, are made in batches (`crate::batch`), one script
+//! run per batch (`batch.rs`).
 
 use claimkit::store::{ClaimNumbers, ClaimPool};
 use claimkit::{Error, ErrorKind};
@@ -27,12 +28,24 @@ impl RedisStore {
 
 impl ClaimNumbers for RedisStore {
     async fn reserve(&self, pool: &ClaimPool<'_>, attempt_id: &str) -> Result<u64, Error> {
+        self.take_over_or_reserve(pool, None, attempt_id).await
+    }
+
+    /// Both steps in the claim's next batch: one run of `reserve.lua` for
+    /// the whole batch.
+    async fn take_over_or_reserve(
+        &self,
+        pool: &ClaimPool<'_>,
+        holder: Option<&str>,
+        attempt_id: &str,
+    ) -> Result<u64, Error> {
         let batcher = || batch::Batcher {
             store: self.clone(),
         };
         self.batches
-            .reserve(
+            .take_over_or_reserve(
                 pool.claim_id,
+                holder,
                 attempt_id,
                 (pool.limit, pool.hold),
                 self.timeout,

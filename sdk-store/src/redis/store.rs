@@ -5,12 +5,13 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use claimkit::health::Ping;
 use claimkit::Error;
 use redis::aio::ConnectionManager;
 use redis::Script;
 
 use crate::batch::Batches;
-use crate::unavailable::bounded;
+use crate::unavailable::{bounded, unavailable};
 
 pub(super) const BACKEND: &str = "redis";
 
@@ -128,4 +129,15 @@ pub(super) fn millis(duration: Duration) -> String {
         .as_millis()
         .clamp(1, u128::from(u64::MAX))
         .to_string()
+}
+
+/// `PING`.
+impl Ping for RedisStore {
+    async fn ping(&self) -> Result<(), Error> {
+        let mut connection = self.connection().clone();
+        redis::cmd("PING")
+            .query_async::<()>(&mut connection)
+            .await
+            .map_err(|err| unavailable(BACKEND, err))
+    }
 }

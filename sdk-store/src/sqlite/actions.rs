@@ -15,7 +15,7 @@ use sqlx::{Row, SqliteConnection};
 
 use super::statement::Statement;
 use super::store::SqliteStore;
-use super::writer::{Batch, Write, BACKEND};
+use super::writer::{millis, Batch, Write, BACKEND};
 use crate::unavailable::{count, decoded, whole};
 
 const ENQUEUE: &str = include_str!("sql/enqueue_action.sql");
@@ -86,7 +86,7 @@ impl Actions for SqliteStore {
     async fn take_due(&self, max: usize, terms: &ActionTerms) -> Result<Vec<DueAction>, Error> {
         self.write(TakeDue {
             limit: limit(max),
-            lease_ms: super::millis(terms.lease),
+            lease_ms: millis(terms.lease),
         })
         .await
     }
@@ -95,7 +95,7 @@ impl Actions for SqliteStore {
         let renew = Statement::new(RENEW)
             .text(key)
             .text(lease.token())
-            .later(super::millis(terms.lease));
+            .later(millis(terms.lease));
         self.write(renew).await
     }
 
@@ -103,7 +103,7 @@ impl Actions for SqliteStore {
         let succeed = Statement::new(SUCCEED)
             .text(key)
             .text(lease.token())
-            .later(super::millis(terms.retention));
+            .later(millis(terms.retention));
         self.write(succeed).await
     }
 
@@ -120,7 +120,7 @@ impl Actions for SqliteStore {
             .text(key)
             .text(lease.token())
             .text(state.as_str())
-            .later(super::millis(after))
+            .later(millis(after))
             .text(error);
         self.write(fail).await
     }

@@ -13,9 +13,10 @@ use claimkit::store::{ClaimNumbers, ClaimPool};
 use claimkit::{Error, ErrorKind};
 use sqlx::SqliteConnection;
 
+use super::reservations::Staged;
 use super::statement::Statement;
 use super::store::SqliteStore;
-use super::writer::{Batch, Write, BACKEND};
+use super::writer::{millis, Batch, Write, BACKEND};
 use crate::unavailable::{corrupt, decoded, unavailable, whole};
 
 const FREE_EXPIRED_RESERVATIONS: &str = include_str!("sql/free_expired_reservations.sql");
@@ -35,17 +36,6 @@ const CONFIRM_HELD_NUMBER: &str = include_str!("sql/confirm_held_number.sql");
 struct Reserve {
     claim_id: String,
     staged: Staged,
-}
-
-/// A reservation as its transaction makes it.
-#[derive(Debug)]
-struct Staged {
-    attempt_id: String,
-    /// The simulation hold taken over first, if the attempt holds nothing.
-    holder: Option<String>,
-    /// The bound; `None` also for a bound beyond SQLite's integers.
-    limit: Option<i64>,
-    hold_ms: i64,
 }
 
 impl Write for Reserve {
@@ -88,15 +78,6 @@ impl Write for Reserve {
     }
 }
 
-/// The reservations of one transaction: staged claim by claim before any
-/// write runs, made together when the first of a claim runs (one sweep,
-/// one look-up and one insert for all of them), answered by attempt.
-#[derive(Debug, Default)]
-pub(super) struct Reservations {
-    staged: HashMap<String, Vec<Staged>>,
-    answers: HashMap<String, HashMap<String, Result<u64, Error>>>,
-}
-
 /// Makes the reservations `staged` of `claim_id`, in order, at `now`: each
 /// attempt's answer. An attempt that holds nothing takes over its holder's
 /// reservation, if any, before it reserves; each is served as if alone.
@@ -106,11 +87,7 @@ async fn reserve_together(
     claim_id: &str,
     staged: &[Staged],
 ) -> Result<HashMap<String, Result<u64, Error>>, sqlx::Error> {
-    sqlx::query(FREE_EXPIRED_RESERVATIONS)
-        .bind(claim_id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+    sweep(tx, now, claim_id).await?;
     let attempts: Vec<&str> = staged
         .iter()
         .map(|s| s.attempt_id.as_str())
@@ -337,7 +314,7 @@ impl ClaimNumbers for SqliteStore {
                 attempt_id: attempt_id.to_owned(),
                 holder: holder.map(str::to_owned),
                 limit: pool.limit.and_then(|limit| i64::try_from(limit).ok()),
-                hold_ms: super::millis(pool.hold),
+                hold_ms: millis(pool.hold),
             },
         })
         .await
@@ -383,7 +360,7 @@ impl ClaimNumbers for SqliteStore {
             claim_id: pool.claim_id.to_owned(),
             holder: holder.map(str::to_owned),
             attempt_id: attempt_id.to_owned(),
-            hold_ms: super::millis(pool.hold),
+            hold_ms: millis(pool.hold),
         })
         .await
     }

@@ -8,7 +8,7 @@ use claimkit::Error;
 use sqlx::SqliteConnection;
 
 use super::store::SqliteStore;
-use super::writer::{Batch, Write};
+use super::writer::{millis, Batch, Write};
 
 const ISSUE_TOKEN: &str = include_str!("sql/issue_token.sql");
 const HELD_TOKEN: &str = include_str!("sql/held_token.sql");
@@ -88,7 +88,7 @@ impl ClaimTokens for SqliteStore {
     async fn issue(&self, attempt_id: &str, retention: Duration) -> Result<String, Error> {
         self.write(Issue {
             attempt_id: attempt_id.to_owned(),
-            retention_ms: super::millis(retention),
+            retention_ms: millis(retention),
         })
         .await
     }
@@ -102,7 +102,7 @@ impl ClaimTokens for SqliteStore {
         self.write(TakeOver {
             holder: holder.to_owned(),
             attempt_id: attempt_id.to_owned(),
-            retention_ms: super::millis(retention),
+            retention_ms: millis(retention),
         })
         .await
     }

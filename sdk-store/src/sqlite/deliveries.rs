@@ -7,7 +7,7 @@ use sqlx::SqliteConnection;
 
 use super::statement::Statement;
 use super::store::SqliteStore;
-use super::writer::{Batch, Write};
+use super::writer::{millis, Batch, Write};
 
 const BEGIN_DELIVERY: &str = include_str!("sql/begin_delivery.sql");
 const DELIVERY_LEASE: &str = include_str!("sql/delivery_lease.sql");
@@ -54,7 +54,7 @@ impl Deliveries for SqliteStore {
     async fn begin(&self, key: &str, terms: &DeliveryTerms) -> Result<Begun, Error> {
         self.write(Begin {
             key: key.to_owned(),
-            lease_ms: super::millis(terms.lease),
+            lease_ms: millis(terms.lease),
         })
         .await
     }
@@ -69,7 +69,7 @@ impl Deliveries for SqliteStore {
         let complete = Statement::new(COMPLETE_DELIVERY)
             .text(key)
             .text(lease.token())
-            .later(super::millis(terms.retention))
+            .later(millis(terms.retention))
             .now();
         self.write(complete).await
     }

@@ -7,13 +7,11 @@ use claimkit::store::{
     TokenRecord,
 };
 use claimkit::Error;
-use sqlx::sqlite::SqliteRow;
-use sqlx::Row;
 
 use super::store::SqliteStore;
 use super::writer::BACKEND;
-use crate::inspect::{bound, held_number, limit, millis, ActionRow, QueueRow};
-use crate::unavailable::{decoded, whole};
+use crate::inspect::{bound, limit};
+use crate::sql_rows;
 
 const ACTIONS: &str = include_str!("sql/inspect_actions.sql");
 const ACTION: &str = include_str!("sql/inspect_action.sql");
@@ -23,30 +21,6 @@ const NUMBER: &str = include_str!("sql/inspect_number.sql");
 const TOKEN: &str = include_str!("sql/inspect_token.sql");
 const DELIVERY: &str = include_str!("sql/inspect_delivery.sql");
 const QUEUE: &str = include_str!("sql/inspect_queue.sql");
-
-fn action(row: &SqliteRow) -> Result<ActionRecord, sqlx::Error> {
-    decoded(
-        ActionRow {
-            key: row.try_get("action_key")?,
-            state: row.try_get("state")?,
-            payload: row.try_get("payload")?,
-            attempts: row.try_get("attempts")?,
-            last_error: row.try_get("last_error")?,
-            at_ms: row.try_get("at_ms")?,
-            age_ms: row.try_get("age_ms")?,
-        }
-        .record(BACKEND),
-    )
-}
-
-fn number(row: &SqliteRow) -> Result<HeldNumber, sqlx::Error> {
-    decoded(held_number(
-        BACKEND,
-        row.try_get("number")?,
-        row.try_get("attempt_id")?,
-        row.try_get("expires_in_ms")?,
-    ))
-}
 
 impl Inspect for SqliteStore {
     async fn actions(&self, state: ActionState, max: usize) -> Result<Vec<ActionRecord>, Error> {
@@ -58,7 +32,10 @@ impl Inspect for SqliteStore {
                 .bind(limit(max))
                 .fetch_all(&mut *connection)
                 .await?;
-            Ok(Ok(rows.iter().map(action).collect::<Result<_, _>>()?))
+            Ok(Ok(rows
+                .iter()
+                .map(|row| sql_rows::action(BACKEND, row))
+                .collect::<Result<_, _>>()?))
         })
         .await
     }
@@ -71,7 +48,10 @@ impl Inspect for SqliteStore {
                 .bind(key)
                 .fetch_optional(&mut *connection)
                 .await?;
-            Ok(Ok(row.as_ref().map(action).transpose()?))
+            Ok(Ok(row
+                .as_ref()
+                .map(|row| sql_rows::action(BACKEND, row))
+                .transpose()?))
         })
         .await
     }
@@ -97,14 +77,9 @@ impl Inspect for SqliteStore {
                 .bind(limit(max))
                 .fetch_all(&mut *connection)
                 .await?;
-            Ok(Ok(ClaimUse {
-                claim_id: claim_id.to_owned(),
-                bound: below,
-                confirmed: decoded(whole(BACKEND, "a count", counts.try_get("confirmed")?))?,
-                held: decoded(whole(BACKEND, "a count", counts.try_get("held")?))?,
-                next: decoded(whole(BACKEND, "a claim number", counts.try_get("next")?))?,
-                numbers: rows.iter().map(number).collect::<Result<_, _>>()?,
-            }))
+            Ok(Ok(sql_rows::claim_use(
+                BACKEND, claim_id, below, &counts, &rows,
+            )?))
         })
         .await
     }
@@ -122,7 +97,10 @@ impl Inspect for SqliteStore {
                 .bind(now)
                 .fetch_optional(&mut *connection)
                 .await?;
-            Ok(Ok(row.as_ref().map(number).transpose()?))
+            Ok(Ok(row
+                .as_ref()
+                .map(|row| sql_rows::number(BACKEND, row))
+                .transpose()?))
         })
         .await
     }
@@ -135,17 +113,10 @@ impl Inspect for SqliteStore {
                 .bind(now)
                 .fetch_optional(&mut *connection)
                 .await?;
-            let Some(row) = row else {
-                return Ok(Ok(None));
-            };
-            Ok(Ok(Some(TokenRecord {
-                token: row.try_get("token")?,
-                expires_in: decoded(millis(
-                    BACKEND,
-                    "a token's time",
-                    row.try_get("expires_in_ms")?,
-                ))?,
-            })))
+            Ok(Ok(row
+                .as_ref()
+                .map(|row| sql_rows::token(BACKEND, row))
+                .transpose()?))
         })
         .await
     }
@@ -158,19 +129,10 @@ impl Inspect for SqliteStore {
                 .bind(now)
                 .fetch_optional(&mut *connection)
                 .await?;
-            let Some(row) = row else {
-                return Ok(Ok(None));
-            };
-            let lease: Option<String> = row.try_get("lease")?;
-            let expires_in = decoded(millis(
-                BACKEND,
-                "a delivery's time",
-                row.try_get("expires_in_ms")?,
-            ))?;
-            Ok(Ok(Some(match lease {
-                Some(_) => DeliveryRecord::InFlight { expires_in },
-                None => DeliveryRecord::Done { expires_in },
-            })))
+            Ok(Ok(row
+                .as_ref()
+                .map(|row| sql_rows::delivery(BACKEND, row))
+                .transpose()?))
         })
         .await
     }
@@ -182,16 +144,7 @@ impl Inspect for SqliteStore {
                 .bind(now)
                 .fetch_one(&mut *connection)
                 .await?;
-            Ok(Ok(decoded(
-                QueueRow {
-                    due: row.try_get("due")?,
-                    waiting: row.try_get("waiting")?,
-                    running: row.try_get("running")?,
-                    dead: row.try_get("dead")?,
-                    oldest_due_ms: row.try_get("oldest_due_ms")?,
-                }
-                .depth(BACKEND),
-            )?))
+            Ok(Ok(sql_rows::queue(BACKEND, &row)?))
         })
         .await
     }

@@ -17,6 +17,7 @@ mod deliveries;
 mod feeds;
 mod inspect;
 mod purge;
+mod reservations;
 mod schema;
 mod statement;
 mod store;
@@ -24,9 +25,3 @@ mod writer;
 
 pub use builder::SqliteBuilder;
 pub use store::SqliteStore;
-
-/// A duration in whole milliseconds, as the statements add it to the
-/// database's clock.
-fn millis(duration: std::time::Duration) -> i64 {
-    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
-}

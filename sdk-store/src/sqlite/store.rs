@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use claimkit::health::Ping;
 use claimkit::Error;
 use sqlx::pool::PoolConnection;
 use sqlx::{Sqlite, SqlitePool};
@@ -14,6 +15,8 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::writer::{Job, Queued, Write, BACKEND, NOW_MS};
 use crate::unavailable::{unavailable, NoAnswer};
+
+const PING: &str = include_str!("sql/ping.sql");
 
 /// Claim numbers, claim tokens, deliveries and the action queue in one
 /// SQLite file, durable once a call returns `Ok`.
@@ -159,5 +162,16 @@ impl fmt::Display for SqliteStore {
     /// `sqlite:PATH`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "sqlite:{}", self.inner.path.display())
+    }
+}
+
+/// The smallest round trip: `SELECT 1` on a connection of the pool.
+impl Ping for SqliteStore {
+    async fn ping(&self) -> Result<(), Error> {
+        sqlx::query(PING)
+            .execute(self.pool())
+            .await
+            .map(drop)
+            .map_err(|err| unavailable(BACKEND, err))
     }
 }

@@ -9,13 +9,14 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::time::Duration;
 
 use claimkit::Error;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{ConnectOptions, Connection};
 use tokio::sync::{mpsc, oneshot};
 
-use super::claim_numbers::Reservations;
+use super::reservations::Reservations;
 use crate::unavailable::unavailable;
 
 /// The backend's name, in logs.
@@ -26,6 +27,12 @@ const MAX_BATCH: usize = 512;
 
 /// The database's clock, in milliseconds since the Unix epoch.
 pub(super) const NOW_MS: &str = include_str!("sql/now_ms.sql");
+
+/// A duration in whole milliseconds, as the statements add it to the
+/// database's clock.
+pub(super) fn millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
 
 /// One write, as a concept file defines it: its statements, run inside the
 /// writer's open transaction, and the type of its answer.

@@ -19,7 +19,7 @@ pub(crate) fn decode<I: DeserializeOwned>(
     extra: &[Extra<'_>],
 ) -> Result<PluginRequest<I>, Error> {
     let root = Node::Map(parse(query)?);
-    let matched = crate::decode::verify(presented(&root)?, secrets)?;
+    let matched = crate::decode::presented::verify(presented(&root)?, secrets)?;
     let mut sink = Sink::default();
     match I::deserialize(InputsDeserializer::new(NodeDe(&root), &mut sink, extra)) {
         Ok(inputs) => Ok(PluginRequest::verified(sink.context, inputs, matched)),

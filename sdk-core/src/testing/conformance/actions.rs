@@ -39,7 +39,8 @@ use std::time::{Duration, Instant};
 
 use futures_util::future::join_all;
 
-use super::{id, Backend, WIDE};
+use super::fixtures::{id, WIDE};
+use super::Backend;
 use crate::store::{ActionTerms, Actions, DueAction, Lease, Next, Purge};
 
 /// Long enough to hold through any check.

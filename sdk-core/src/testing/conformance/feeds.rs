@@ -25,19 +25,20 @@
 //! futures_executor::block_on(conformance::feeds::run(&Memory));
 //! ```
 //!
-//! The listing is a [`ListingRecord`], newest first as the platform's; no
-//! check waits on a clock.
+//! The listing is a [`ScriptedRecord`] listing newest first, as the
+//! platform's; no check waits on a clock.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
 
 use futures_util::future::join_all;
 
-use super::{id, Backend};
+use super::fixtures::id;
+use super::Backend;
 use crate::feed::{feed_round, FeedPosition, FeedRound, FeedTerms};
 use crate::platform::{Unanswered, UnansweredKind};
 use crate::store::{ActionTerms, Actions, Feeds, StatusAction};
-use crate::testing::ListingRecord;
+use crate::testing::ScriptedRecord;
 use crate::{AttemptStatus, ErrorKind};
 
 /// The time between two attempts of a check, in milliseconds: the
@@ -83,7 +84,7 @@ fn keys(ids: impl IntoIterator<Item = String>) -> Vec<String> {
 /// Runs rounds until the walk finishes (at most `limit` rounds).
 async fn until_finished<S: Feeds + Actions>(
     store: &S,
-    record: &ListingRecord,
+    record: &ScriptedRecord,
     claim: &str,
     terms: &FeedTerms,
 ) -> Vec<FeedRound> {
@@ -103,7 +104,7 @@ async fn until_finished<S: Feeds + Actions>(
 
 /// Records `count` attempts on `claim` from time `from` on (one a
 /// minute), every third a failure; answers the successes' ids.
-fn attempts(record: &ListingRecord, claim: &str, tag: &str, from: u64, count: u64) -> Vec<String> {
+fn attempts(record: &ScriptedRecord, claim: &str, tag: &str, from: u64, count: u64) -> Vec<String> {
     let mut successes = Vec::new();
     for i in 0..count {
         let attempt = format!("{tag}{i}");
@@ -183,7 +184,7 @@ pub async fn compare_and_set<S: Feeds>(store: &S) {
 /// which would queue the whole listing again.
 pub async fn an_unwritten_position_is_an_error<S: Feeds + Actions>(store: &S) {
     let claim = id("claim");
-    let record = ListingRecord::new();
+    let record = ScriptedRecord::new().newest_first();
     record.attempt(&claim, "a", true, 1);
     assert!(store.advance_feed(&claim, None, "not json").await.unwrap());
     let err = feed_round(store, &record, &claim, &terms(10))
@@ -198,7 +199,7 @@ pub async fn an_unwritten_position_is_an_error<S: Feeds + Actions>(store: &S) {
 /// successes are queued later, without listing the old pages again.
 pub async fn one_action_per_success<S: Feeds + Actions>(store: &S) {
     let claim = id("claim");
-    let record = ListingRecord::new().with_page_size(4);
+    let record = ScriptedRecord::new().newest_first().with_page_size(4);
     let successes = attempts(&record, &claim, "old-", 1_000_000, 30);
     let rounds = until_finished(store, &record, &claim, &terms(100)).await;
     assert_eq!(rounds.len(), 1, "{rounds:?}");
@@ -233,7 +234,7 @@ pub async fn one_action_per_success<S: Feeds + Actions>(store: &S) {
 /// from its bookmark, never from the head again.
 pub async fn a_walk_goes_on_where_it_stopped<S: Feeds + Actions>(store: &S) {
     let claim = id("claim");
-    let record = ListingRecord::new().with_page_size(3);
+    let record = ScriptedRecord::new().newest_first().with_page_size(3);
     let successes = attempts(&record, &claim, "a-", 1_000_000, 24); // 16 successes: 6 pages
     let first = feed_round(store, &record, &claim, &terms(2)).await.unwrap();
     assert!(first.more(), "{first:?}");
@@ -266,7 +267,7 @@ pub async fn a_walk_goes_on_where_it_stopped<S: Feeds + Actions>(store: &S) {
 /// once.
 pub async fn replicas_queue_nothing_twice<S: Feeds + Actions>(store: &S) {
     let claim = id("claim");
-    let record = ListingRecord::new().with_page_size(2);
+    let record = ScriptedRecord::new().newest_first().with_page_size(2);
     let successes = attempts(&record, &claim, "r-", 1_000_000, 21);
     let terms = terms(3);
     for _ in 0..10 {
@@ -292,7 +293,7 @@ pub async fn replicas_queue_nothing_twice<S: Feeds + Actions>(store: &S) {
 /// listed again within it are not queued again.
 pub async fn late_attempts_within_the_lookback<S: Feeds + Actions>(store: &S) {
     let claim = id("claim");
-    let record = ListingRecord::new().with_page_size(5);
+    let record = ScriptedRecord::new().newest_first().with_page_size(5);
     let successes = attempts(&record, &claim, "l-", 1_000_000, 12);
     until_finished(store, &record, &claim, &terms(100)).await;
     assert_eq!(queued(store, &claim).await, keys(successes));
@@ -314,7 +315,7 @@ where
     B::Store: Feeds + Actions,
 {
     let claim = id("claim");
-    let record = ListingRecord::new().with_page_size(3);
+    let record = ScriptedRecord::new().newest_first().with_page_size(3);
     let successes = attempts(&record, &claim, "d-", 1_000_000, 15);
     let store = backend.open().await;
     let first = feed_round(&store, &record, &claim, &terms(2))

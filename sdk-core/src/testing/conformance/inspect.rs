@@ -30,7 +30,8 @@
 
 use std::time::Duration;
 
-use super::{id, Backend, WIDE};
+use super::fixtures::{id, WIDE};
+use super::Backend;
 use crate::store::{
     inspect_attempt, ActionState, ActionTerms, Actions, AttemptQuery, ClaimNumbers, ClaimPool,
     ClaimTokens, Deliveries, DeliveryRecord, DeliveryTerms, Inspect, Next,

@@ -34,7 +34,8 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use super::{id, Backend};
+use super::fixtures::id;
+use super::Backend;
 use crate::platform::{Outcome, Unanswered, UnansweredKind};
 use crate::reconcile::{
     is_check_key, note, ActionOn, Answered, Check, Checked, ReconcileTerms, Reconciler,

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use futures_util::future::join_all;
 
-use super::{id, pool, LONG};
+use super::fixtures::{id, pool, LONG};
 use crate::store::{claim_number_with, ClaimNumbers, ClaimPool, ClaimTokens, Numbering};
 use crate::{AttemptStatus, Context, Preset};
 

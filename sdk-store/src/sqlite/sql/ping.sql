@@ -1,0 +1,2 @@
+-- The smallest round trip, for a readiness check.
+SELECT 1
