@@ -3,15 +3,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::stack::Stacked;
+use crate::{plugin_cors, DeadlineLayer, PluginTraceLayer, SignatureLayer};
 use axum::handler::Handler;
 use axum::http::Method;
 use axum::routing::{on, MethodFilter, MethodRouter};
 use claimkit::signature::{Verifier, WebhookGate};
 use claimkit::store::Deliveries;
 use claimkit::{Error, ErrorKind, RouteOptions};
-use tower::ServiceBuilder;
-
-use crate::{plugin_cors, DeadlineLayer, PluginTraceLayer, SignatureLayer};
 
 /// Routes `handler` for `GET`, `POST`, `PUT` and `DELETE`, the methods a
 /// BitBadges plugin can be configured with ([`claimkit::head::METHODS`]);
@@ -110,19 +109,24 @@ where
         })
         .reduce(MethodFilter::or)
         .expect("at least one plugin method");
-    // The layers wrap the handler and the fallback before axum boxes them
-    // into routes: `MethodRouter::layer` would box the boxed routes again,
-    // which every call then pays for (BENCHMARKS.md).
-    let layers = ServiceBuilder::new()
-        .layer(PluginTraceLayer::new().with_meter(options.meter()))
-        .layer(plugin_cors(options))
-        .layer(DeadlineLayer::new(options.deadline()));
+    // The span, the CORS check and the deadline wrap the handler and the
+    // fallback before axum boxes them into routes (`MethodRouter::layer`
+    // would box the boxed routes again), and as one handler rather than
+    // with `Handler::layer`, which builds the stack anew for every call
+    // (BENCHMARKS.md).
+    let cors = plugin_cors(options);
+    let deadline = DeadlineLayer::new(options.deadline());
+    let trace = PluginTraceLayer::new().with_meter(options.meter());
     let refuse = || async {
         let err = Error::new(ErrorKind::MethodNotAllowed);
         claimkit::trace::rejected(&err);
         err
     };
-    on(methods, handler.layer(layers.clone())).fallback(refuse.layer(layers))
+    on(
+        methods,
+        Stacked::new(handler, trace.clone(), cors.clone(), deadline),
+    )
+    .fallback(Stacked::new(refuse, trace, cors, deadline))
 }
 
 /// Routes a signed-webhook `handler` for `POST`, the method webhook senders

@@ -36,6 +36,15 @@ impl PluginTraceLayer {
         self.meter = meter.into();
         self
     }
+
+    /// [`Layer::layer`], taking the layer's meter rather than a copy of it:
+    /// for a layer made anew for each call.
+    pub(crate) fn wrap<S>(self, inner: S) -> PluginTrace<S> {
+        PluginTrace {
+            inner,
+            meter: self.meter,
+        }
+    }
 }
 
 impl<S> Layer<S> for PluginTraceLayer {

@@ -9,6 +9,7 @@
 pub mod actions;
 pub mod bitbadges;
 pub mod contract;
+pub mod dashboard;
 pub mod durability;
 pub mod feed;
 pub mod keep_alive;
