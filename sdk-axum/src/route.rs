@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::stack::Stacked;
-use crate::{plugin_cors, DeadlineLayer, SignatureLayer};
+use crate::{plugin_cors, DeadlineLayer, PluginTraceLayer, SignatureLayer};
 use axum::handler::Handler;
 use axum::http::Method;
 use axum::routing::{on, MethodFilter, MethodRouter};
@@ -30,7 +30,11 @@ use claimkit::{Error, ErrorKind, RouteOptions};
 /// (never the query, which holds a `GET` call's secret), and, once the
 /// [`Plugin`](crate::Plugin) extractor has decoded it, the claim id, attempt
 /// id, status and simulation flag; the answer's status and latency are
-/// logged when it completes.
+/// logged when it completes. A route given a name
+/// ([`RouteOptions::with_name`], through [`plugin_with`]) also counts each
+/// answer and its latency
+/// ([`PLUGIN_CALLS`](claimkit::metrics::PLUGIN_CALLS)); install the
+/// application's metrics recorder before serving.
 ///
 /// ```
 /// use axum::Router;
@@ -69,7 +73,8 @@ where
 
 /// [`plugin`] with other [`RouteOptions`]: a deadline, the origins given
 /// CORS permission (answered by `tower-http`'s `CorsLayer`, see
-/// [`plugin_cors`]), extra headers a browser may send.
+/// [`plugin_cors`]), extra headers a browser may send, the name and preset
+/// its calls are counted under.
 ///
 /// ```
 /// use std::time::Duration;
@@ -83,7 +88,8 @@ where
 ///
 /// let options = RouteOptions::new()
 ///     .with_deadline(Duration::from_secs(3))
-///     .with_cors_origins(["https://bitbadges.io", "http://localhost:5173"])?;
+///     .with_cors_origins(["https://bitbadges.io", "http://localhost:5173"])?
+///     .with_name("allow", "Stateless");
 /// let app: Router = Router::new()
 ///     .route("/plugins/allow", plugin_with(allow, &options))
 ///     .with_state(PluginConfig::new(Secret::new("s3cret")?));
@@ -110,9 +116,17 @@ where
     // (BENCHMARKS.md).
     let cors = plugin_cors(options);
     let deadline = DeadlineLayer::new(options.deadline());
-    let refuse = || async { Error::new(ErrorKind::MethodNotAllowed) };
-    on(methods, Stacked::new(handler, cors.clone(), deadline))
-        .fallback(Stacked::new(refuse, cors, deadline))
+    let trace = PluginTraceLayer::new().with_meter(options.meter());
+    let refuse = || async {
+        let err = Error::new(ErrorKind::MethodNotAllowed);
+        claimkit::trace::rejected(&err);
+        err
+    };
+    on(
+        methods,
+        Stacked::new(handler, trace.clone(), cors.clone(), deadline),
+    )
+    .fallback(Stacked::new(refuse, trace, cors, deadline))
 }
 
 /// Routes a signed-webhook `handler` for `POST`, the method webhook senders
@@ -125,7 +139,11 @@ where
     T: 'static,
     S: Clone + Send + Sync + 'static,
 {
-    axum::routing::post(handler).fallback(|| async { Error::method_not_allowed("POST") })
+    axum::routing::post(handler).fallback(|| async {
+        let err = Error::method_not_allowed("POST");
+        claimkit::trace::rejected(&err);
+        err
+    })
 }
 
 /// [`webhook`], with every `POST` verified by a [`SignatureLayer`] driving

@@ -29,15 +29,23 @@ use crate::{PluginTraceFuture, PluginTraceLayer};
 #[derive(Clone)]
 pub(crate) struct Stacked<H> {
     handler: H,
+    trace: PluginTraceLayer,
     cors: PluginCorsLayer,
     deadline: DeadlineLayer,
 }
 
 impl<H> Stacked<H> {
-    /// `handler` with the CORS answer of `cors` and `deadline`.
-    pub(crate) fn new(handler: H, cors: PluginCorsLayer, deadline: DeadlineLayer) -> Self {
+    /// `handler` in the span (and meter) of `trace`, with the CORS answer
+    /// of `cors` and `deadline`.
+    pub(crate) fn new(
+        handler: H,
+        trace: PluginTraceLayer,
+        cors: PluginCorsLayer,
+        deadline: DeadlineLayer,
+    ) -> Self {
         Self {
             handler,
+            trace,
             cors,
             deadline,
         }
@@ -57,7 +65,7 @@ where
             taken: Some((self.handler, state)),
             kind: PhantomData,
         };
-        let mut stack = PluginTraceLayer.layer(self.cors.layer(self.deadline.layer(call)));
+        let mut stack = self.trace.wrap(self.cors.layer(self.deadline.layer(call)));
         Answered {
             inner: stack.call(request),
         }

@@ -14,6 +14,7 @@ pub mod durability;
 pub mod feed;
 pub mod keep_alive;
 pub mod logs;
+pub mod metrics;
 pub mod platform;
 pub mod reconcile;
 pub mod registration;
