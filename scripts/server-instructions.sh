@@ -8,7 +8,7 @@
 # larger share of a loopback call, is the same for both and not counted.)
 #
 #   scripts/server-instructions.sh        # N=3000
-#   N=300 GATE=0.92 scripts/server-instructions.sh
+#   N=300 GATE=0.93 scripts/server-instructions.sh
 #   ROUTE=/plugins/claim-number scripts/server-instructions.sh   # the examples only
 #   BINARIES=/tmp/before scripts/server-instructions.sh          # servers built earlier, no build
 #   PORT_BASE=4700 scripts/server-instructions.sh                # ports 4701.. (default 3701..)

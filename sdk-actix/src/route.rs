@@ -34,7 +34,11 @@ use crate::{plugin_cors, Deadline, PluginTrace, Signature};
 /// method, the path (never the query, which holds a `GET` call's secret),
 /// and, once the [`Plugin`](crate::Plugin) extractor has decoded it, the
 /// claim id, attempt id, status and simulation flag; the answer's status and
-/// latency are logged when it completes.
+/// latency are logged when it completes. A route given a name
+/// ([`RouteOptions::with_name`], through [`plugin_with`]) also counts each
+/// answer and its latency
+/// ([`PLUGIN_CALLS`](claimkit::metrics::PLUGIN_CALLS)); install the
+/// application's metrics recorder before serving.
 ///
 /// ```
 /// use actix_web::App;
@@ -77,7 +81,8 @@ where
 
 /// [`plugin`] with other [`RouteOptions`]: a deadline, the origins given
 /// CORS permission (answered by `actix-cors`, see [`plugin_cors`]), extra
-/// headers a browser may send. The counterpart of `claimkit-axum`'s
+/// headers a browser may send, the name and preset its calls are counted
+/// under. The counterpart of `claimkit-axum`'s
 /// `plugin_with`.
 ///
 /// ```
@@ -92,7 +97,8 @@ where
 ///
 /// let options = RouteOptions::new()
 ///     .with_deadline(Duration::from_secs(3))
-///     .with_cors_origins(["https://bitbadges.io", "http://localhost:5173"])?;
+///     .with_cors_origins(["https://bitbadges.io", "http://localhost:5173"])?
+///     .with_name("allow", "Stateless");
 /// let app = App::new()
 ///     .app_data(PluginConfig::new(Secret::new("s3cret")?))
 ///     .service(plugin_with("/plugins/allow", allow, &options));
@@ -116,11 +122,20 @@ where
         .default_service(web::to(method_not_allowed))
         .wrap(Deadline::new(options.deadline()))
         .wrap(Compat::new(plugin_cors(options)))
-        .wrap(PluginTrace)
+        .wrap(PluginTrace::new().with_meter(options.meter()))
+}
+
+/// The `405` of a webhook route, for any method but `POST`.
+async fn post_only() -> Error {
+    let err = Error::method_not_allowed("POST");
+    claimkit::trace::rejected(&err);
+    err
 }
 
 async fn method_not_allowed() -> Error {
-    Error::new(ErrorKind::MethodNotAllowed)
+    let err = Error::new(ErrorKind::MethodNotAllowed);
+    claimkit::trace::rejected(&err);
+    err
 }
 
 /// A resource at `path` routing a signed-webhook `handler` for `POST`, the
@@ -139,7 +154,7 @@ where
     let acknowledge = from_fn(answer_acknowledged);
     web::resource(path)
         .route(web::post().to(handler).wrap(acknowledge))
-        .default_service(web::to(|| async { Error::method_not_allowed("POST") }))
+        .default_service(web::to(post_only))
 }
 
 /// [`webhook`], with every `POST` verified by the
@@ -170,5 +185,5 @@ where
 {
     web::resource(path)
         .route(web::post().to(handler).wrap(Signature::new(gate)))
-        .default_service(web::to(|| async { Error::method_not_allowed("POST") }))
+        .default_service(web::to(post_only))
 }

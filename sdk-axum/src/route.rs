@@ -3,15 +3,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::stack::Stacked;
+use crate::{plugin_cors, DeadlineLayer, PluginTraceLayer, SignatureLayer};
 use axum::handler::Handler;
 use axum::http::Method;
 use axum::routing::{on, MethodFilter, MethodRouter};
 use claimkit::signature::{Verifier, WebhookGate};
 use claimkit::store::Deliveries;
 use claimkit::{Error, ErrorKind, RouteOptions};
-use tower::ServiceBuilder;
-
-use crate::{plugin_cors, DeadlineLayer, PluginTraceLayer, SignatureLayer};
 
 /// Routes `handler` for `GET`, `POST`, `PUT` and `DELETE`, the methods a
 /// BitBadges plugin can be configured with ([`claimkit::head::METHODS`]);
@@ -31,7 +30,11 @@ use crate::{plugin_cors, DeadlineLayer, PluginTraceLayer, SignatureLayer};
 /// (never the query, which holds a `GET` call's secret), and, once the
 /// [`Plugin`](crate::Plugin) extractor has decoded it, the claim id, attempt
 /// id, status and simulation flag; the answer's status and latency are
-/// logged when it completes.
+/// logged when it completes. A route given a name
+/// ([`RouteOptions::with_name`], through [`plugin_with`]) also counts each
+/// answer and its latency
+/// ([`PLUGIN_CALLS`](claimkit::metrics::PLUGIN_CALLS)); install the
+/// application's metrics recorder before serving.
 ///
 /// ```
 /// use axum::Router;
@@ -70,7 +73,8 @@ where
 
 /// [`plugin`] with other [`RouteOptions`]: a deadline, the origins given
 /// CORS permission (answered by `tower-http`'s `CorsLayer`, see
-/// [`plugin_cors`]), extra headers a browser may send.
+/// [`plugin_cors`]), extra headers a browser may send, the name and preset
+/// its calls are counted under.
 ///
 /// ```
 /// use std::time::Duration;
@@ -84,7 +88,8 @@ where
 ///
 /// let options = RouteOptions::new()
 ///     .with_deadline(Duration::from_secs(3))
-///     .with_cors_origins(["https://bitbadges.io", "http://localhost:5173"])?;
+///     .with_cors_origins(["https://bitbadges.io", "http://localhost:5173"])?
+///     .with_name("allow", "Stateless");
 /// let app: Router = Router::new()
 ///     .route("/plugins/allow", plugin_with(allow, &options))
 ///     .with_state(PluginConfig::new(Secret::new("s3cret")?));
@@ -104,15 +109,24 @@ where
         })
         .reduce(MethodFilter::or)
         .expect("at least one plugin method");
-    // The layers wrap the handler and the fallback before axum boxes them
-    // into routes: `MethodRouter::layer` would box the boxed routes again,
-    // which every call then pays for (BENCHMARKS.md).
-    let layers = ServiceBuilder::new()
-        .layer(PluginTraceLayer)
-        .layer(plugin_cors(options))
-        .layer(DeadlineLayer::new(options.deadline()));
-    let refuse = || async { Error::new(ErrorKind::MethodNotAllowed) };
-    on(methods, handler.layer(layers.clone())).fallback(refuse.layer(layers))
+    // The span, the CORS check and the deadline wrap the handler and the
+    // fallback before axum boxes them into routes (`MethodRouter::layer`
+    // would box the boxed routes again), and as one handler rather than
+    // with `Handler::layer`, which builds the stack anew for every call
+    // (BENCHMARKS.md).
+    let cors = plugin_cors(options);
+    let deadline = DeadlineLayer::new(options.deadline());
+    let trace = PluginTraceLayer::new().with_meter(options.meter());
+    let refuse = || async {
+        let err = Error::new(ErrorKind::MethodNotAllowed);
+        claimkit::trace::rejected(&err);
+        err
+    };
+    on(
+        methods,
+        Stacked::new(handler, trace.clone(), cors.clone(), deadline),
+    )
+    .fallback(Stacked::new(refuse, trace, cors, deadline))
 }
 
 /// Routes a signed-webhook `handler` for `POST`, the method webhook senders
@@ -125,7 +139,11 @@ where
     T: 'static,
     S: Clone + Send + Sync + 'static,
 {
-    axum::routing::post(handler).fallback(|| async { Error::method_not_allowed("POST") })
+    axum::routing::post(handler).fallback(|| async {
+        let err = Error::method_not_allowed("POST");
+        claimkit::trace::rejected(&err);
+        err
+    })
 }
 
 /// [`webhook`], with every `POST` verified by a [`SignatureLayer`] driving

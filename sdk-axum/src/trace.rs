@@ -3,19 +3,58 @@
 use std::task::{Context, Poll};
 
 use axum::extract::Request;
+use axum::http::{header, Method};
 use axum::response::Response;
 use claimkit::trace::Answering;
+use claimkit::CallMeter;
 use tower::{Layer, Service};
 
-/// Wraps a service in the `plugin` span (see [`plugin`](crate::plugin)).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct PluginTraceLayer;
+/// Wraps a service in the `plugin` span (see [`plugin`](crate::plugin)),
+/// and with a [`CallMeter`] counts each answer but a CORS preflight's in it.
+///
+/// ```
+/// use claimkit::CallMeter;
+/// use claimkit_axum::PluginTraceLayer;
+///
+/// let traced = PluginTraceLayer::new();
+/// let counted = PluginTraceLayer::new().with_meter(CallMeter::new("allow", "Stateless"));
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct PluginTraceLayer {
+    meter: Option<CallMeter>,
+}
+
+impl PluginTraceLayer {
+    /// A layer that traces, and counts nothing.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Also counts each answer in `meter`
+    /// ([`RouteOptions::meter`](claimkit::RouteOptions::meter)).
+    pub fn with_meter(mut self, meter: impl Into<Option<CallMeter>>) -> Self {
+        self.meter = meter.into();
+        self
+    }
+
+    /// [`Layer::layer`], taking the layer's meter rather than a copy of it:
+    /// for a layer made anew for each call.
+    pub(crate) fn wrap<S>(self, inner: S) -> PluginTrace<S> {
+        PluginTrace {
+            inner,
+            meter: self.meter,
+        }
+    }
+}
 
 impl<S> Layer<S> for PluginTraceLayer {
     type Service = PluginTrace<S>;
 
     fn layer(&self, inner: S) -> PluginTrace<S> {
-        PluginTrace { inner }
+        PluginTrace {
+            inner,
+            meter: self.meter.clone(),
+        }
     }
 }
 
@@ -23,6 +62,7 @@ impl<S> Layer<S> for PluginTraceLayer {
 #[derive(Debug, Clone)]
 pub struct PluginTrace<S> {
     inner: S,
+    meter: Option<CallMeter>,
 }
 
 impl<S> Service<Request> for PluginTrace<S>
@@ -39,8 +79,14 @@ where
 
     fn call(&mut self, request: Request) -> Self::Future {
         let span = claimkit::trace::plugin_span(request.method().as_str(), request.uri().path());
+        // A browser's preflight is not a call of the plugin.
+        let preflight = request.method() == Method::OPTIONS
+            && request
+                .headers()
+                .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+        let meter = if preflight { None } else { self.meter.clone() };
         let inner = span.in_scope(|| self.inner.call(request));
-        claimkit::trace::answer_in(span, inner, status)
+        claimkit::trace::answer_in(span, inner, status).with_meter(meter)
     }
 }
 

@@ -206,6 +206,7 @@ pub mod head;
 pub mod health;
 mod integration;
 mod key;
+mod meter;
 pub mod metrics;
 pub mod platform;
 mod plugin;
@@ -229,6 +230,7 @@ pub use config::{PluginConfig, DEFAULT_BODY_LIMIT, DEFAULT_DEADLINE};
 pub use drain::{Drain, DRAIN_LIMIT, DRAIN_TIME};
 pub use error::{Error, ErrorKind};
 pub use head::{Source, ALLOWED_METHODS};
+pub use meter::CallMeter;
 pub use plugin::{
     AttemptStatus, Context, Email, KeyScope, PluginRequest, RawInputs, Social, Version,
     RESERVED_KEYS,

@@ -5,6 +5,8 @@
 //!
 //! | metric | type | labels | what |
 //! |---|---|---|---|
+//! | [`PLUGIN_CALLS`] | counter | `route`, `preset`, `status` | plugin calls answered, by the route's name, its preset and the answer's status code ([`CallMeter`](crate::CallMeter)) |
+//! | [`PLUGIN_CALL_SECONDS`] | histogram | `route`, `preset` | how long each plugin call took to answer, in seconds; [`CALL_SECONDS_BUCKETS`] shows the distance to the deadline |
 //! | [`REFUSED`] | counter | `reason` | plugin calls and webhook deliveries refused before the handler ran, because of the caller |
 //! | [`FEED_QUEUED`] | counter | none | post-claim actions the feed of a claim's new successes queued ([`feed_round`](crate::feed::feed_round)) |
 //! | [`RECONCILE_WAITING`] | gauge | none | attempts this process knows to wait for the platform's record of their outcome |
@@ -15,11 +17,18 @@
 //! | [`ACTIONS_OLDEST_DUE`] | gauge | none | how long the action due longest has been due, in seconds, sampled with [`ACTIONS`] |
 //! | [`ACTION_RETRIES`] | counter | none | failed tries of actions and checks that will be retried after their backoff |
 //!
-//! Labels are bounded: `reason` is one of [`REASONS`], `status` is
-//! `success` or `failure`, `backend` one of [`BACKENDS`], `operation` the
-//! name of a store trait's method, `outcome` one of [`STORE_OUTCOMES`],
-//! `state` one of [`QUEUE_STATES`]. No claim id, attempt
-//! id, action key, address or secret is ever a label.
+//! Labels are bounded: `route` is a name the code gives a route
+//! ([`RouteOptions::with_name`](crate::RouteOptions::with_name)), `preset`
+//! one of [`PRESETS`], a plugin call's `status` an HTTP status code,
+//! `reason` one of [`REASONS`], a settled outcome's `status` `success` or
+//! `failure`, `backend` one of [`BACKENDS`], `operation` the name of a
+//! store trait's method, `outcome` one of [`STORE_OUTCOMES`], `state` one
+//! of [`QUEUE_STATES`]. No claim id, attempt id, action key, address or
+//! secret is ever a label.
+//!
+//! Handles are made at first use and kept (a plugin route's at its first
+//! answer of each status): install the application's recorder before
+//! serving.
 //!
 //! ```
 //! assert_eq!(claimkit::metrics::REFUSED, "claimkit_refused_total");
@@ -27,6 +36,45 @@
 
 use crate::store::QueueDepth;
 use crate::ErrorKind;
+
+/// Plugin calls answered, by `route` (the name given with
+/// [`RouteOptions::with_name`](crate::RouteOptions::with_name)), `preset`
+/// ([`PRESETS`]) and `status` (the answer's HTTP status code: `200`, a
+/// refusal's `401`, a deadline's `503`...). A route given no name is not
+/// counted here; its refusals still are, in [`REFUSED`].
+pub const PLUGIN_CALLS: &str = "claimkit_plugin_calls_total";
+
+/// How long each plugin call took, from the request's head to its answer,
+/// in seconds, by `route` and `preset`.
+pub const PLUGIN_CALL_SECONDS: &str = "claimkit_plugin_call_seconds";
+
+/// The buckets (upper bounds, in seconds) an exporter should give
+/// [`PLUGIN_CALL_SECONDS`] so that a dashboard shows the distance to the
+/// deadline: fine below a second, then 2.5 s, 4 s and 4.5 s as a slow call
+/// nears the 5 s [`DEFAULT_DEADLINE`](crate::DEFAULT_DEADLINE), 5.5 s for
+/// the deadline's own `503` answers, and the platform's two published
+/// time-outs, 6 s and 10 s. The examples set them with
+/// `metrics-exporter-prometheus`'s `set_buckets_for_metric`.
+///
+/// ```
+/// use claimkit::metrics::CALL_SECONDS_BUCKETS;
+/// assert!(CALL_SECONDS_BUCKETS.windows(2).all(|pair| pair[0] < pair[1]));
+/// assert!(CALL_SECONDS_BUCKETS.contains(&claimkit::DEFAULT_DEADLINE.as_secs_f64()));
+/// ```
+pub const CALL_SECONDS_BUCKETS: &[f64] = &[
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 4.0, 4.5, 5.0, 5.5, 6.0,
+    10.0,
+];
+
+/// The values of the `preset` label of [`PLUGIN_CALLS`] and
+/// [`PLUGIN_CALL_SECONDS`]: the platform's names of the response presets
+/// (`stateFunctionPreset` in a plugin's registration).
+pub const PRESETS: &[&str] = &[
+    "Stateless",
+    "ClaimToken",
+    "ClaimNumbers",
+    "CustomResponseHandler",
+];
 
 /// Plugin calls and webhook deliveries refused before their handler ran,
 /// by `reason` ([`REASONS`]).

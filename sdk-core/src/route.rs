@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crate::signature::{SIGNATURE_HEADER, TIMESTAMP_HEADER, VERSION_HEADER};
-use crate::{Error, ErrorKind, DEFAULT_DEADLINE};
+use crate::{CallMeter, Error, ErrorKind, DEFAULT_DEADLINE};
 
 /// The origin of the BitBadges developer portal, whose "Send Test Request"
 /// calls a plugin from the browser.
@@ -27,8 +27,8 @@ pub const CORS_ALLOWED_METHODS: &[&str] = crate::head::METHODS;
 pub const CORS_MAX_AGE: Duration = Duration::from_secs(600);
 
 /// The options of a plugin route (`plugin_with` in `claimkit-axum` and
-/// `claimkit-actix`): how long a handler may run, and which browser origins
-/// may call it.
+/// `claimkit-actix`): how long a handler may run, which browser origins
+/// may call it, and the name its calls are counted under.
 ///
 /// The developer portal's "Send Test Request" posts from the browser, at
 /// [`PORTAL_ORIGIN`], so a plugin route answers the CORS preflight and marks
@@ -54,6 +54,9 @@ pub const CORS_MAX_AGE: Duration = Duration::from_secs(600);
 /// assert_eq!(options.cors_origins().len(), 2);
 /// assert!(options.cors_allowed_headers().any(|h| h == "x-api-key"));
 /// assert!(RouteOptions::new().with_cors_origins(["*"]).is_err());
+///
+/// let named = RouteOptions::new().with_name("claim-number", "ClaimNumbers");
+/// assert_eq!(named.name(), Some(("claim-number", "ClaimNumbers")));
 /// # Ok::<(), claimkit::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,6 +64,7 @@ pub struct RouteOptions {
     deadline: Duration,
     cors_origins: Vec<String>,
     cors_headers: Vec<String>,
+    name: Option<(&'static str, &'static str)>,
 }
 
 impl RouteOptions {
@@ -70,6 +74,7 @@ impl RouteOptions {
             deadline: DEFAULT_DEADLINE,
             cors_origins: vec![PORTAL_ORIGIN.to_owned()],
             cors_headers: Vec::new(),
+            name: None,
         }
     }
 
@@ -122,6 +127,40 @@ impl RouteOptions {
         );
         self.cors_headers.push(name.to_ascii_lowercase());
         self
+    }
+
+    /// Counts the route's calls under the name `route` and the preset
+    /// `preset` ([`PLUGIN_CALLS`](crate::metrics::PLUGIN_CALLS) and
+    /// [`PLUGIN_CALL_SECONDS`](crate::metrics::PLUGIN_CALL_SECONDS), through
+    /// a [`CallMeter`]). `route` is a short name of the code's, such as
+    /// `claim-number`, bounded by construction; `preset` one of
+    /// [`PRESETS`](crate::metrics::PRESETS). A route given no name is not
+    /// counted there.
+    ///
+    /// # Panics
+    /// When `preset` is not one of [`PRESETS`](crate::metrics::PRESETS): a
+    /// mistake in the setup.
+    pub fn with_name(mut self, route: &'static str, preset: &'static str) -> Self {
+        assert!(
+            crate::metrics::PRESETS.contains(&preset),
+            "a plugin preset must be one of {:?}",
+            crate::metrics::PRESETS
+        );
+        self.name = Some((route, preset));
+        self
+    }
+
+    /// The route's name and preset, if it was given them
+    /// ([`with_name`](Self::with_name)).
+    pub fn name(&self) -> Option<(&'static str, &'static str)> {
+        self.name
+    }
+
+    /// A new meter of the route's calls, if it was given a name: what the
+    /// adapters' `plugin_with` keeps for the route.
+    pub fn meter(&self) -> Option<CallMeter> {
+        self.name
+            .map(|(route, preset)| CallMeter::new(route, preset))
     }
 
     /// How long a handler may run.

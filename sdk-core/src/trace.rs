@@ -15,7 +15,7 @@ use tracing::field::Empty;
 use tracing::instrument::{Instrument, Instrumented};
 use tracing::Span;
 
-use crate::{Error, PluginRequest};
+use crate::{CallMeter, Error, PluginRequest};
 
 /// The span of one plugin call. Adapters enter it around the handler;
 /// [`record`] fills in the claim fields once the request is decoded.
@@ -93,6 +93,7 @@ pub fn answer_in<F: Future>(
         inner: inner.instrument(span),
         started: Instant::now(),
         status,
+        meter: None,
     }
 }
 
@@ -103,6 +104,17 @@ pin_project_lite::pin_project! {
         inner: Instrumented<F>,
         started: Instant,
         status: fn(&F::Output) -> Option<u16>,
+        meter: Option<CallMeter>,
+    }
+}
+
+impl<F: Future> Answering<F> {
+    /// Also counts the answer's status and latency in `meter`, the
+    /// plugin route's (both adapters' plugin tracing middleware, for a
+    /// route given a name).
+    pub fn with_meter(mut self, meter: Option<CallMeter>) -> Self {
+        self.meter = meter;
+        self
     }
 }
 
@@ -112,12 +124,19 @@ impl<F: Future> Future for Answering<F> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let mut this = self.project();
         let output = std::task::ready!(this.inner.as_mut().poll(cx));
-        // Neither the clock nor the span is touched for an event no one
-        // records (`answered` logs below `error` at `debug`).
-        let logged = |status| status >= 500 || tracing::enabled!(tracing::Level::DEBUG);
-        if let Some(status) = (this.status)(&output).filter(|status| logged(*status)) {
+        let Some(status) = (this.status)(&output) else {
+            return Poll::Ready(output);
+        };
+        // Neither the clock nor the span is touched for an answer no meter
+        // counts and no one logs (`answered` logs below `error` at `debug`).
+        let logged = status >= 500 || tracing::enabled!(tracing::Level::DEBUG);
+        let elapsed = (this.meter.is_some() || logged).then(|| this.started.elapsed());
+        if let (Some(meter), Some(elapsed)) = (this.meter, elapsed) {
+            meter.record(status, elapsed);
+        }
+        if let (true, Some(elapsed)) = (logged, elapsed) {
             let _entered = this.inner.span().enter();
-            answered(status, this.started.elapsed());
+            answered(status, elapsed);
         }
         Poll::Ready(output)
     }
@@ -128,6 +147,7 @@ impl<F: Future> fmt::Debug for Answering<F> {
         f.debug_struct("Answering")
             .field("span", self.inner.span())
             .field("started", &self.started)
+            .field("meter", &self.meter)
             .finish_non_exhaustive()
     }
 }

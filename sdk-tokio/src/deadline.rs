@@ -6,13 +6,15 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use claimkit::Error;
-use tokio::time::Timeout;
+use tokio::time::Sleep;
 
 /// Runs `inner` until `deadline`: what both adapters' deadline middleware
 /// poll (`claimkit-axum`'s `DeadlineLayer`, `claimkit-actix`'s
 /// `Deadline`), each turning the error into its framework's `503`.
 ///
-/// The timer is armed only if `inner` does not finish on its first poll.
+/// The deadline runs from the first poll that leaves `inner` pending (in
+/// practice the call's first); the timer is made only then, so a handler
+/// that answers on its first poll never makes one.
 ///
 /// ```
 /// use std::time::Duration;
@@ -25,7 +27,8 @@ use tokio::time::Timeout;
 /// ```
 pub fn answer_within<F: Future>(deadline: Duration, inner: F) -> AnswerWithin<F> {
     AnswerWithin {
-        inner: tokio::time::timeout(deadline, inner),
+        inner,
+        sleep: None,
         deadline,
     }
 }
@@ -37,7 +40,12 @@ pin_project_lite::pin_project! {
     #[derive(Debug)]
     pub struct AnswerWithin<F> {
         #[pin]
-        inner: Timeout<F>,
+        inner: F,
+        // Set on the first poll that leaves `inner` pending: a call
+        // answered on its first poll neither reads the clock nor makes a
+        // timer (BENCHMARKS.md).
+        #[pin]
+        sleep: Option<Sleep>,
         deadline: Duration,
     }
 }
@@ -46,14 +54,20 @@ impl<F: Future> Future for AnswerWithin<F> {
     type Output = Result<F::Output, Error>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.project();
-        match std::task::ready!(this.inner.poll(cx)) {
-            Ok(output) => Poll::Ready(Ok(output)),
-            Err(_elapsed) => {
+        let mut this = self.project();
+        if let Poll::Ready(output) = this.inner.poll(cx) {
+            return Poll::Ready(Ok(output));
+        }
+        if this.sleep.is_none() {
+            this.sleep.set(Some(tokio::time::sleep(*this.deadline)));
+        }
+        match this.sleep.as_pin_mut().map(|sleep| sleep.poll(cx)) {
+            Some(Poll::Ready(())) => {
                 let err = Error::timeout(*this.deadline);
                 claimkit::trace::rejected(&err);
                 Poll::Ready(Err(err))
             }
+            _ => Poll::Pending,
         }
     }
 }

@@ -27,6 +27,7 @@ mod operate;
 mod platform;
 mod platform_api;
 mod post_claim_action;
+mod prometheus;
 mod reconcile;
 pub mod registration;
 mod serve;
@@ -44,6 +45,7 @@ pub use operate::operate;
 pub use platform::{route_options, signature_mode};
 pub use platform_api::{platform_api, PlatformApi};
 pub use post_claim_action::PostClaimAction;
+pub use prometheus::{install_recorder, metrics, upkeep};
 pub use reconcile::{reconciler, startup_line, Reconciliation};
 pub use serve::{serve, HEAD_TIMEOUT};
 pub use standard_webhook::standard_webhook;
@@ -181,21 +183,43 @@ pub fn app_with(
         reconciliation,
     };
     Ok(move |routes: &mut web::ServiceConfig| {
+        // Each plugin route's calls are counted under its name and preset.
+        let named = |name, preset| options.clone().with_name(name, preset);
         routes
             .app_data(state.plugin.clone())
             .app_data(web::Data::new(state.store.clone()))
             .app_data(web::Data::from(state.claimr.clone()))
             .app_data(web::Data::new(state.reconciliation.clone()))
-            .service(plugin_with("/plugins/stateless", stateless, &options))
-            .service(plugin_with("/plugins/claim-token", claim_token, &options))
-            .service(plugin_with("/plugins/claim-number", claim_number, &options))
+            .service(plugin_with(
+                "/plugins/stateless",
+                stateless,
+                &named("stateless", "Stateless"),
+            ))
+            .service(plugin_with(
+                "/plugins/claim-token",
+                claim_token,
+                &named("claim-token", "ClaimToken"),
+            ))
+            .service(plugin_with(
+                "/plugins/claim-number",
+                claim_number,
+                &named("claim-number", "ClaimNumbers"),
+            ))
             .service(plugin_with(
                 "/plugins/claim-number-with-action",
                 claim_number_with_action,
-                &options,
+                &named("claim-number-with-action", "ClaimNumbers"),
             ))
-            .service(plugin_with("/plugins/status-hook", status_hook, &options))
-            .service(plugin_with("/plugins/access-code", access_code, &options))
+            .service(plugin_with(
+                "/plugins/status-hook",
+                status_hook,
+                &named("status-hook", "Stateless"),
+            ))
+            .service(plugin_with(
+                "/plugins/access-code",
+                access_code,
+                &named("access-code", "Stateless"),
+            ))
             .service(signed_webhook(
                 "/webhooks/standard",
                 standard_webhook,

@@ -30,7 +30,8 @@
 //! `<claimAttemptId>:success`; needs `BITBADGES_API_KEY`), `FEED_INTERVAL`
 //! (seconds between two listings of a watched claim; default 30),
 //! `SIMULATION_HOLD` (seconds a simulation holds its number for its claim
-//! and address; default 300), `RUST_LOG` (default `info`).
+//! and address; default 300), `METRICS` (`on`, the default, or `off`: the
+//! Prometheus recorder and `/metrics`), `RUST_LOG` (default `info`).
 //!
 //! `example-actix-plugins config NAME` prints the plugin version config of the
 //! plugin `NAME` (`claim-number`, `access-code`, ...) as JSON instead, to
@@ -46,7 +47,9 @@ use std::io::IsTerminal;
 
 use actix_web::web;
 use claimkit::health::Readiness;
-use example_actix_plugins::{operate, registration, FeedSettings, Settings};
+use example_actix_plugins::{
+    install_recorder, metrics, operate, registration, upkeep, FeedSettings, Settings,
+};
 use tracing_subscriber::EnvFilter;
 
 #[actix_web::main]
@@ -70,6 +73,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .with_ansi(std::io::stdout().is_terminal())
         .init();
+    // The recorder before anything records: a plugin route keeps the
+    // handles it makes at its first call.
+    let recorder = install_recorder()?;
 
     let settings = Settings::from_env("127.0.0.1:3001")?;
     let feed_settings = FeedSettings::from_env()?;
@@ -89,9 +95,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let ready = Readiness::new(store.clone());
     let routes = settings.app(store)?;
     let operations = operate(ready.clone());
+    let scrape = recorder.map(|handle| {
+        actix_web::rt::spawn(upkeep(handle.clone()));
+        metrics(handle)
+    });
     let server = example_actix_plugins::serve(listener, move |app: &mut web::ServiceConfig| {
         routes(app);
         operations(app);
+        if let Some(scrape) = &scrape {
+            scrape(app);
+        }
     })?;
     actix_web::rt::spawn(async move {
         shutdown_signal().await;

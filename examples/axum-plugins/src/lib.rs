@@ -28,6 +28,7 @@ mod operate;
 mod platform;
 mod platform_api;
 mod post_claim_action;
+mod prometheus;
 mod reconcile;
 pub mod registration;
 mod serve;
@@ -45,6 +46,7 @@ pub use operate::operate;
 pub use platform::{route_options, signature_mode};
 pub use platform_api::{platform_api, PlatformApi};
 pub use post_claim_action::PostClaimAction;
+pub use prometheus::{install_recorder, metrics, upkeep};
 pub use reconcile::{reconciler, startup_line, Reconciliation};
 pub use serve::{serve, HEAD_TIMEOUT, MAX_HEAD, MAX_HEADERS};
 pub use standard_webhook::standard_webhook;
@@ -153,16 +155,36 @@ pub fn app_with(
         claimr: Arc::new(claimr),
         reconciliation,
     };
+    // Each plugin route's calls are counted under its name and preset.
+    let named = |name, preset| routes.clone().with_name(name, preset);
     let router = Router::new()
-        .route("/plugins/stateless", plugin_with(stateless, routes))
-        .route("/plugins/claim-token", plugin_with(claim_token, routes))
-        .route("/plugins/claim-number", plugin_with(claim_number, routes))
+        .route(
+            "/plugins/stateless",
+            plugin_with(stateless, &named("stateless", "Stateless")),
+        )
+        .route(
+            "/plugins/claim-token",
+            plugin_with(claim_token, &named("claim-token", "ClaimToken")),
+        )
+        .route(
+            "/plugins/claim-number",
+            plugin_with(claim_number, &named("claim-number", "ClaimNumbers")),
+        )
         .route(
             "/plugins/claim-number-with-action",
-            plugin_with(claim_number_with_action, routes),
+            plugin_with(
+                claim_number_with_action,
+                &named("claim-number-with-action", "ClaimNumbers"),
+            ),
         )
-        .route("/plugins/status-hook", plugin_with(status_hook, routes))
-        .route("/plugins/access-code", plugin_with(access_code, routes))
+        .route(
+            "/plugins/status-hook",
+            plugin_with(status_hook, &named("status-hook", "Stateless")),
+        )
+        .route(
+            "/plugins/access-code",
+            plugin_with(access_code, &named("access-code", "Stateless")),
+        )
         .route(
             "/webhooks/standard",
             signed_webhook(standard_webhook, standard),

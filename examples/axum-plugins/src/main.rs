@@ -30,7 +30,8 @@
 //! `<claimAttemptId>:success`; needs `BITBADGES_API_KEY`), `FEED_INTERVAL`
 //! (seconds between two listings of a watched claim; default 30),
 //! `SIMULATION_HOLD` (seconds a simulation holds its number for its claim
-//! and address; default 300), `RUST_LOG` (default `info`).
+//! and address; default 300), `METRICS` (`on`, the default, or `off`: the
+//! Prometheus recorder and `/metrics`), `RUST_LOG` (default `info`).
 //!
 //! `example-axum-plugins config NAME` prints the plugin version config of the
 //! plugin `NAME` (`claim-number`, `access-code`, ...) as JSON instead, to
@@ -44,7 +45,9 @@
 use std::io::IsTerminal;
 
 use claimkit::health::Readiness;
-use example_axum_plugins::{operate, registration, FeedSettings, Settings};
+use example_axum_plugins::{
+    install_recorder, metrics, operate, registration, upkeep, FeedSettings, Settings,
+};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -68,6 +71,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .with_ansi(std::io::stdout().is_terminal())
         .init();
+    // The recorder before anything records: a plugin route keeps the
+    // handles it makes at its first call.
+    let recorder = install_recorder()?;
 
     let settings = Settings::from_env("127.0.0.1:3000")?;
     let feed_settings = FeedSettings::from_env()?;
@@ -85,7 +91,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let actions = settings.run_actions(store.clone());
     // `/readyz` answers 503 from the first signal on.
     let ready = Readiness::new(store.clone());
-    let app = settings.app(store)?.merge(operate(ready.clone()));
+    let mut app = settings.app(store)?.merge(operate(ready.clone()));
+    if let Some(handle) = recorder {
+        tokio::spawn(upkeep(handle.clone()));
+        app = app.merge(metrics(handle));
+    }
     let shutdown = async move {
         shutdown_signal().await;
         ready.drain();

@@ -9,10 +9,12 @@
 pub mod actions;
 pub mod bitbadges;
 pub mod contract;
+pub mod dashboard;
 pub mod durability;
 pub mod feed;
 pub mod keep_alive;
 pub mod logs;
+pub mod metrics;
 pub mod platform;
 pub mod reconcile;
 pub mod registration;
