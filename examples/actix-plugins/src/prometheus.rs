@@ -52,11 +52,6 @@ pub fn install_recorder() -> Result<Option<PrometheusHandle>, claimkit::Error> {
             STORE_SECONDS_BUCKETS,
         )
         .map_err(invalid)?
-        .set_buckets_for_metric(
-            Matcher::Full(STORE_DURATION.to_owned()),
-            STORE_SECONDS_BUCKETS,
-        )
-        .map_err(invalid)?
         .install_recorder()
         .map_err(invalid)?;
     Ok(Some(handle))
