@@ -66,10 +66,7 @@ where
     type Future = Ready<Result<DeadlineMiddleware<S>, ()>>;
 
     fn new_transform(&self, service: S) -> Self::Future {
-        ready(Ok(DeadlineMiddleware {
-            service,
-            deadline: self.deadline,
-        }))
+        ready(Ok(DeadlineMiddleware::with(service, self.deadline)))
     }
 }
 
@@ -78,6 +75,13 @@ where
 pub struct DeadlineMiddleware<S> {
     service: S,
     deadline: Duration,
+}
+
+impl<S> DeadlineMiddleware<S> {
+    /// `service`, answered `503` after `deadline`.
+    pub(crate) fn with(service: S, deadline: Duration) -> Self {
+        Self { service, deadline }
+    }
 }
 
 impl<S, B> Service<ServiceRequest> for DeadlineMiddleware<S>

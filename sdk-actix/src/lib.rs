@@ -141,6 +141,7 @@ mod extract;
 mod health;
 mod route;
 mod signature;
+mod stack;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;

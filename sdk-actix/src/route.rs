@@ -4,14 +4,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::HttpServiceFactory;
-use actix_web::middleware::{from_fn, Compat};
+use actix_web::middleware::from_fn;
 use actix_web::{guard, web, FromRequest, Handler, Responder};
 use claimkit::signature::{Verifier, WebhookGate};
 use claimkit::store::Deliveries;
 use claimkit::{Error, ErrorKind, RouteOptions, Source};
 
 use crate::signature::answer_acknowledged;
-use crate::{plugin_cors, Deadline, PluginTrace, Signature};
+use crate::stack::Stacked;
+use crate::{plugin_cors, Signature};
 
 /// A resource at `path` routing `handler` for `GET`, `POST`, `PUT` and
 /// `DELETE`, the methods a BitBadges plugin can be configured with; any other
@@ -120,9 +121,11 @@ where
     web::resource(path)
         .route(web::route().guard(methods).to(handler))
         .default_service(web::to(method_not_allowed))
-        .wrap(Deadline::new(options.deadline()))
-        .wrap(Compat::new(plugin_cors(options)))
-        .wrap(PluginTrace::new().with_meter(options.meter()))
+        .wrap(Stacked::new(
+            options.meter(),
+            plugin_cors(options),
+            options.deadline(),
+        ))
 }
 
 /// The `405` of a webhook route, for any method but `POST`.

@@ -38,6 +38,11 @@ pub fn webhook_span(method: &str, path: &str) -> Span {
 
 /// Records a decoded request's claim fields in the current span.
 pub fn record<I>(request: &PluginRequest<I>) {
+    // The `plugin` span and the event below are `info`: with `info` off
+    // (a global level check), there is nothing to record into or log.
+    if !tracing::level_enabled!(tracing::Level::INFO) {
+        return;
+    }
     let span = Span::current();
     if let Some(claim) = request.claim_id() {
         span.record("claim_id", claim);

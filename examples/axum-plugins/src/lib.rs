@@ -53,9 +53,17 @@ pub use standard_webhook::standard_webhook;
 pub use stateless::stateless;
 pub use status_hook::status_hook;
 
-/// What the handlers share.
-#[derive(Debug, Clone, FromRef)]
-pub struct AppState {
+/// What the handlers share, behind one `Arc`: axum clones the state for
+/// every call, and one reference count is the cheapest clone
+/// (BENCHMARKS.md, "The plugin route's own cost"). Handlers take its parts
+/// (`State<Store>`, the `Plugin` extractor's `PluginConfig`) through
+/// [`FromRef`].
+#[derive(Debug, Clone)]
+pub struct AppState(Arc<Shared>);
+
+/// The parts of [`AppState`].
+#[derive(Debug)]
+pub struct Shared {
     /// The accepted secrets and body limit.
     pub plugin: PluginConfig,
     /// Claim numbers, tokens and deliveries: the store `STORE_URL` names.
@@ -65,6 +73,31 @@ pub struct AppState {
     /// The claim numbers' hold, and whether answered attempts are checked
     /// with the platform.
     pub reconciliation: Reconciliation,
+}
+
+impl AppState {
+    /// The state holding `shared`.
+    pub fn new(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+/// `FromRef<AppState>` for each part of [`Shared`]: a clone of the part.
+macro_rules! parts {
+    ($($field:ident: $part:ty,)*) => {$(
+        impl FromRef<AppState> for $part {
+            fn from_ref(state: &AppState) -> Self {
+                state.0.$field.clone()
+            }
+        }
+    )*};
+}
+
+parts! {
+    plugin: PluginConfig,
+    store: Store,
+    claimr: Arc<WebhookGate<HmacVerifier, Store>>,
+    reconciliation: Reconciliation,
 }
 
 /// The signing secrets of the webhook routes.
@@ -149,12 +182,12 @@ pub fn app_with(
     let standard = WebhookGate::new(StandardWebhooks::new(webhooks.standard)?)
         .with_deliveries(Arc::new(store.clone()));
     let ed25519 = ed25519_gate(webhooks.public_keys, &store)?;
-    let state = AppState {
+    let state = AppState::new(Shared {
         plugin: plugin_config,
         store,
         claimr: Arc::new(claimr),
         reconciliation,
-    };
+    });
     // Each plugin route's calls are counted under its name and preset.
     let named = |name, preset| routes.clone().with_name(name, preset);
     let router = Router::new()

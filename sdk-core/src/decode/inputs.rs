@@ -16,7 +16,8 @@ use crate::Context;
 /// What the pass collects beside the inputs.
 #[derive(Default)]
 pub(crate) struct Sink {
-    pub(crate) context: Context,
+    /// Boxed where it is made, so the request takes it without a copy.
+    pub(crate) context: Box<Context>,
     /// The context key whose value failed to decode, for the error message.
     pub(crate) failed_key: Option<String>,
     /// Whether `pluginSecret` was seen: a second one is refused.

@@ -71,7 +71,11 @@ pub const RESERVED_KEYS: &[&str] = &[
 /// [`PluginConfig::decode_query`]: crate::PluginConfig::decode_query
 #[derive(Debug, Clone, PartialEq)]
 pub struct PluginRequest<I = RawInputs> {
-    context: Context,
+    // Boxed: the context is most of a request's size (some 900 bytes), and
+    // a request is moved several times on its way to a handler (out of the
+    // decoder, into the extractor, into the handler's future); a box moves
+    // as one pointer (BENCHMARKS.md, "The plugin route's own cost").
+    context: Box<Context>,
     inputs: I,
     secret: SecretMatch,
 }
@@ -80,10 +84,10 @@ impl<I> PluginRequest<I> {
     /// A request made by hand, for tests of handler logic. It reports the
     /// current secret as the one that matched.
     pub fn new(context: Context, inputs: I) -> Self {
-        Self::verified(context, inputs, SecretMatch::new(0))
+        Self::verified(Box::new(context), inputs, SecretMatch::new(0))
     }
 
-    pub(crate) fn verified(context: Context, inputs: I, secret: SecretMatch) -> Self {
+    pub(crate) fn verified(context: Box<Context>, inputs: I, secret: SecretMatch) -> Self {
         Self {
             context,
             inputs,
@@ -113,7 +117,7 @@ impl<I> PluginRequest<I> {
 
     /// Splits the request into its context and inputs.
     pub fn into_parts(self) -> (Context, I) {
-        (self.context, self.inputs)
+        (*self.context, self.inputs)
     }
 
     /// Which accepted secret the request carried; see [`SecretMatch`].
