@@ -9,10 +9,12 @@
 //! that arrived while its last call ran and makes them in the next.
 //!
 //! A backend whose calls of one claim need no order between them (Redis:
-//! each script is atomic on its one thread) lets up to
+//! each script is atomic on its one thread) may let up to
 //! [`Reserver::IN_FLIGHT`] leaders of one claim run at once, so a batch
-//! does not wait for the round trip of the one before. PostgreSQL keeps one:
-//! its batches of one claim take turns at the claim's lock anyway.
+//! does not wait for the round trip of the one before. Both backends keep
+//! one: PostgreSQL's batches of one claim take turns at the claim's lock
+//! anyway, and Redis measured cheaper with fewer, larger batches
+//! (`redis/batch.rs`).
 
 use std::collections::HashMap;
 use std::future::Future;

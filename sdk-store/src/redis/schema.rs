@@ -2,15 +2,42 @@
 //! claim's and the queue's under one hash tag so that their scripts run on
 //! Redis Cluster.
 
+use std::io::Write;
+
+use redis::{Cmd, RedisWrite};
+
 use super::store::RedisStore;
+
+/// A claim's keys by their last part (`KEYS[1]` to `KEYS[4]` of its
+/// scripts).
+pub(super) const CLAIM_PARTS: [&str; 4] = ["next", "held", "pending", "free"];
+
+/// The pieces of the key `part` of the claim whose escaped id is `tag`:
+/// `{prefix}:claim:{<tag>}:{part}`.
+fn claim_key<'a>(prefix: &'a str, tag: &'a str, part: &'a str) -> [&'a str; 5] {
+    [prefix, ":claim:{", tag, "}:", part]
+}
 
 impl RedisStore {
     /// The four keys of one claim's pool, under one hash tag: its next
     /// number, its held numbers by attempt, its pending reservations by
     /// deadline, its freed numbers.
     pub(super) fn claim_keys(&self, claim_id: &str) -> [String; 4] {
-        let base = format!("{}:claim:{{{}}}", self.prefix, tag(claim_id));
-        ["next", "held", "pending", "free"].map(|part| format!("{base}:{part}"))
+        let tag = tag(claim_id);
+        CLAIM_PARTS.map(|part| claim_key(&self.prefix, &tag, part).concat())
+    }
+
+    /// The same four keys written as the next four arguments of `command`,
+    /// with no string made for them.
+    pub(super) fn write_claim_keys(&self, command: &mut Cmd, claim_id: &str) {
+        let tag = tag(claim_id);
+        for part in CLAIM_PARTS {
+            let mut arg = command.writer_for_next_arg();
+            for piece in claim_key(&self.prefix, &tag, part) {
+                // Writing to the command's buffer cannot fail.
+                let _ = arg.write_all(piece.as_bytes());
+            }
+        }
     }
 
     /// The key of one token (`kind` `token`), delivery (`delivery`) or

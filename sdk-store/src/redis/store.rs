@@ -89,6 +89,28 @@ impl RedisStore {
         .await
     }
 
+    /// Runs `command`, an `EVALSHA` of `script` with its keys and arguments,
+    /// loading the script first when the server has forgotten it (a
+    /// restart). Unbounded: its caller bounds it (a claim's batch is bounded
+    /// by its leader, `crate::batch`).
+    pub(super) async fn eval<T: redis::FromRedisValue>(
+        &self,
+        script: &Script,
+        command: &redis::Cmd,
+    ) -> Result<T, Error> {
+        let mut connection = self.connection.clone();
+        let answer = match command.query_async(&mut connection).await {
+            Err(err) if err.kind() == redis::ErrorKind::NoScriptError => {
+                match script.load_async(&mut connection).await {
+                    Ok(_) => command.query_async(&mut connection).await,
+                    Err(err) => Err(err),
+                }
+            }
+            answer => answer,
+        };
+        answer.map_err(|err| unavailable(BACKEND, err))
+    }
+
     /// Runs `script` on `keys` with `args`.
     pub(super) async fn script<T: redis::FromRedisValue>(
         &self,
@@ -125,10 +147,14 @@ impl fmt::Debug for RedisStore {
 
 /// A duration in whole milliseconds, at least 1 (`PX 0` is an error).
 pub(super) fn millis(duration: Duration) -> String {
-    duration
-        .as_millis()
-        .clamp(1, u128::from(u64::MAX))
-        .to_string()
+    whole_millis(duration).to_string()
+}
+
+/// [`millis`] as a number.
+pub(super) fn whole_millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis())
+        .unwrap_or(u64::MAX)
+        .max(1)
 }
 
 /// `PING`.
