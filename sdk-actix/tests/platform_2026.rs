@@ -178,6 +178,76 @@ async fn the_portal_preflight_is_answered_and_other_origins_get_no_permission() 
 }
 
 #[actix_web::test]
+async fn every_answer_varies_by_origin_whether_or_not_it_had_one() {
+    // Calls without `Origin` skip `actix-cors`, which would add only
+    // `Vary`: they get the same `Vary` as a call that went through it,
+    // answered, refused or of a method the route has not.
+    let app = app!(PluginConfig::new(secrets()));
+    let mut vary = Vec::new();
+    for origin in [None, Some(PORTAL), Some("https://evil.example")] {
+        for secret in [SECRET, "wrong"] {
+            let call = PluginCall::executing("a1").with_secret(secret);
+            let mut request = plugin_request("POST", "/allow", &call);
+            if let Some(origin) = origin {
+                request = request.insert_header(("origin", origin));
+            }
+            let response = test::call_service(&app, request.to_request()).await;
+            let values: Vec<_> = response.headers().get_all("vary").cloned().collect();
+            vary.push(values);
+        }
+        let mut patch = TestRequest::patch().uri("/allow");
+        if let Some(origin) = origin {
+            patch = patch.insert_header(("origin", origin));
+        }
+        let response = test::call_service(&app, patch.to_request()).await;
+        assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+        vary.push(response.headers().get_all("vary").cloned().collect());
+    }
+    let response = test::call_service(&app, preflight("/allow", PORTAL).to_request()).await;
+    vary.push(response.headers().get_all("vary").cloned().collect());
+    assert_eq!(vary[0].len(), 1, "{vary:?}");
+    assert!(vary.iter().all(|values| values == &vary[0]), "{vary:?}");
+    let call = PluginCall::executing("a1").with_secret(SECRET);
+    let response =
+        test::call_service(&app, plugin_request("POST", "/allow", &call).to_request()).await;
+    assert_eq!(
+        header(&response, "vary"),
+        Some("Origin, Access-Control-Request-Method, Access-Control-Request-Headers")
+    );
+}
+
+#[actix_web::test]
+async fn a_handlers_own_vary_is_kept_before_the_cors_names() {
+    async fn varies(_: Plugin<()>) -> actix_web::HttpResponse {
+        actix_web::HttpResponse::Ok()
+            .insert_header(("vary", "Accept-Language"))
+            .json(json!({}))
+    }
+    let app = test::init_service(
+        App::new()
+            .app_data(PluginConfig::new(secrets()))
+            .service(plugin("/varies", varies)),
+    )
+    .await;
+    let call = PluginCall::executing("a1").with_secret(SECRET);
+    for origin in [None, Some(PORTAL)] {
+        let mut request = plugin_request("POST", "/varies", &call);
+        if let Some(origin) = origin {
+            request = request.insert_header(("origin", origin));
+        }
+        let response = test::call_service(&app, request.to_request()).await;
+        assert_eq!(
+            header(&response, "vary"),
+            Some(
+                "Accept-Language, Origin, Access-Control-Request-Method, \
+                 Access-Control-Request-Headers"
+            ),
+            "origin {origin:?}"
+        );
+    }
+}
+
+#[actix_web::test]
 async fn origins_and_headers_are_configurable() {
     let app = app!(PluginConfig::new(secrets()));
     let response = test::call_service(

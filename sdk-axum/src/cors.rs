@@ -88,9 +88,30 @@ pub struct PluginCors<S> {
 }
 
 /// What `tower-http`'s `Cors` (by default) puts in `Vary` on every answer.
-const VARY: HeaderValue = HeaderValue::from_static(
+pub(crate) const VARY: HeaderValue = HeaderValue::from_static(
     "origin, access-control-request-method, access-control-request-headers",
 );
+
+/// Whether the route answers `request` itself, past `Cors`: `Some(true)`
+/// for a request without `Origin` (its answer gets [`VARY`]), `Some(false)`
+/// for an `OPTIONS` that is no preflight (its answer as it is), `None` for
+/// `Cors` to answer (a preflight, or a request with an `Origin`).
+pub(crate) fn past_cors(request: &Request) -> Option<bool> {
+    let headers = request.headers();
+    if request.method() == Method::OPTIONS {
+        (!headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)).then_some(false)
+    } else {
+        (!headers.contains_key(header::ORIGIN)).then_some(true)
+    }
+}
+
+impl PluginCorsLayer {
+    /// `tower-http`'s `Cors` around `inner`, for a request [`past_cors`]
+    /// does not let past.
+    pub(crate) fn cors<S>(&self, inner: S) -> tower_http::cors::Cors<S> {
+        self.cors.layer(inner)
+    }
+}
 
 impl<S, B> Service<Request> for PluginCors<S>
 where
@@ -106,13 +127,7 @@ where
     }
 
     fn call(&mut self, request: Request) -> Self::Future {
-        let headers = request.headers();
-        let route = if request.method() == Method::OPTIONS {
-            (!headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)).then_some(false)
-        } else {
-            (!headers.contains_key(header::ORIGIN)).then_some(true)
-        };
-        let kind = match route {
+        let kind = match past_cors(&request) {
             Some(vary) => Kind::Route {
                 future: self.inner.call(request),
                 vary,

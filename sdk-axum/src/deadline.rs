@@ -48,6 +48,13 @@ impl DeadlineLayer {
     }
 }
 
+impl DeadlineLayer {
+    /// How long a handler has.
+    pub(crate) fn duration(&self) -> Duration {
+        self.deadline
+    }
+}
+
 impl Default for DeadlineLayer {
     /// The default deadline, [`DEFAULT_DEADLINE`].
     fn default() -> Self {

@@ -1,4 +1,4 @@
-//! The plugin route's three layers around a handler, called directly.
+//! The plugin route's three layers around a handler, as one handler.
 //!
 //! [`plugin_with`](crate::plugin_with) puts each call in the `plugin` span
 //! ([`PluginTrace`](crate::PluginTrace)), through the CORS check ([`PluginCors`](crate::PluginCors)) and under the
@@ -6,9 +6,13 @@
 //! axum builds that stack anew for every call: the layered handler is made
 //! a service with a second copy of the state, the layers wrap it, tower's
 //! `Oneshot` drives it and its answer is mapped twice (about 1,300
-//! instructions a call, BENCHMARKS.md). A [`Stacked`] handler is the same
-//! three services around the same handler, built from the handler's own
-//! copy of the state and called once.
+//! instructions a call, BENCHMARKS.md). A [`Stacked`] handler does the
+//! three layers' work in one future around the handler's own: the span and
+//! meter of [`answer_in`](claimkit::trace::answer_in), the deadline of
+//! [`answer_within`], and `Vary` on a call `Cors` has no work for
+//! ([`past_cors`]); a preflight or a call with an `Origin` goes through
+//! `tower-http`'s `Cors` around the deadline around the handler, as the
+//! layers would.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -18,12 +22,16 @@ use std::task::{Context, Poll};
 
 use axum::extract::Request;
 use axum::handler::Handler;
+use axum::http::{header, Method};
 use axum::response::{IntoResponse, Response};
+use claimkit::trace::Answering;
 use claimkit::{Error, ErrorKind};
+use claimkit_tokio::{answer_within, AnswerWithin};
 use tower::{Layer, Service};
+use tower_http::cors::ResponseFuture;
 
-use crate::{DeadlineFuture, DeadlineLayer, PluginCorsFuture, PluginCorsLayer};
-use crate::{PluginTraceFuture, PluginTraceLayer};
+use crate::cors::{past_cors, VARY};
+use crate::{DeadlineFuture, DeadlineLayer, PluginCorsLayer, PluginTraceLayer};
 
 /// `handler` inside the plugin route's span, CORS check and deadline.
 #[derive(Clone)]
@@ -58,16 +66,92 @@ where
     T: 'static,
     S: Clone + Send + Sync + 'static,
 {
-    type Future = Answered<PluginTraceFuture<PluginCorsFuture<DeadlineFuture<Called<H::Future>>>>>;
+    type Future = Answering<StackedFuture<H::Future>>;
 
     fn call(self, request: Request, state: S) -> Self::Future {
-        let call = Call {
-            taken: Some((self.handler, state)),
-            kind: PhantomData,
+        let span = claimkit::trace::plugin_span(request.method().as_str(), request.uri().path());
+        let past = past_cors(&request);
+        // A browser's preflight (an `OPTIONS` that `Cors` answers) is not a
+        // call of the plugin.
+        let preflight = past.is_none() && request.method() == Method::OPTIONS;
+        let meter = if preflight {
+            None
+        } else {
+            self.trace.into_meter()
         };
-        let mut stack = self.trace.wrap(self.cors.layer(self.deadline.layer(call)));
-        Answered {
-            inner: stack.call(request),
+        let deadline = self.deadline;
+        let handler = self.handler;
+        let cors = self.cors;
+        let kind = span.in_scope(|| match past {
+            Some(vary) => Kind::Route {
+                future: answer_within(deadline.duration(), handler.call(request, state)),
+                vary,
+            },
+            None => {
+                let call = Call {
+                    taken: Some((handler, state)),
+                    kind: PhantomData,
+                };
+                Kind::Cors {
+                    future: cors.cors(deadline.layer(call)).call(request),
+                }
+            }
+        });
+        claimkit::trace::answer_in(span, StackedFuture { kind }, status).with_meter(meter)
+    }
+}
+
+/// The status of an answer, for [`Answering`].
+fn status(response: &Response) -> Option<u16> {
+    Some(response.status().as_u16())
+}
+
+pin_project_lite::pin_project! {
+    /// A call's answer: the handler's under the deadline, or `Cors`'s.
+    pub(crate) struct StackedFuture<F> {
+        #[pin]
+        kind: Kind<F>,
+    }
+}
+
+pin_project_lite::pin_project! {
+    #[project = KindProjection]
+    enum Kind<F> {
+        Route {
+            #[pin]
+            future: AnswerWithin<F>,
+            vary: bool,
+        },
+        Cors {
+            #[pin]
+            future: ResponseFuture<DeadlineFuture<Called<F>>>,
+        },
+    }
+}
+
+impl<F: Future<Output = Response>> Future for StackedFuture<F> {
+    type Output = Response;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Response> {
+        match self.project().kind.project() {
+            KindProjection::Route { future, vary } => {
+                let mut response = match std::task::ready!(future.poll(cx)) {
+                    Ok(response) => response,
+                    Err(timeout) => timeout.into_response(),
+                };
+                if *vary {
+                    response.headers_mut().append(header::VARY, VARY);
+                }
+                Poll::Ready(response)
+            }
+            KindProjection::Cors { future } => {
+                future
+                    .poll(cx)
+                    .map(|result: Result<Response, Infallible>| match result {
+                        Ok(response) => response,
+                        Err(never) => match never {},
+                    })
+            }
         }
     }
 }
@@ -140,24 +224,5 @@ impl<F: Future<Output = Response>> Future for Called<F> {
                 Poll::Ready(Ok(err.into_response()))
             }
         }
-    }
-}
-
-pin_project_lite::pin_project! {
-    /// The stack's result, as a handler's answer.
-    pub(crate) struct Answered<F> {
-        #[pin]
-        inner: F,
-    }
-}
-
-impl<F: Future<Output = Result<Response, Infallible>>> Future for Answered<F> {
-    type Output = Response;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Response> {
-        self.project().inner.poll(cx).map(|result| match result {
-            Ok(response) => response,
-            Err(never) => match never {},
-        })
     }
 }

@@ -37,13 +37,9 @@ impl PluginTraceLayer {
         self
     }
 
-    /// [`Layer::layer`], taking the layer's meter rather than a copy of it:
-    /// for a layer made anew for each call.
-    pub(crate) fn wrap<S>(self, inner: S) -> PluginTrace<S> {
-        PluginTrace {
-            inner,
-            meter: self.meter,
-        }
+    /// The layer's meter, for a stack that counts like it.
+    pub(crate) fn into_meter(self) -> Option<CallMeter> {
+        self.meter
     }
 }
 

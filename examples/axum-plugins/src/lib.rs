@@ -22,6 +22,7 @@ mod claim_number;
 mod claim_number_with_action;
 mod claim_token;
 mod claimr_webhook;
+mod drain;
 mod feed;
 mod head_clock;
 mod operate;

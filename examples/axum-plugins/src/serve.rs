@@ -13,10 +13,10 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::{service_fn, Service};
 use hyper_util::rt::TokioIo;
-use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 
+use crate::drain::Drain;
 use crate::head_clock::HeadClock;
 
 /// How long a connection may take to send a request head: 5 s (actix-web's
@@ -52,7 +52,7 @@ pub async fn serve(
     // own bound of 100 costs nothing; `bounded` refuses the 97th to 100th.
     http.header_read_timeout(HEAD_TIMEOUT)
         .max_buf_size(MAX_HEAD);
-    let connections = GracefulShutdown::new();
+    let connections = Drain::default();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let stream = tokio::select! {
@@ -79,7 +79,7 @@ pub async fn serve(
         });
     }
     drop(listener);
-    if tokio::time::timeout(DRAIN_CONNECTIONS, connections.shutdown())
+    if tokio::time::timeout(DRAIN_CONNECTIONS, connections.close())
         .await
         .is_err()
     {
