@@ -274,3 +274,49 @@ async fn a_refusal_for_good_is_a_configuration_error_with_the_reason() {
     assert!(err.message().contains("ck_no_such_role"), "{err}");
     assert!(!format!("{err} {err:?}").contains("hunter2"), "{err:?}");
 }
+
+/// The latest `reserve_numbers` answers as version 5's did, on 1,000 random
+/// claims and batches (`tests/sql/reserve_numbers_against_v5.sql`): the
+/// same answers, rows and errors, hand-overs, limits and corrupt numbers
+/// included. Version 5's function is made from its migrations as they ran.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reserve_numbers_answers_as_version_5_did() {
+    let Some(backend) = Postgres::new() else {
+        return;
+    };
+    let old = common::unique("ck_store_test");
+    let new = common::unique("ck_store_test");
+    backend
+        .schemas
+        .lock()
+        .unwrap()
+        .extend([old.clone(), new.clone()]);
+    // The latest schema, made as the store makes it.
+    backend.open_schema(&new).await;
+    // A connection of its own: the store's bounds its statements' time.
+    let pool = PgPoolOptions::new()
+        .max_connections(1)
+        .connect(&backend.url)
+        .await
+        .unwrap();
+    let mut version_5 = format!("CREATE SCHEMA \"{old}\";\n");
+    for migration in [
+        include_str!("../src/postgres/sql/migration_1.sql"),
+        include_str!("../src/postgres/sql/migration_2.sql"),
+        include_str!("../src/postgres/sql/migration_3.sql"),
+        include_str!("../src/postgres/sql/migration_4.sql"),
+        include_str!("../src/postgres/sql/migration_5.sql"),
+    ] {
+        version_5.push_str(&migration.replace("{schema}", &format!("\"{old}\"")));
+        version_5.push('\n');
+    }
+    sqlx::raw_sql(&version_5).execute(&pool).await.unwrap();
+    let check = include_str!("sql/reserve_numbers_against_v5.sql")
+        .replace("{old}", &format!("\"{old}\""))
+        .replace("{new}", &format!("\"{new}\""));
+    if let Err(err) = sqlx::raw_sql(&check).execute(&pool).await {
+        backend.clean_up().await;
+        panic!("{err}");
+    }
+    backend.clean_up().await;
+}
