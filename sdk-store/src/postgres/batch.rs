@@ -1,5 +1,5 @@
 //! One claim's batch of reservations on PostgreSQL (see `crate::batch`):
-//! one call of the schema's `reserve_numbers` function (`migration_5.sql`),
+//! one call of the schema's `reserve_numbers` function (`migration_6.sql`),
 //! with no transaction around it, so one round trip and one commit (one
 //! WAL flush) for the whole batch. The function takes the claim's advisory
 //! lock first, so replicas change a claim's pool one batch at a time.

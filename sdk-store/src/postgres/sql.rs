@@ -15,6 +15,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("sql/migration_3.sql"),
     include_str!("sql/migration_4.sql"),
     include_str!("sql/migration_5.sql"),
+    include_str!("sql/migration_6.sql"),
 ];
 pub(super) const LOCK_SCHEMA: &str = include_str!("sql/lock_schema.sql");
 pub(super) const CREATE_SCHEMA: &str = include_str!("sql/create_schema.sql");
