@@ -164,17 +164,27 @@ pub(crate) async fn measured<T>(
 
 /// Calls `$call` (a future of the backend inside `$store`, bound to
 /// `$backend`) as the operation `Op::$op`, counted and timed.
+///
+/// The shared backends' futures are boxed: `sqlx`'s and `redis`' are
+/// hundreds of bytes to kilobytes, and without a box every future that
+/// awaits a `Store` operation (a handler's, the core's
+/// `claim_number_with`) carries the largest of them, copied whole each
+/// time it is moved, about 10,000 instructions a call on the claim-number
+/// route (BENCHMARKS.md). The memory store's are a few dozen bytes and
+/// are not boxed.
 macro_rules! metered {
     ($store:expr, $op:ident, $backend:ident => $call:expr) => {{
         use $crate::metered::{measured, Backend, Op};
         match $store {
             Store::Memory($backend) => measured(Backend::Memory, Op::$op, $call).await,
             #[cfg(feature = "sqlite")]
-            Store::Sqlite($backend) => measured(Backend::Sqlite, Op::$op, $call).await,
+            Store::Sqlite($backend) => Box::pin(measured(Backend::Sqlite, Op::$op, $call)).await,
             #[cfg(feature = "postgres")]
-            Store::Postgres($backend) => measured(Backend::Postgres, Op::$op, $call).await,
+            Store::Postgres($backend) => {
+                Box::pin(measured(Backend::Postgres, Op::$op, $call)).await
+            }
             #[cfg(feature = "redis")]
-            Store::Redis($backend) => measured(Backend::Redis, Op::$op, $call).await,
+            Store::Redis($backend) => Box::pin(measured(Backend::Redis, Op::$op, $call)).await,
         }
     }};
 }
