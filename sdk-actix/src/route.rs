@@ -31,7 +31,7 @@ use crate::{plugin_cors, Signature};
 /// marks its answers for that origin only; [`plugin_with`] takes other
 /// [`RouteOptions`].
 ///
-/// Each call runs in a `plugin` tracing span ([`PluginTrace`]) carrying the
+/// Each call runs in a `plugin` tracing span ([`PluginTrace`](crate::PluginTrace)) carrying the
 /// method, the path (never the query, which holds a `GET` call's secret),
 /// and, once the [`Plugin`](crate::Plugin) extractor has decoded it, the
 /// claim id, attempt id, status and simulation flag; the answer's status and
